@@ -1,0 +1,37 @@
+"""The application's exceptions: one base, a shallow tree.
+
+::
+
+    SdmError
+    ├── InvalidConversationId (also a ValueError)
+    └── InsecureServerError   (also a ValueError)
+
+Messages are written for the person who has to act on them, and never carry
+message text (patient data).
+"""
+
+from __future__ import annotations
+
+
+class SdmError(Exception):
+    """Base of every error raised by SDM Desktop."""
+
+
+class InvalidConversationId(SdmError, ValueError):
+    """A conversation id that is not a UUID: the server would answer HTTP 500."""
+
+    def __init__(self, value: object) -> None:
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        super().__init__(f"conversation id must be a UUID, got {shown}")
+        self.value = value
+
+
+class InsecureServerError(SdmError, ValueError):
+    """Plain http/ws to a host other than this machine, without an explicit allow."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"refusing unencrypted connection to {url}: use https://, or allow plain "
+            "http explicitly (only safe on a trusted network)"
+        )
+        self.url = url

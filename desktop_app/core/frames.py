@@ -1,0 +1,213 @@
+"""Frames of the chat and status sockets: decoding into typed events, encoding.
+
+Every inbound text frame becomes exactly one of :class:`Pong`,
+:class:`ChatMessage`, :class:`StatusEvent`, :class:`UnknownFrame`, or a
+:class:`ProtocolError` that says what was wrong without quoting the frame
+(frames carry patient text, which must never reach a log).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Key of the client-generated message id in an outbound chat frame. The real
+#: server ignores unknown keys; the demo server echoes this one back.
+CLIENT_MESSAGE_ID_KEY = "client_message_id"
+
+
+class Role(enum.Enum):
+    USER = "user"
+    BOT = "bot"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Citation:
+    index: int
+    url: str
+    title: str = ""
+    excerpt: str = ""
+    doc_id: str = ""
+
+
+@dataclass(frozen=True)
+class Pong:
+    raw: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Role
+    name: str = field(repr=False)  # may be the patient's name
+    content: str = field(repr=False)  # patient text: kept out of reprs and logs
+    timestamp: str
+    citations: tuple[Citation, ...]
+    decision_aids: tuple[Any, ...]
+    client_message_id: str | None
+    raw: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    type: str
+    timestamp: str | None
+    extra: dict[str, Any] = field(repr=False)  # thoughts and progress text about the patient
+    raw: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class UnknownFrame:
+    """A JSON object with neither ``role`` nor ``type`` (a newer server, perhaps).
+
+    An object with an unknown ``type`` is a :class:`StatusEvent`: the status
+    tracker decides which types it knows.
+    """
+
+    raw: dict[str, Any] = field(repr=False)
+
+
+class ProtocolErrorKind(enum.Enum):
+    BINARY = "binary frame"
+    NOT_JSON = "not JSON"
+    NOT_OBJECT = "not a JSON object"
+    WRONG_TYPE = "wrong type"
+
+
+@dataclass(frozen=True)
+class ProtocolError:
+    """A frame that breaks the protocol; safe to log (it never holds the frame's text)."""
+
+    kind: ProtocolErrorKind
+    size: int
+    key: str | None = None
+    expected: str | None = None
+    got: str | None = None
+
+    def describe(self) -> str:
+        text = f"{self.kind.value} ({self.size} bytes)"
+        if self.key is not None:
+            text += f": {self.key!r} should be {self.expected}, got {self.got}"
+        return text
+
+
+Frame = Pong | ChatMessage | StatusEvent | UnknownFrame
+
+
+class _WrongType(Exception):
+    def __init__(self, key: str, expected: str, value: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.expected = expected
+        self.got = type(value).__name__
+
+
+def _str(obj: dict[str, Any], key: str, default: str | None = "", *, path: str = "") -> str:
+    """``obj[key]`` as a string (``default`` when absent or null, if there is one)."""
+    value = obj.get(key)
+    if value is None and default is not None:
+        return default
+    if not isinstance(value, str):
+        raise _WrongType(path + key, "a string", value)
+    return value
+
+
+def _citation(value: object, position: int) -> Citation:
+    key = f"citations[{position}]"
+    if not isinstance(value, dict):
+        raise _WrongType(key, "an object", value)
+    index = value.get("index")
+    # bool is an int in Python, but never a citation number.
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise _WrongType(f"{key}.index", "an integer", index)
+    doc_id = value.get("doc_id")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)  # some indexes number their documents
+        value = {**value, "doc_id": doc_id}
+    path = key + "."
+    return Citation(
+        index=index,
+        url=_str(value, "url", path=path),
+        title=_str(value, "title", path=path),
+        excerpt=_str(value, "excerpt", path=path),
+        doc_id=_str(value, "doc_id", path=path),
+    )
+
+
+def _chat_message(obj: dict[str, Any]) -> ChatMessage:
+    role_value = obj["role"]
+    if not isinstance(role_value, str):
+        raise _WrongType("role", "a string", role_value)
+    try:
+        role = Role(role_value)
+    except ValueError:
+        role = Role.UNKNOWN
+    citations = obj.get("citations")
+    if citations is None:
+        citations = []
+    if not isinstance(citations, list):
+        raise _WrongType("citations", "a list", citations)
+    aids = obj.get("decision_aids")
+    if aids is None:
+        aids = []
+    if not isinstance(aids, list):
+        raise _WrongType("decision_aids", "a list", aids)
+    client_id = obj.get(CLIENT_MESSAGE_ID_KEY)
+    if client_id is not None and not isinstance(client_id, str):
+        raise _WrongType(CLIENT_MESSAGE_ID_KEY, "a string", client_id)
+    return ChatMessage(
+        role=role,
+        name=_str(obj, "name"),
+        content=_str(obj, "content", default=None),
+        timestamp=_str(obj, "timestamp"),
+        citations=tuple(_citation(c, i) for i, c in enumerate(citations)),
+        decision_aids=tuple(aids),
+        client_message_id=client_id,
+        raw=obj,
+    )
+
+
+def decode_frame(data: str | bytes) -> Frame | ProtocolError:
+    """Decode one inbound WebSocket message."""
+    if isinstance(data, bytes):
+        return ProtocolError(ProtocolErrorKind.BINARY, len(data))
+    size = len(data.encode("utf-8", "surrogatepass"))
+    try:
+        obj = json.loads(data)
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        return ProtocolError(ProtocolErrorKind.NOT_JSON, size)
+    if not isinstance(obj, dict):
+        return ProtocolError(ProtocolErrorKind.NOT_OBJECT, size, got=type(obj).__name__)
+    try:
+        if "role" in obj:
+            return _chat_message(obj)
+        frame_type = obj.get("type")
+        if frame_type is not None and not isinstance(frame_type, str):
+            raise _WrongType("type", "a string", frame_type)
+        if frame_type == "pong":
+            return Pong(obj)
+        if frame_type is None:
+            return UnknownFrame(obj)
+        timestamp = obj.get("timestamp")
+        if timestamp is not None and not isinstance(timestamp, str):
+            raise _WrongType("timestamp", "a string", timestamp)
+        extra = {k: v for k, v in obj.items() if k not in ("type", "timestamp")}
+        return StatusEvent(frame_type, timestamp, extra, obj)
+    except _WrongType as exc:
+        return ProtocolError(
+            ProtocolErrorKind.WRONG_TYPE, size, key=exc.key, expected=exc.expected, got=exc.got
+        )
+
+
+def encode_ping() -> str:
+    return '{"type": "ping"}'
+
+
+def encode_chat_message(text: str, client_message_id: str | None = None) -> str:
+    """The chat frame for ``text``; the server rejects (drops the socket on) anything else."""
+    frame: dict[str, str] = {"message": text}
+    if client_message_id is not None:
+        frame[CLIENT_MESSAGE_ID_KEY] = client_message_id
+    return json.dumps(frame, ensure_ascii=False)

@@ -1,0 +1,93 @@
+"""The chat socket: user messages out, echoes and AI replies (with citations) in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from desktop_app.core.frames import ChatMessage, Frame, Role, encode_chat_message
+from desktop_app.net.manager import WebSocketManager
+
+ChatCallback = Callable[[dict[str, Any]], object]
+
+
+class ChatWebSocketManager(WebSocketManager):
+    """``/ws/chat/<conversation id>/``."""
+
+    kind: ClassVar[str] = "chat"
+    log_prefix: ClassVar[str] = "[ChatWS]"
+
+    def __init__(self, base_url: str, **options: Any) -> None:
+        super().__init__(base_url, **options)
+        self._on_open: Callable[[], object] | None = None
+        self._on_close: ChatCallback | None = None
+        self._on_chat_message: ChatCallback | None = None
+        self._on_chat_reply: ChatCallback | None = None
+
+    def send_message(self, text: str, *, client_message_id: str | None = None) -> bool:
+        """Send a user message; also probes the connection, so a dead one is found quickly."""
+        if not isinstance(text, str):
+            raise TypeError(f"message text must be a str, got {type(text).__name__}")
+        sent = self.send(encode_chat_message(text, client_message_id))
+        if sent:
+            self._log.debug("%s Sent message (%d chars)", self.log_prefix, len(text))
+            self._probe()
+        return sent
+
+    def set_on_open_callback(self, callback: Callable[[], object] | None) -> None:
+        self._on_open = callback
+
+    def set_on_close_callback(self, callback: ChatCallback | None) -> None:
+        """Called with the ``disconnected`` event (code, reason)."""
+        self._on_close = callback
+
+    def set_on_chat_message_callback(self, callback: ChatCallback | None) -> None:
+        """Called with every user message (the echo of ours and others')."""
+        self._on_chat_message = callback
+
+    def set_on_chat_reply_callback(self, callback: ChatCallback | None) -> None:
+        """Called with every assistant reply."""
+        self._on_chat_reply = callback
+
+    def _check_outbound(self, text: str) -> None:
+        try:
+            frame = json.loads(text)
+        except ValueError:
+            frame = None
+        if isinstance(frame, dict) and (
+            frame.get("type") == "ping" or isinstance(frame.get("message"), str)
+        ):
+            return
+        # The server drops the socket on anything else (PROTOCOL.md).
+        raise ValueError(
+            f'{self.log_prefix} a chat frame must be {{"type": "ping"}} or {{"message": <text>}}'
+        )
+
+    def _handle_frame(self, frame: Frame) -> None:
+        super()._handle_frame(frame)
+        if not isinstance(frame, ChatMessage):
+            return
+        self._log.debug(
+            "%s Received %s message (%d chars, %d citations)",
+            self.log_prefix,
+            frame.role.value,
+            len(frame.content),
+            len(frame.citations),
+        )
+        if frame.role is Role.USER:
+            self._call(self._on_chat_message, frame.raw)
+        elif frame.role is Role.BOT:
+            self._call(self._on_chat_reply, frame.raw)
+
+    def _handle_connection_event(self, event: dict[str, Any]) -> None:
+        super()._handle_connection_event(event)
+        if event["type"] == "connection_established" and self._on_open is not None:
+            on_open = self._on_open
+            self._call(lambda _event: on_open(), event)
+        elif event["type"] == "disconnected":
+            self._call(self._on_close, event)
+
+    def _call(self, callback: ChatCallback | None, data: dict[str, Any]) -> None:
+        if callback is not None:
+            self._emit(data, [callback])

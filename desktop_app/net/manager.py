@@ -1,0 +1,663 @@
+"""The WebSocket manager: drives :mod:`desktop_app.core.machine` with a real socket.
+
+Every decision (when to retry, when to give up, what the network flag means)
+is made by :class:`~desktop_app.core.machine.ConnectionMachine`; this module
+carries the decisions out on asyncio with ``websockets``: it opens sockets,
+reads and writes frames, runs the keepalive and retry timers, and tells
+listeners. It imports no Qt, so it runs on plain asyncio as well as on qasync.
+
+Each socket gets a :class:`_Connection` with a generation number. Everything a
+connection reports (opened, frame, closed) is dropped unless it is still the
+current connection, so a socket replaced by a reconnect or a conversation
+switch can never disturb its successor.
+
+Inputs are processed run-to-completion: a listener that calls back into the
+manager (``disconnect()`` from a ``disconnected`` listener, say) is queued and
+handled after the current batch of actions, never in the middle of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import random
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Origin
+from websockets.version import version as websockets_version
+
+from desktop_app import __version__
+from desktop_app.core import machine as m
+from desktop_app.core.backoff import BackoffPolicy
+from desktop_app.core.endpoints import ServerEndpoints, validate_conversation_id
+from desktop_app.core.frames import Frame, Pong, ProtocolError, decode_frame, encode_ping
+from desktop_app.core.keepalive import Keepalive, KeepaliveAction
+
+Listener = Callable[[dict[str, Any]], object]
+StateListener = Callable[[m.ConnectionState], object]
+Unsubscribe = Callable[[], None]
+
+MIB = 1024 * 1024
+
+
+def now_iso() -> str:
+    """The wall-clock time with the local offset, like the server's live frames."""
+    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+
+
+_default_ssl_context: ssl.SSLContext | None = None
+
+
+def system_ssl_context() -> ssl.SSLContext:
+    """A TLS context that verifies servers against the operating system's trust store."""
+    global _default_ssl_context
+    if _default_ssl_context is None:
+        # Imported here: only wss:// needs it, and start-up stays light.
+        import truststore
+
+        _default_ssl_context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return _default_ssl_context
+
+
+class _FramelessLogger(logging.LoggerAdapter[logging.Logger]):
+    """The logger handed to ``websockets``: never at DEBUG, where it prints frame contents.
+
+    Frames carry patient text; websockets logs them (truncated) at DEBUG.
+    """
+
+    def isEnabledFor(self, level: int) -> bool:
+        return level > logging.DEBUG and self.logger.isEnabledFor(level)
+
+
+_wire_logger = _FramelessLogger(logging.getLogger("desktop_app.net.wire"))
+
+
+def _handshake_refusal(status: int) -> str:
+    """A reason a person can act on, for a handshake refused with HTTP ``status``."""
+    if status in (401, 403):
+        return (
+            f"the server refused the connection (HTTP {status}): sign in again, or ask "
+            "the administrator whether this server address is allowed"
+        )
+    if status == 404:
+        return f"no conversation service at this address (HTTP {status}): check the server URL"
+    if m.is_retryable_handshake_status(status):
+        return f"the server is unavailable (HTTP {status})"
+    return f"the server could not open the conversation (HTTP {status})"
+
+
+def _close_details(exc: ConnectionClosed) -> tuple[int | None, str, bool]:
+    """(code, reason, retryable) for a closed connection."""
+    if exc.sent is not None and exc.sent.code == 1009:
+        return 1009, "inbound frame above the size limit", True
+    if exc.rcvd is None:
+        return 1006, "connection lost", True
+    code = exc.rcvd.code
+    return code, exc.rcvd.reason[:123], m.is_retryable_close(code)
+
+
+class _Connection:
+    """One socket's lifetime: its task, its outbox, its keepalive."""
+
+    def __init__(self, generation: int, url: str, keepalive: Keepalive) -> None:
+        self.generation = generation
+        self.url = url
+        self.keepalive = keepalive
+        self.ws: ClientConnection | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.outbox: collections.deque[str] = collections.deque()
+        self.outbox_ready = asyncio.Event()
+        self.timer: asyncio.TimerHandle | None = None
+        self.close_request: m.CloseSocket | None = None
+
+    def enqueue(self, text: str) -> None:
+        self.outbox.append(text)
+        self.outbox_ready.set()
+
+    def close(self, request: m.CloseSocket) -> None:
+        """Ask the connection to end; its task closes the socket and finishes."""
+        self.close_request = request
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if request.abort and self.ws is not None:
+            # A dead connection never answers a closing handshake: don't wait for one.
+            self.ws.transport.abort()
+        if self.task is not None:
+            self.task.cancel()
+
+
+class WebSocketManager:
+    """One reconnecting WebSocket to a conversation (the base of the chat and status managers).
+
+    Construct it anywhere; call :meth:`connect` from code running on the asyncio
+    loop that should own it. All times are in seconds.
+    """
+
+    kind: ClassVar[str] = ""  # the path segment: /ws/<kind>/<conversation id>/
+    log_prefix: ClassVar[str] = "[WS]"
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        # reconnecting
+        max_reconnect_attempts: int | None = 5,
+        reconnect_delay: float = 1.0,
+        max_reconnect_delay: float = 30.0,
+        stable_after: float = 10.0,
+        jitter: bool = True,
+        # keepalive
+        ping_interval: float = 30.0,
+        pong_timeout: float = 10.0,
+        send_probe_timeout: float = 5.0,
+        # the handshake and the socket
+        open_timeout: float = 10.0,
+        close_timeout: float = 2.0,
+        max_frame_size: int = MIB,
+        cookies: Mapping[str, str] | None = None,
+        allow_insecure: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+        # injected for tests
+        rng: random.Random | None = None,
+    ) -> None:
+        self.endpoints = ServerEndpoints.from_base_url(base_url, allow_insecure=allow_insecure)
+        self._machine = m.ConnectionMachine(
+            BackoffPolicy(
+                initial_delay_s=reconnect_delay,
+                max_delay_s=max_reconnect_delay,
+                stable_after_s=stable_after,
+                jitter=jitter,
+            ),
+            max_attempts=max_reconnect_attempts,
+            clock=time.monotonic,
+            rng=rng or random.Random(),
+            name=self.log_prefix.strip("[]"),
+        )
+        # Validated now so that a bad value fails here, not at the first connect.
+        Keepalive(
+            interval_s=ping_interval, timeout_s=pong_timeout, probe_timeout_s=send_probe_timeout
+        )
+        self._ping_interval = ping_interval
+        self._pong_timeout = pong_timeout
+        self._send_probe_timeout = send_probe_timeout
+        self._open_timeout = open_timeout
+        self._close_timeout = close_timeout
+        self._max_frame_size = max_frame_size
+        self._ssl_context = ssl_context
+        self._cookies: dict[str, str] = dict(cookies or {})
+        self._log = logging.getLogger(f"desktop_app.net.{self.kind or 'ws'}")
+
+        self._conversation_id: str | None = None
+        self._generation = 0
+        self._conn: _Connection | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._retry_timer: asyncio.TimerHandle | None = None
+        self._pending: collections.deque[m.Input] = collections.deque()
+        self._feeding = False
+        self._open_event = asyncio.Event()
+        self._listeners: list[Listener] = []
+        self._state_listeners: list[StateListener] = []
+        self.latency: float | None = None  # round trip of the last answered ping
+        self.last_event: dict[str, Any] | None = None
+
+    # --- public API --------------------------------------------------------------
+
+    def connect(self, conversation_id: str) -> None:
+        """Connect to ``conversation_id`` (a UUID); returns at once.
+
+        Connecting to another conversation closes the current socket first.
+        Raises ValueError (InvalidConversationId) before any I/O for a non-UUID.
+        """
+        conversation_id = validate_conversation_id(conversation_id)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError(
+                f"{type(self).__name__}.connect() must be called from code running on "
+                "an asyncio event loop"
+            ) from None
+        if conversation_id == self._conversation_id and self.state in (
+            m.ConnectionState.CONNECTING,
+            m.ConnectionState.OPEN,
+        ):
+            return
+        self._conversation_id = conversation_id
+        self._feed(m.ConnectRequested())
+
+    def disconnect(self) -> None:
+        """Close for good: no reconnect afterwards; the socket task ends shortly."""
+        self._feed(m.Disconnect())
+
+    async def aclose(self) -> None:
+        """Disconnect and wait until no task of this manager is left."""
+        self.disconnect()
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def reconnect_now(self) -> None:
+        """Cancel the backoff wait, forget past failures and connect now."""
+        self._log.info("%s Reconnect requested", self.log_prefix)
+        self._feed(m.ReconnectNow())
+
+    def set_network_available(self, available: bool) -> None:
+        """The operating system's view of the network: pause retries, or resume at once."""
+        if available == self._machine.network_available:
+            return
+        self._log.info("%s Network %s", self.log_prefix, "available" if available else "lost")
+        self._feed(m.NetworkBack() if available else m.NetworkLost())
+
+    def set_cookies(self, cookies: Mapping[str, str]) -> None:
+        """Cookies (the session) for the next handshakes."""
+        self._cookies = dict(cookies)
+
+    def send(self, data: Mapping[str, Any] | str) -> bool:
+        """Queue one frame on the open socket; False (and a warning) when it is not open."""
+        text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+        self._check_outbound(text)
+        conn = self._conn
+        if conn is None or self.state is not m.ConnectionState.OPEN:
+            self._log.warning("%s Cannot send - socket not open", self.log_prefix)
+            return False
+        conn.enqueue(text)
+        return True
+
+    def on_message(self, callback: Listener) -> Unsubscribe:
+        """Call ``callback`` with every decoded frame and every connection event."""
+        return self._subscribe(self._listeners, callback)
+
+    def on_state_change(self, callback: StateListener) -> Unsubscribe:
+        """Call ``callback`` with the new :class:`ConnectionState` after each change."""
+        return self._subscribe(self._state_listeners, callback)
+
+    async def wait_connected(self, timeout: float) -> bool:  # noqa: ASYNC109 - the public API
+        """True when the socket is open within ``timeout`` seconds."""
+        if self.is_connected:
+            return True
+        try:
+            await asyncio.wait_for(self._open_event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return self.is_connected
+
+    @property
+    def state(self) -> m.ConnectionState:
+        return self._machine.state
+
+    @property
+    def is_connected(self) -> bool:
+        return self.state is m.ConnectionState.OPEN
+
+    @property
+    def is_connecting(self) -> bool:
+        return self.state is m.ConnectionState.CONNECTING
+
+    @property
+    def reconnect_attempts(self) -> int:
+        return self._machine.attempts
+
+    @property
+    def max_reconnect_attempts(self) -> int | None:
+        return self._machine.max_attempts
+
+    @property
+    def current_conversation_id(self) -> str | None:
+        return self._conversation_id
+
+    @property
+    def network_available(self) -> bool:
+        return self._machine.network_available
+
+    @property
+    def last_close(self) -> tuple[int | None, str] | None:
+        close = self._machine.last_close
+        return None if close is None else (close.code, close.reason)
+
+    @property
+    def failure_reason(self) -> str | None:
+        return self._machine.failure_reason
+
+    @property
+    def listener_count(self) -> int:
+        return len(self._listeners)
+
+    # --- hooks for the chat and status managers ----------------------------------
+
+    def _check_outbound(self, text: str) -> None:
+        """Refuse a frame the server would answer by dropping the socket."""
+        try:
+            frame = json.loads(text)
+        except ValueError:
+            frame = None
+        if not (isinstance(frame, dict) and frame.get("type") == "ping"):
+            raise ValueError(f"{self.log_prefix} only ping frames may be sent on this socket")
+
+    def _handle_frame(self, frame: Frame) -> None:
+        """A decoded frame of the current socket (pongs included)."""
+        self._emit(frame.raw)
+
+    def _handle_connection_event(self, event: dict[str, Any]) -> None:
+        """A connection event, after the machine decided on it."""
+        self._emit(event)
+
+    def _probe(self) -> None:
+        """Demand proof of life soon (after a user's send)."""
+        conn = self._conn
+        if conn is None or self.state is not m.ConnectionState.OPEN:
+            return
+        if conn.keepalive.probe(time.monotonic()):
+            conn.enqueue(encode_ping())
+        self._arm_keepalive(conn)
+
+    def _emit(self, event: dict[str, Any], listeners: list[Listener] | None = None) -> None:
+        """Call every listener; one that raises is logged and the others still run."""
+        for listener in list(self._listeners if listeners is None else listeners):
+            try:
+                listener(event)
+            except Exception as exc:
+                # The exception's text may quote a message: log where, not what.
+                tb = exc.__traceback__
+                while tb is not None and tb.tb_next is not None:
+                    tb = tb.tb_next
+                where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
+                # No exc_info: the traceback would print the exception's text.
+                self._log.error(
+                    "%s Listener error: %s in %s at %s",
+                    self.log_prefix,
+                    type(exc).__name__,
+                    getattr(listener, "__qualname__", type(listener).__name__),
+                    where,
+                )
+
+    # --- the machine ---------------------------------------------------------------
+
+    def _feed(self, inp: m.Input) -> None:
+        self._pending.append(inp)
+        if self._feeding:
+            return  # run to completion: handled after the current batch
+        self._feeding = True
+        try:
+            while self._pending:
+                before = self.state
+                for action in self._machine.handle(self._pending.popleft()):
+                    self._apply(action)
+                if self.state is not before:
+                    self._state_changed()
+        finally:
+            self._feeding = False
+
+    def _feed_from(self, conn: _Connection, inp: m.Input) -> None:
+        """Feed an input reported by ``conn``, unless a newer socket replaced it."""
+        if conn is not self._conn:
+            return
+        if isinstance(inp, m.Closed):
+            self._drop_connection(conn)
+        self._feed(inp)
+
+    def _state_changed(self) -> None:
+        state = self.state
+        if state is m.ConnectionState.OPEN:
+            self._open_event.set()
+        else:
+            self._open_event.clear()
+        for listener in list(self._state_listeners):
+            try:
+                listener(state)
+            except Exception:
+                self._log.exception("%s State listener error", self.log_prefix)
+
+    def _apply(self, action: m.Action) -> None:
+        if isinstance(action, m.OpenSocket):
+            self._open_socket()
+        elif isinstance(action, m.CloseSocket):
+            if self._conn is not None:
+                self._conn.close(action)
+                self._drop_connection(self._conn)
+        elif isinstance(action, m.ScheduleRetry):
+            self._cancel_retry()
+            self._log.info(
+                "%s Reconnecting in %dms (attempt %d/%s)",
+                self.log_prefix,
+                round(action.delay_s * 1000),
+                self._machine.attempts,
+                self._machine.max_attempts if self._machine.max_attempts is not None else "∞",
+            )
+            self._retry_timer = asyncio.get_running_loop().call_later(
+                action.delay_s, self._on_retry_timer
+            )
+        elif isinstance(action, m.CancelRetry):
+            self._cancel_retry()
+        else:
+            self._notify(action.event)
+
+    def _notify(self, event: m.ConnectionEvent) -> None:
+        data: dict[str, Any]
+        if isinstance(event, m.ConnectionEstablished):
+            self._log.info("%s Connected successfully", self.log_prefix)
+            data = {"type": "connection_established"}
+        elif isinstance(event, m.Disconnected):
+            self._log.info(
+                "%s Connection closed: %s%s",
+                self.log_prefix,
+                event.code if event.code is not None else 1006,
+                f" ({event.reason})" if event.reason else "",
+            )
+            data = {"type": "disconnected", "code": event.code, "reason": event.reason}
+        elif isinstance(event, m.Reconnecting):
+            data = {
+                "type": "reconnecting",
+                "attempt": event.attempt,
+                "max": event.max_attempts,
+                "delay": event.delay_s,
+            }
+        elif isinstance(event, m.ConnectionFailed):
+            self._log.error("%s Connection failed: %s", self.log_prefix, event.reason)
+            data = {"type": "connection_failed", "reason": event.reason}
+        elif isinstance(event, m.WentOffline):
+            self._log.info("%s Offline - waiting for the network", self.log_prefix)
+            data = {"type": "offline"}
+        else:
+            data = {"type": "online"}
+        data["timestamp"] = now_iso()
+        self.last_event = data
+        self._handle_connection_event(data)
+
+    # --- timers ------------------------------------------------------------------------
+
+    def _on_retry_timer(self) -> None:
+        self._retry_timer = None
+        self._feed(m.RetryTimerFired())
+
+    def _cancel_retry(self) -> None:
+        if self._retry_timer is not None:
+            self._retry_timer.cancel()
+            self._retry_timer = None
+
+    def _arm_keepalive(self, conn: _Connection) -> None:
+        if conn.timer is not None:
+            conn.timer.cancel()
+        delay = max(0.0, conn.keepalive.next_wakeup() - time.monotonic())
+        conn.timer = asyncio.get_running_loop().call_later(delay, self._on_keepalive_timer, conn)
+
+    def _on_keepalive_timer(self, conn: _Connection) -> None:
+        conn.timer = None
+        if conn is not self._conn:
+            return
+        action = conn.keepalive.poll(time.monotonic())
+        if action is KeepaliveAction.DEAD:
+            self._log.warning(
+                "%s No answer within the keepalive deadline: connection is dead", self.log_prefix
+            )
+            self._feed(m.KeepaliveMissed())
+            return
+        if action is KeepaliveAction.SEND_PING:
+            conn.enqueue(encode_ping())
+        self._arm_keepalive(conn)
+
+    # --- sockets -------------------------------------------------------------------------
+
+    def _open_socket(self) -> None:
+        assert self._conversation_id is not None
+        self._generation += 1
+        url = self.endpoints.websocket_url(self.kind, self._conversation_id)
+        conn = _Connection(
+            self._generation,
+            url,
+            Keepalive(
+                interval_s=self._ping_interval,
+                timeout_s=self._pong_timeout,
+                probe_timeout_s=self._send_probe_timeout,
+            ),
+        )
+        self._conn = conn
+        self._log.info("%s Connecting to: %s", self.log_prefix, url)
+        task = asyncio.get_running_loop().create_task(
+            self._run_connection(conn), name=f"{self.log_prefix} #{conn.generation}"
+        )
+        conn.task = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _drop_connection(self, conn: _Connection) -> None:
+        if conn.timer is not None:
+            conn.timer.cancel()
+            conn.timer = None
+        if self._conn is conn:
+            self._conn = None
+
+    def _handshake_headers(self) -> dict[str, str]:
+        headers = {}
+        if self._cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self._cookies.items())
+        return headers
+
+    async def _run_connection(self, conn: _Connection) -> None:
+        try:
+            ws = await self._open(conn)
+            if ws is None:
+                return
+            conn.ws = ws
+            conn.keepalive.start(time.monotonic())
+            self._feed_from(conn, m.Opened())
+            if conn is self._conn:
+                self._arm_keepalive(conn)
+            writer = asyncio.get_running_loop().create_task(self._write(conn, ws))
+            try:
+                code, reason, retryable = await self._read(conn, ws)
+            finally:
+                writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writer
+            self._feed_from(conn, m.Closed(code, reason, retryable))
+        except asyncio.CancelledError:
+            pass  # close() asked us to end; the finally below closes the socket
+        finally:
+            await self._close_socket(conn)
+
+    async def _open(self, conn: _Connection) -> ClientConnection | None:
+        """The handshake; None (after telling the machine why) when it fails."""
+        try:
+            return await ws_connect(
+                conn.url,
+                origin=Origin(self.endpoints.origin),
+                additional_headers=self._handshake_headers(),
+                user_agent_header=f"SDM-Desktop/{__version__} websockets/{websockets_version}",
+                ssl=(self._ssl_context or system_ssl_context()) if self.endpoints.secure else None,
+                open_timeout=self._open_timeout,
+                close_timeout=self._close_timeout,
+                max_size=self._max_frame_size,
+                logger=_wire_logger,
+                # Keepalive is ours (application-level pings, which the server answers);
+                # protocol-level pings from the server are still answered by websockets.
+                ping_interval=None,
+            )
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            reason = _handshake_refusal(status)
+            retryable = m.is_retryable_handshake_status(status)
+        except ssl.SSLCertVerificationError as exc:
+            reason = f"the server's certificate could not be verified ({exc.verify_message})"
+            retryable = False
+        except TimeoutError:
+            reason = f"no answer within {self._open_timeout:g} s"
+            retryable = True
+        except (OSError, websockets.InvalidHandshake, websockets.InvalidURI) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            retryable = True
+        self._log.warning("%s Connection attempt failed: %s", self.log_prefix, reason)
+        self._feed_from(conn, m.Closed(None, reason, retryable))
+        return None
+
+    async def _read(self, conn: _Connection, ws: ClientConnection) -> tuple[int | None, str, bool]:
+        while True:
+            try:
+                data = await ws.recv()
+            except ConnectionClosed as exc:
+                code, reason, retryable = _close_details(exc)
+                if code == 1009:
+                    self._log.warning(
+                        "%s Closing: inbound frame above %d bytes",
+                        self.log_prefix,
+                        self._max_frame_size,
+                    )
+                return code, reason, retryable
+            if conn is not self._conn:
+                continue  # replaced; the close is on its way
+            frame = decode_frame(data)
+            # Any frame, even a malformed one, proves the connection alive. The
+            # keepalive timer is not re-armed: firing early is harmless (it re-arms).
+            conn.keepalive.frame_received(time.monotonic(), pong=isinstance(frame, Pong))
+            if isinstance(frame, ProtocolError):
+                self._log.warning(
+                    "%s Ignoring malformed frame: %s", self.log_prefix, frame.describe()
+                )
+                continue
+            if isinstance(frame, Pong):
+                self.latency = conn.keepalive.latency_s
+            self._handle_frame(frame)
+
+    async def _write(self, conn: _Connection, ws: ClientConnection) -> None:
+        while True:
+            await conn.outbox_ready.wait()
+            while conn.outbox:
+                text = conn.outbox.popleft()
+                try:
+                    await ws.send(text)
+                except ConnectionClosed:
+                    return  # the reader reports the close
+            conn.outbox_ready.clear()
+
+    async def _close_socket(self, conn: _Connection) -> None:
+        ws = conn.ws
+        if ws is None:
+            return
+        request = conn.close_request
+        if request is not None and request.abort:
+            ws.transport.abort()
+        else:
+            code = request.code if request is not None else 1000
+            reason = request.reason if request is not None else ""
+            with contextlib.suppress(Exception):
+                await ws.close(code, reason)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _subscribe(self, registry: list[Any], callback: Any) -> Unsubscribe:
+        registry.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                registry.remove(callback)
+
+        return unsubscribe
