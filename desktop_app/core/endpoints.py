@@ -49,6 +49,11 @@ class ServerEndpoints:
     secure: bool
     origin: str  # what the Origin header must say: scheme://host[:port]
 
+    @property
+    def host(self) -> str:
+        """The host name, lower case, without IPv6 brackets."""
+        return urlsplit(self.origin).hostname or ""
+
     @classmethod
     def from_base_url(cls, url: str, *, allow_insecure: bool = False) -> ServerEndpoints:
         parts = urlsplit(url.strip())

@@ -40,7 +40,11 @@ from websockets.version import version as websockets_version
 from desktop_app import __version__
 from desktop_app.core import machine as m
 from desktop_app.core.backoff import BackoffPolicy
-from desktop_app.core.endpoints import ServerEndpoints, validate_conversation_id
+from desktop_app.core.endpoints import (
+    ServerEndpoints,
+    is_loopback_host,
+    validate_conversation_id,
+)
 from desktop_app.core.frames import Frame, Pong, ProtocolError, decode_frame, encode_ping
 from desktop_app.core.keepalive import Keepalive, KeepaliveAction
 
@@ -578,6 +582,9 @@ class WebSocketManager:
                 close_timeout=self._close_timeout,
                 max_size=self._max_frame_size,
                 logger=_wire_logger,
+                # An HTTP(S)_PROXY from the environment is used, except for this
+                # machine (the embedded server): no proxy can reach our loopback.
+                proxy=None if is_loopback_host(self.endpoints.host) else True,
                 # Keepalive is ours (application-level pings, which the server answers);
                 # protocol-level pings from the server are still answered by websockets.
                 ping_interval=None,

@@ -280,3 +280,11 @@ def test_http_url_of_the_root() -> None:
     endpoints = ServerEndpoints.from_base_url("https://example.org")
 
     assert endpoints.http_url("") == "https://example.org/"
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [("https://SDM.example.org:8443/x", "sdm.example.org"), ("http://[::1]:8000", "::1")],
+)
+def test_host_is_lower_case_without_brackets(url: str, host: str) -> None:
+    assert ServerEndpoints.from_base_url(url).host == host

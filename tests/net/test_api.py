@@ -215,3 +215,16 @@ async def test_wait_connected_times_out(make: Any, caplog: pytest.LogCaptureFixt
     chat.connect("2f67d6e4-0982-4e92-8e2b-dc03d250ce9f")
     assert not await chat.wait_connected(0.3)
     assert "[ChatWS] Connection attempt failed" in caplog.text
+
+
+async def test_a_proxy_from_the_environment_is_not_used_for_this_machine(
+    demo: DemoServer, make: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing listens on port 9: through this proxy, no connection would ever open.
+    for name in ("all_proxy", "http_proxy", "https_proxy", "ALL_PROXY", "HTTP_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    chat = make(ChatWebSocketManager, demo.base_url)
+    chat.connect(demo.create_conversation())
+    assert await chat.wait_connected(10)
