@@ -3,8 +3,12 @@
 ::
 
     SdmError
-    ├── InvalidConversationId (also a ValueError)
-    └── InsecureServerError   (also a ValueError)
+    ├── InvalidConversationId (also a ValueError)       core/errors.py
+    ├── InsecureServerError   (also a ValueError)       core/errors.py
+    ├── InvalidServerUrl      (also a ValueError)       core/endpoints.py
+    ├── HttpError             (.status, .message)       net/http.py
+    ├── SignInRequired        (no or expired session)   net/http.py
+    └── SignInFailed          (wrong email/password)    net/http.py
 
 Messages are written for the person who has to act on them, and never carry
 message text (patient data).

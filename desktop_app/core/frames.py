@@ -180,6 +180,11 @@ def decode_frame(data: str | bytes) -> Frame | ProtocolError:
         return ProtocolError(ProtocolErrorKind.NOT_JSON, size)
     if not isinstance(obj, dict):
         return ProtocolError(ProtocolErrorKind.NOT_OBJECT, size, got=type(obj).__name__)
+    return decode_object(obj, size)
+
+
+def decode_object(obj: dict[str, Any], size: int = 0) -> Frame | ProtocolError:
+    """Decode one parsed JSON object (a history entry, or a frame a listener got)."""
     try:
         if "role" in obj:
             return _chat_message(obj)

@@ -47,6 +47,7 @@ from desktop_app.core.endpoints import (
 )
 from desktop_app.core.frames import Frame, Pong, ProtocolError, decode_frame, encode_ping
 from desktop_app.core.keepalive import Keepalive, KeepaliveAction
+from desktop_app.core.presence import SocketSnapshot
 
 Listener = Callable[[dict[str, Any]], object]
 StateListener = Callable[[m.ConnectionState], object]
@@ -203,11 +204,15 @@ class WebSocketManager:
         self._cookies: dict[str, str] = dict(cookies or {})
         self._log = logging.getLogger(f"desktop_app.net.{self.kind or 'ws'}")
 
+        # The loop that owns this manager, from the first connect(): timers and tasks go
+        # there even when a call comes from a Qt callback outside the loop's context.
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._conversation_id: str | None = None
         self._generation = 0
         self._conn: _Connection | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._retry_timer: asyncio.TimerHandle | None = None
+        self._retry_due: float | None = None  # time.monotonic() when the retry fires
         self._pending: collections.deque[m.Input] = collections.deque()
         self._feeding = False
         self._open_event = asyncio.Event()
@@ -225,13 +230,14 @@ class WebSocketManager:
         Raises ValueError (InvalidConversationId) before any I/O for a non-UUID.
         """
         conversation_id = validate_conversation_id(conversation_id)
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            raise RuntimeError(
-                f"{type(self).__name__}.connect() must be called from code running on "
-                "an asyncio event loop"
-            ) from None
+        if self._loop is None:
+            try:
+                self._loop = asyncio.get_running_loop()
+            except RuntimeError:
+                raise RuntimeError(
+                    f"{type(self).__name__}.connect() must first be called from code running "
+                    "on an asyncio event loop"
+                ) from None
         if conversation_id == self._conversation_id and self.state in (
             m.ConnectionState.CONNECTING,
             m.ConnectionState.OPEN,
@@ -249,6 +255,9 @@ class WebSocketManager:
         self.disconnect()
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        # An aborted transport closes its socket in a callback on the next loop
+        # iteration: let it run, in case the loop stops right after this.
+        await asyncio.sleep(0)
 
     def reconnect_now(self) -> None:
         """Cancel the backoff wait, forget past failures and connect now."""
@@ -331,6 +340,26 @@ class WebSocketManager:
     @property
     def failure_reason(self) -> str | None:
         return self._machine.failure_reason
+
+    @property
+    def retry_in(self) -> float | None:
+        """Seconds until the pending reconnect attempt, or None when none is pending."""
+        if self._retry_due is None:
+            return None
+        return max(0.0, self._retry_due - time.monotonic())
+
+    def snapshot(self, name: str) -> SocketSnapshot:
+        """This manager's state now, for the status bar (:mod:`desktop_app.core.presence`)."""
+        return SocketSnapshot(
+            name=name,
+            state=self.state,
+            attempts=self.reconnect_attempts,
+            max_attempts=self.max_reconnect_attempts,
+            retry_in_s=self.retry_in,
+            latency_s=self.latency,
+            failure_reason=self.failure_reason,
+            last_close=self.last_close,
+        )
 
     @property
     def listener_count(self) -> int:
@@ -437,9 +466,8 @@ class WebSocketManager:
                 self._machine.attempts,
                 self._machine.max_attempts if self._machine.max_attempts is not None else "∞",
             )
-            self._retry_timer = asyncio.get_running_loop().call_later(
-                action.delay_s, self._on_retry_timer
-            )
+            self._retry_timer = self._owner_loop().call_later(action.delay_s, self._on_retry_timer)
+            self._retry_due = time.monotonic() + action.delay_s
         elif isinstance(action, m.CancelRetry):
             self._cancel_retry()
         else:
@@ -481,9 +509,11 @@ class WebSocketManager:
 
     def _on_retry_timer(self) -> None:
         self._retry_timer = None
+        self._retry_due = None
         self._feed(m.RetryTimerFired())
 
     def _cancel_retry(self) -> None:
+        self._retry_due = None
         if self._retry_timer is not None:
             self._retry_timer.cancel()
             self._retry_timer = None
@@ -492,7 +522,7 @@ class WebSocketManager:
         if conn.timer is not None:
             conn.timer.cancel()
         delay = max(0.0, conn.keepalive.next_wakeup() - time.monotonic())
-        conn.timer = asyncio.get_running_loop().call_later(delay, self._on_keepalive_timer, conn)
+        conn.timer = self._owner_loop().call_later(delay, self._on_keepalive_timer, conn)
 
     def _on_keepalive_timer(self, conn: _Connection) -> None:
         conn.timer = None
@@ -526,7 +556,7 @@ class WebSocketManager:
         )
         self._conn = conn
         self._log.info("%s Connecting to: %s", self.log_prefix, url)
-        task = asyncio.get_running_loop().create_task(
+        task = self._owner_loop().create_task(
             self._run_connection(conn), name=f"{self.log_prefix} #{conn.generation}"
         )
         conn.task = task
@@ -556,7 +586,7 @@ class WebSocketManager:
             self._feed_from(conn, m.Opened())
             if conn is self._conn:
                 self._arm_keepalive(conn)
-            writer = asyncio.get_running_loop().create_task(self._write(conn, ws))
+            writer = self._owner_loop().create_task(self._write(conn, ws))
             try:
                 code, reason, retryable = await self._read(conn, ws)
             finally:
@@ -659,6 +689,11 @@ class WebSocketManager:
                 await ws.close(code, reason)
 
     # --- helpers -------------------------------------------------------------------------
+
+    def _owner_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        return self._loop
 
     def _subscribe(self, registry: list[Any], callback: Any) -> Unsubscribe:
         registry.append(callback)

@@ -75,7 +75,7 @@ class StatusWebSocketManager(WebSocketManager):
             self._stale_timer = None
         deadline = self._tracker.next_deadline()
         if deadline is not None:
-            self._stale_timer = asyncio.get_running_loop().call_later(
+            self._stale_timer = self._owner_loop().call_later(
                 max(0.0, deadline - time.monotonic()), self._on_stale_timer
             )
 

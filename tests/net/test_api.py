@@ -51,7 +51,7 @@ async def test_connect_outside_an_event_loop_says_so() -> None:
     def outside() -> None:
         chat.connect("2f67d6e4-0982-4e92-8e2b-dc03d250ce9f")
 
-    with pytest.raises(RuntimeError, match="asyncio event loop"):
+    with pytest.raises(RuntimeError, match="on an asyncio event loop"):
         await asyncio.to_thread(outside)
 
 

@@ -1,0 +1,112 @@
+"""What the status bar says about the connection: both sockets summed up in words.
+
+Pure presentation logic: the window's connection indicator feeds it snapshots
+of the managers (their own state, not a second copy of it) and shows the result.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop_app.core.machine import ConnectionState
+
+
+class Presence(enum.Enum):
+    """The indicator's states, from best to worst; several sockets show the worst."""
+
+    CONNECTED = 0
+    IDLE = 1  # no conversation open
+    CONNECTING = 2
+    RECONNECTING = 3
+    OFFLINE = 4
+    FAILED = 5
+
+
+_PRESENCE = {
+    ConnectionState.IDLE: Presence.IDLE,
+    ConnectionState.CLOSED: Presence.IDLE,
+    ConnectionState.CONNECTING: Presence.CONNECTING,
+    ConnectionState.OPEN: Presence.CONNECTED,
+    ConnectionState.RECONNECTING: Presence.RECONNECTING,
+    ConnectionState.OFFLINE: Presence.OFFLINE,
+    ConnectionState.FAILED: Presence.FAILED,
+}
+
+
+@dataclass(frozen=True)
+class SocketSnapshot:
+    """One manager's state at one moment (times in seconds)."""
+
+    name: str
+    state: ConnectionState
+    attempts: int = 0
+    max_attempts: int | None = None
+    retry_in_s: float | None = None
+    latency_s: float | None = None
+    failure_reason: str | None = None
+    last_close: tuple[int | None, str] | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    presence: Presence
+    text: str  # one line for the status bar
+    details: str  # one line per socket, for the tooltip
+
+
+def _ms(seconds: float) -> str:
+    return f"{round(seconds * 1000)} ms"
+
+
+def _attempts(socket: SocketSnapshot) -> str:
+    if socket.max_attempts is None:
+        return f"attempt {socket.attempts}"
+    return f"attempt {socket.attempts}/{socket.max_attempts}"
+
+
+def describe(socket: SocketSnapshot) -> str:
+    """One line about one socket: state, attempts, last close, latency."""
+    parts = [f"{socket.name}: {socket.state.value}"]
+    if socket.attempts:
+        parts.append(_attempts(socket))
+    if socket.last_close is not None:
+        code, reason = socket.last_close
+        close = f"last close {code if code is not None else 1006}"
+        parts.append(f"{close} ({reason})" if reason else close)
+    if socket.latency_s is not None:
+        parts.append(f"latency {_ms(socket.latency_s)}")
+    if socket.state is ConnectionState.FAILED and socket.failure_reason:
+        parts.append(socket.failure_reason)
+    return " · ".join(parts)
+
+
+def summarize(sockets: Sequence[SocketSnapshot]) -> Summary:
+    """The combined state of ``sockets`` (at least one), as the status bar shows it."""
+    if not sockets:
+        raise ValueError("summarize() needs at least one socket")
+    presence = max((_PRESENCE[s.state] for s in sockets), key=lambda p: p.value)
+    worst = [s for s in sockets if _PRESENCE[s.state] is presence]
+    if presence is Presence.CONNECTED:
+        latencies = [s.latency_s for s in sockets if s.latency_s is not None]
+        text = f"Connected · {_ms(max(latencies))}" if latencies else "Connected"
+    elif presence is Presence.IDLE:
+        text = "Not connected"
+    elif presence is Presence.CONNECTING:
+        text = "Connecting…"
+    elif presence is Presence.RECONNECTING:
+        waiting = [s for s in worst if s.retry_in_s is not None]
+        if waiting:
+            soonest = min(waiting, key=lambda s: s.retry_in_s or 0.0)
+            seconds = max(1, math.ceil(soonest.retry_in_s or 0.0))
+            text = f"Reconnecting in {seconds} s ({_attempts(soonest)})"
+        else:
+            text = "Reconnecting…"
+    elif presence is Presence.OFFLINE:
+        text = "Offline — waiting for the network"
+    else:
+        reason = next((s.failure_reason for s in worst if s.failure_reason), "unknown reason")
+        text = f"Connection failed — {reason}"
+    return Summary(presence, text, "\n".join(describe(s) for s in sockets))

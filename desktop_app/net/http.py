@@ -1,0 +1,508 @@
+"""The platform's HTTP endpoints on aiohttp: sign-in, history, new conversations, summaries.
+
+:class:`PlatformClient` holds one ``aiohttp.ClientSession`` and its cookie jar: the
+Django session (``sessionid``, or ``__Secure-sessionid`` in production) and the
+CSRF token (``csrftoken`` / ``__Secure-csrftoken``) live there, found by suffix,
+and :meth:`PlatformClient.websocket_cookies` hands them to the WebSocket managers
+so that the handshakes carry the same session.
+
+Redirects are never followed: the server answers a request without a valid
+session with a 302 to its login page, which becomes :class:`SignInRequired`
+instead of a login form parsed as JSON.
+
+Responses may hold patient text (history, summaries, the server's error pages):
+no body reaches a log or an exception. Logs name paths, ids, statuses and sizes;
+never message text, passwords or cookie values.
+
+Errors::
+
+    SdmError
+    ├── HttpError        status (None when the server could not be reached)
+    ├── SignInRequired   no session, or it expired: sign in again
+    └── SignInFailed     wrong email or password
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import ssl
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+from yarl import URL
+
+from desktop_app import __version__
+from desktop_app.core.endpoints import (
+    ServerEndpoints,
+    is_loopback_host,
+    validate_conversation_id,
+)
+from desktop_app.core.errors import SdmError
+from desktop_app.core.frames import ChatMessage, ProtocolError, decode_frame
+from desktop_app.net.manager import system_ssl_context
+
+__all__ = ["HttpError", "PlatformClient", "SignInFailed", "SignInRequired", "SummaryStatus"]
+
+logger = logging.getLogger("desktop_app.net.http")
+
+LOGIN_PATH = "/accounts/login/"
+SESSION_COOKIE_SUFFIX = "sessionid"
+CSRF_COOKIE_SUFFIX = "csrftoken"
+
+#: Largest JSON answer read into memory (a long history with citations stays far below).
+MAX_JSON_BYTES = 32 * 1024 * 1024
+#: Largest error body of a failed download that is read for its ``"error"`` string.
+MAX_ERROR_BODY_BYTES = 4096
+#: Longest server ``"error"`` string shown to a person; a longer one may quote anything.
+MAX_SERVER_ERROR_CHARS = 160
+DOWNLOAD_CHUNK_BYTES = 64 * 1024
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class HttpError(SdmError):
+    """A request that failed: ``status`` is None when the server could not be reached."""
+
+    def __init__(self, status: int | None, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class SignInRequired(SdmError):
+    """The server redirected to its login page: there is no session, or it expired."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"sign in to the server first (it refused {path} without a session)")
+        self.path = path
+
+
+class SignInFailed(SdmError):
+    """The server answered the sign-in with its form again: wrong email or password."""
+
+    def __init__(self) -> None:
+        super().__init__("sign-in failed: the email address or password is not correct")
+
+
+@dataclass(frozen=True)
+class SummaryStatus:
+    """What ``GET /memory/conversation/<id>/summary/status/`` said."""
+
+    ready: bool
+    generated_at: str | None = None  # ISO 8601, as the server wrote it
+    download_url: str | None = None  # the server's path, e.g. /memory/conversation/<id>/...
+
+
+class PlatformClient:
+    """The platform's HTTP API for one server; use it from one asyncio loop.
+
+    The ``aiohttp`` session is created on first use, inside the running loop;
+    :meth:`aclose` (or ``async with``) closes it, after which the client cannot
+    be used again. All times are in seconds.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        allow_insecure: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout_s: float = 30.0,
+    ) -> None:
+        self.endpoints = ServerEndpoints.from_base_url(base_url, allow_insecure=allow_insecure)
+        if timeout_s <= 0:
+            raise ValueError(f"timeout_s must be positive, got {timeout_s}")
+        self._ssl_context = ssl_context
+        self._timeout_s = timeout_s
+        self._session: aiohttp.ClientSession | None = None
+        self._jar: aiohttp.CookieJar | None = None
+        self._closed = False
+        # The URL whose cookies count: "/" so that cookies of the whole site match.
+        self._cookie_url = URL(self.endpoints.http_url("/"))
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connections; the cookies stay readable, requests are refused."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("the PlatformClient is closed")
+        if self._session is None:
+            # unsafe=True: aiohttp's jar drops the cookies of IP hosts (127.0.0.1) otherwise.
+            self._jar = aiohttp.CookieJar(unsafe=True)
+            ssl_option: ssl.SSLContext | bool = True
+            if self.endpoints.secure:
+                ssl_option = self._ssl_context or system_ssl_context()
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=ssl_option),
+                cookie_jar=self._jar,
+                timeout=aiohttp.ClientTimeout(total=self._timeout_s),
+                headers={"User-Agent": f"SDM-Desktop/{__version__}"},
+                # Environment proxies (HTTPS_PROXY, NO_PROXY), except for this machine
+                # (the embedded server): no proxy can reach our loopback.
+                trust_env=not is_loopback_host(self.endpoints.host),
+            )
+        return self._session
+
+    # --- cookies -------------------------------------------------------------------
+
+    def _cookies(self) -> dict[str, str]:
+        if self._jar is None:
+            return {}
+        # filter_cookies applies domain, path, Secure and expiry, as a browser would.
+        return {
+            name: morsel.value
+            for name, morsel in self._jar.filter_cookies(self._cookie_url).items()
+        }
+
+    def _cookie(self, suffix: str) -> str | None:
+        for name, value in self._cookies().items():
+            if name.endswith(suffix):
+                return value
+        return None
+
+    @property
+    def is_signed_in(self) -> bool:
+        """Whether the jar holds a session cookie (the server may still have expired it)."""
+        return self._cookie(SESSION_COOKIE_SUFFIX) is not None
+
+    def websocket_cookies(self) -> dict[str, str]:
+        """This server's cookies, for the WebSocket handshakes (``cookies=``, ``set_cookies``)."""
+        return self._cookies()
+
+    # --- the endpoints --------------------------------------------------------------
+
+    async def sign_in(self, email: str, password: str) -> None:
+        """Sign in with the server's login form; SignInFailed for a wrong email or password."""
+        # Always fetch the form first: it sets (or renews) the CSRF cookie that the
+        # POST must send back.
+        token = await self._fetch_csrf_token()
+        login_url = self.endpoints.http_url(LOGIN_PATH)
+        form = {"login": email, "password": password, "csrfmiddlewaretoken": token}
+        headers = self._csrf_headers(token, referer=login_url)
+        async with self._request("POST", LOGIN_PATH, data=form, headers=headers) as response:
+            status = response.status
+        if status == 200:
+            logger.info("sign-in refused: wrong email or password")
+            raise SignInFailed()
+        if status != 302:
+            if status == 403:
+                raise HttpError(
+                    403,
+                    "the server refused the sign-in (HTTP 403): its security check failed; "
+                    "check the server URL and try again",
+                )
+            if status == 429:
+                raise HttpError(429, "too many sign-in attempts (HTTP 429): wait, then retry")
+            raise _status_error(status, "the sign-in")
+        if not self.is_signed_in:
+            raise HttpError(
+                302,
+                "the server accepted the sign-in but set no session cookie: check that the "
+                "server URL uses the scheme and host the server expects",
+            )
+        logger.info("signed in to %s", self.endpoints.origin)
+
+    async def history(self, conversation_id: str) -> list[ChatMessage]:
+        """The conversation's messages, oldest first; malformed entries are skipped."""
+        conversation_id = validate_conversation_id(conversation_id)
+        path = f"/conversation/{conversation_id}/history/"
+        async with self._request("GET", path) as response:
+            self._check(response, path, f"conversation {conversation_id}")
+            body = await _read_json(response, path)
+        entries = body.get("messages") if isinstance(body, dict) else None
+        if not isinstance(entries, list):
+            raise _not_understood(path)
+        messages: list[ChatMessage] = []
+        for position, entry in enumerate(entries):
+            frame = decode_frame(json.dumps(entry))
+            if isinstance(frame, ChatMessage):
+                messages.append(frame)
+                continue
+            problem = frame.describe() if isinstance(frame, ProtocolError) else "not a message"
+            logger.warning(
+                "history of conversation %s: entry %d skipped: %s",
+                conversation_id,
+                position,
+                problem,
+            )
+        logger.info(
+            "history of conversation %s: %d messages (%d skipped)",
+            conversation_id,
+            len(messages),
+            len(entries) - len(messages),
+        )
+        return messages
+
+    async def create_conversation(self, title: str) -> str:
+        """A new conversation on the server; its id (a UUID)."""
+        path = "/conversation/"
+        token = self._cookie(CSRF_COOKIE_SUFFIX) or await self._fetch_csrf_token()
+        headers = self._csrf_headers(token, referer=self.endpoints.http_url("/"))
+        async with self._request("POST", path, json={"title": title}, headers=headers) as response:
+            self._check(response, path, "the conversation service")
+            body = await _read_json(response, path)
+        if not isinstance(body, dict) or body.get("success") is not True:
+            raise _refused(body, path)
+        try:
+            conversation_id = validate_conversation_id(body.get("conversation_id"))
+        except ValueError:
+            raise HttpError(
+                response.status, "the server answered with an invalid conversation id"
+            ) from None
+        logger.info("conversation %s created", conversation_id)
+        return conversation_id
+
+    async def summary_status(self, conversation_id: str) -> SummaryStatus:
+        """Whether the conversation's summary PDF is ready to download."""
+        conversation_id = validate_conversation_id(conversation_id)
+        path = f"/memory/conversation/{conversation_id}/summary/status/"
+        async with self._request("GET", path) as response:
+            self._check(response, path, f"conversation {conversation_id}")
+            body = await _read_json(response, path)
+        if not isinstance(body, dict) or body.get("success") is False:
+            raise _refused(body, path)
+        ready = body.get("ready")
+        generated_at = body.get("generated_at")
+        download_url = body.get("download_url")
+        if not (
+            isinstance(ready, bool)
+            and isinstance(generated_at, str | None)
+            and isinstance(download_url, str | None)
+        ):
+            raise _not_understood(path)
+        logger.debug("summary of conversation %s: ready=%s", conversation_id, ready)
+        return SummaryStatus(ready=ready, generated_at=generated_at, download_url=download_url)
+
+    async def download_summary(
+        self,
+        conversation_id: str,
+        destination: Path,
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> Path:
+        """Save the summary PDF at ``destination``, whole or not at all; returns it.
+
+        The bytes go to a temporary file next to ``destination``, which is renamed
+        into place only once complete: a failure or cancellation leaves neither a
+        half-written PDF nor the temporary file (an existing ``destination`` is
+        kept). ``progress(bytes_so_far, total_or_None)`` is called after each chunk.
+        OSError when the file cannot be written.
+        """
+        conversation_id = validate_conversation_id(conversation_id)
+        path = f"/memory/conversation/{conversation_id}/summary/download/"
+        # The total timeout fits a small answer, not a download over a slow link:
+        # bound the connection and each read instead.
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=self._timeout_s, sock_read=self._timeout_s
+        )
+        async with self._request("GET", path, timeout=timeout) as response:
+            if response.status == 404:
+                raise await _missing_summary(response)
+            self._check(response, path, f"the summary of conversation {conversation_id}")
+            if response.content_type != "application/pdf":
+                raise HttpError(
+                    response.status, "the server sent something other than the summary PDF"
+                )
+            total = response.content_length
+            size = await _stream_to(destination, response, total, progress)
+        logger.info("summary of conversation %s saved (%d bytes)", conversation_id, size)
+        return destination
+
+    # --- requests ---------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _request(
+        self, method: str, path: str, **options: Any
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """One request, redirects not followed; network failures become HttpError(None)."""
+        url = self.endpoints.http_url(path)
+        try:
+            async with self._http().request(
+                method, url, allow_redirects=False, **options
+            ) as response:
+                logger.debug(
+                    "%s %s -> %d (%s bytes)",
+                    method,
+                    path,
+                    response.status,
+                    "?" if response.content_length is None else response.content_length,
+                )
+                yield response
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("%s %s failed: %s", method, path, type(exc).__name__)
+            raise HttpError(
+                None, f"cannot reach the server: {_describe(exc, self._timeout_s)}"
+            ) from exc
+
+    def _check(self, response: aiohttp.ClientResponse, path: str, what: str) -> None:
+        """Raise for any answer but 200: SignInRequired for a redirect to the login page."""
+        status = response.status
+        if status == 200:
+            return
+        if status in _REDIRECTS:
+            try:
+                target = response.url.join(URL(response.headers.get("Location", "")))
+                origin = target.origin()
+            except ValueError:  # a Location that is no URL, or no http(s) one
+                target, origin = response.url, response.url.origin()
+            if target.path.endswith(LOGIN_PATH):
+                logger.info("%s: the server asks to sign in", path)
+                raise SignInRequired(path)
+            if origin != response.url.origin():
+                # http:// to https://, or a new host name: the configured URL is outdated.
+                raise HttpError(
+                    status,
+                    f"the server redirected to {origin} (HTTP {status}): check the server URL",
+                )
+            raise HttpError(status, f"the server redirected {path} to another page (HTTP {status})")
+        raise _status_error(status, what)
+
+    async def _fetch_csrf_token(self) -> str:
+        """The CSRF token set by the login page (Django rotates it at every sign-in)."""
+        # A signed-in session may be redirected away from the form; the cookie is
+        # then already in the jar.
+        async with self._request("GET", LOGIN_PATH) as response:
+            status = response.status
+        if status not in (200, 302):
+            raise _status_error(status, "the sign-in page")
+        token = self._cookie(CSRF_COOKIE_SUFFIX)
+        if token is None:
+            raise HttpError(
+                status, "the server's sign-in page set no CSRF cookie: check the server URL"
+            )
+        return token
+
+    def _csrf_headers(self, token: str, *, referer: str) -> dict[str, str]:
+        # Django checks the Origin when there is one, and over HTTPS the Referer too.
+        return {"X-CSRFToken": token, "Origin": self.endpoints.origin, "Referer": referer}
+
+
+def _status_error(status: int, what: str) -> HttpError:
+    """An error a person can act on, for ``what`` answered with HTTP ``status``."""
+    if status == 404:
+        return HttpError(404, f"{what} was not found on the server (HTTP 404)")
+    if status in (401, 403):
+        return HttpError(
+            status,
+            f"the server refused access to {what} (HTTP {status}): sign in again, or ask "
+            "the administrator for access",
+        )
+    if status == 429:
+        return HttpError(429, "the server is busy (HTTP 429): wait a moment and try again")
+    if status >= 500:
+        return HttpError(status, f"the server failed (HTTP {status}): try again later")
+    return HttpError(status, f"unexpected answer from the server for {what} (HTTP {status})")
+
+
+def _not_understood(path: str) -> HttpError:
+    return HttpError(200, f"the server's answer to {path} was not understood")
+
+
+def _refused(body: object, path: str) -> HttpError:
+    """A 200 answer with ``"success": false`` (or no object at all)."""
+    error = _short_error(body)
+    if error is None:
+        return _not_understood(path)
+    return HttpError(200, f"the server refused: {error}")
+
+
+def _short_error(body: object) -> str | None:
+    """The server's ``"error"`` string when it is short and plain (safe to show), else None."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, str) and 0 < len(error) <= MAX_SERVER_ERROR_CHARS and error.isprintable():
+        return error
+    return None
+
+
+async def _missing_summary(response: aiohttp.ClientResponse) -> HttpError:
+    try:
+        body = json.loads(await response.content.read(MAX_ERROR_BODY_BYTES))
+    except ValueError:
+        body = None
+    error = _short_error(body)
+    if error is None:
+        return HttpError(404, "the summary is not available for download (HTTP 404)")
+    return HttpError(404, f"cannot download the summary: {error}")
+
+
+async def _read_json(response: aiohttp.ClientResponse, path: str) -> Any:
+    if response.content_length is not None and response.content_length > MAX_JSON_BYTES:
+        raise HttpError(response.status, f"the server's answer to {path} is too large")
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK_BYTES):
+        body += chunk
+        if len(body) > MAX_JSON_BYTES:
+            raise HttpError(response.status, f"the server's answer to {path} is too large")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        raise HttpError(response.status, f"the server's answer to {path} was not JSON") from None
+
+
+async def _stream_to(
+    destination: Path,
+    response: aiohttp.ClientResponse,
+    total: int | None,
+    progress: Callable[[int, int | None], None] | None,
+) -> int:
+    """Write the body to ``destination`` through a temporary file; the size."""
+    # Next to the destination, so that the final rename stays on one file system and
+    # is atomic. mkstemp creates it readable by this user only: the PDF is patient data.
+    fd, temporary = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
+    )
+    size = 0
+    try:
+        # Summaries are tens of KiB: writing on the loop costs less than a thread per chunk.
+        with os.fdopen(fd, "wb") as file:
+            async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK_BYTES):
+                file.write(chunk)
+                size += len(chunk)
+                if progress is not None:
+                    progress(size, total)
+            file.flush()
+            # On disk before the rename, so that a crash cannot leave an empty PDF.
+            os.fsync(file.fileno())
+        os.replace(temporary, destination)
+    except BaseException:
+        # Failure or cancellation: nothing half-written stays behind.
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return size
+
+
+def _describe(exc: BaseException, timeout_s: float) -> str:
+    """Why a request failed, without any response body."""
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return "its certificate could not be verified"
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {timeout_s:g} s"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the connection broke during the transfer"
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,65 @@
+"""What the assistant is doing, above the composer: thinking, analysing, summarising."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from desktop_app.net.status import StatusWebSocketManager
+
+THINKING = "The assistant is thinking…"
+EXTRACTING = "Analyzing the conversation (you may continue the dialogue)…"
+SUMMARIZING = "Generating your summary…"
+SUMMARY_READY = "Your summary is ready."
+
+
+class AiStatusBanner(QWidget):
+    """Shows the status manager's flags; offers the summary download when it is ready."""
+
+    download_requested = Signal()
+
+    def __init__(self, status: StatusWebSocketManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._status = status
+        self.summary_ready = False
+        self.label = QLabel(self)
+        self.label.setObjectName("aiStatus")
+        self.label.setAccessibleName("Assistant status")
+        self.download_button = QPushButton("&Download summary (PDF)", self)
+        self.download_button.setVisible(False)
+        self.download_button.clicked.connect(self.download_requested.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.download_button)
+        self.refresh()
+
+    def on_status_event(self, event: dict[str, Any]) -> None:
+        if event.get("type") == "summary_complete":
+            self.summary_ready = True
+        elif event.get("type") == "extraction_complete" and event.get("summary_triggered"):
+            self.summary_ready = False
+        self.refresh()
+
+    def set_summary_ready(self, ready: bool) -> None:
+        """Set from the server's summary status (after opening a conversation)."""
+        self.summary_ready = ready
+        self.refresh()
+
+    def refresh(self) -> None:
+        status = self._status
+        if status.is_thinking:
+            text = THINKING
+        elif status.is_summary_generating:
+            text = SUMMARIZING
+        elif status.is_extracting:
+            text = EXTRACTING
+        elif self.summary_ready:
+            text = SUMMARY_READY
+        else:
+            text = ""
+        self.label.setText(text)
+        self.download_button.setVisible(self.summary_ready and not status.is_summary_generating)
+        self.setVisible(bool(text))

@@ -1,0 +1,53 @@
+"""The side list of conversations used on this machine, with "New conversation"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from desktop_app.ui.settings import ConversationRecord
+
+
+class ConversationList(QWidget):
+    """Lists conversations; emits the chosen id, or a request for a new one."""
+
+    conversation_selected = Signal(str)
+    new_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.new_button = QPushButton("&New conversation", self)
+        self.new_button.setToolTip("Start a new conversation (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_requested.emit)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Conversations")
+        self.list.itemActivated.connect(self._on_item)
+        self.list.itemClicked.connect(self._on_item)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.new_button)
+        layout.addWidget(self.list, 1)
+
+    def set_conversations(self, records: Sequence[ConversationRecord], current: str | None) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for record in records:
+            item = QListWidgetItem(record.title or "Conversation")
+            item.setData(Qt.ItemDataRole.UserRole, record.id)
+            item.setToolTip(f"{record.title}\nLast used {record.last_used}\n{record.id}")
+            self.list.addItem(item)
+            if record.id == current:
+                item.setSelected(True)
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+
+    def ids(self) -> list[str]:
+        return [
+            str(self.list.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.list.count())
+        ]
+
+    def _on_item(self, item: QListWidgetItem) -> None:
+        self.conversation_selected.emit(str(item.data(Qt.ItemDataRole.UserRole)))

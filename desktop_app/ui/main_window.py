@@ -1,0 +1,370 @@
+"""The main window: conversations, transcript, composer, AI status, connection status bar."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import __version__
+from desktop_app.core.errors import SdmError
+from desktop_app.core.frames import ChatMessage, decode_object
+from desktop_app.core.reconcile import merge_history
+from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.http import PlatformClient, SignInRequired
+from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.ui.ai_status_banner import AiStatusBanner
+from desktop_app.ui.bridge import ManagerBridge
+from desktop_app.ui.composer import Composer
+from desktop_app.ui.connection_indicator import ConnectionIndicator
+from desktop_app.ui.conversation_list import ConversationList
+from desktop_app.ui.network import NetworkSource, drive_managers
+from desktop_app.ui.reconnect_button import ReconnectButton
+from desktop_app.ui.settings import Settings
+from desktop_app.ui.sign_in_dialog import SignInDialog
+from desktop_app.ui.tasks import BackgroundTasks
+from desktop_app.ui.transcript import TranscriptEntry, TranscriptModel, TranscriptView
+
+logger = logging.getLogger("desktop_app.ui")
+
+
+def _choose_save_path(parent: QWidget, suggested: Path) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "Save summary", str(suggested), "PDF (*.pdf)")
+    return Path(name) if name else None
+
+
+@dataclass
+class WindowServices:
+    """What the window works with; tests replace the parts that would need a person."""
+
+    server_label: str  # "https://sdm.example.org", or "the demo server"
+    settings_key: str  # under which the conversations of this server are remembered
+    chat: ChatWebSocketManager
+    status: StatusWebSocketManager
+    client: PlatformClient
+    network: NetworkSource
+    settings: Settings
+    demo_account: tuple[str, str] | None = None
+    open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+    choose_save_path: Callable[[QWidget, Path], Path | None] = _choose_save_path
+
+
+class MainWindow(QMainWindow):
+    """One conversation at a time over the chat and status sockets."""
+
+    closed = Signal()  # the user closed the window: the app shuts down
+
+    def __init__(self, services: WindowServices) -> None:
+        super().__init__()
+        self.services = services
+        self.conversation_id: str | None = None
+        self._was_connected = False  # this conversation's chat socket was open before
+        self._signing_in = False
+        self._live_buffers: list[list[TranscriptEntry]] = []  # one per history request
+        self.tasks = BackgroundTasks(self.on_task_failed)
+        self.setWindowTitle("SDM Desktop")
+        self.resize(1000, 700)
+
+        chat, status = services.chat, services.status
+        self.chat_bridge = ManagerBridge(chat, self)
+        self.status_bridge = ManagerBridge(status, self)
+
+        self.conversations = ConversationList(self)
+        self.transcript = TranscriptModel(self)
+        self.transcript_view = TranscriptView(self, open_url=services.open_url)
+        self.transcript_view.setModel(self.transcript)
+        self.ai_status = AiStatusBanner(status, self)
+        self.composer = Composer(self)
+        self.send_button = QPushButton("&Send", self)
+        self.send_button.setToolTip("Send the message (Enter)")
+
+        composer_row = QHBoxLayout()
+        composer_row.addWidget(self.composer, 1)
+        composer_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        centre = QWidget(self)
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.transcript_view, 1)
+        centre_layout.addWidget(self.ai_status)
+        centre_layout.addLayout(composer_row)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.conversations)
+        splitter.addWidget(centre)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 780])
+        self.setCentralWidget(splitter)
+
+        self.indicator = ConnectionIndicator([("Chat", chat), ("Status", status)], self)
+        self.reconnect_button = ReconnectButton([chat, status], self)
+        self.indicator.presence_changed.connect(self.reconnect_button.on_presence_changed)
+        self.reconnect_button.on_presence_changed(self.indicator.presence)
+        self.statusBar().addPermanentWidget(self.reconnect_button)
+        self.statusBar().addPermanentWidget(self.indicator)
+        self._build_menus()
+
+        self.composer.submit_requested.connect(self.on_send)
+        self.send_button.clicked.connect(self.on_send)
+        self.conversations.conversation_selected.connect(self.open_conversation)
+        self.conversations.new_requested.connect(self.on_new_conversation)
+        self.chat_bridge.message.connect(self.on_chat_message)
+        self.chat_bridge.state_changed.connect(self.on_chat_state)
+        self.status_bridge.status_event.connect(self.ai_status.on_status_event)
+        self.status_bridge.state_changed.connect(lambda _state: self.ai_status.refresh())
+        self.ai_status.download_requested.connect(self.on_download_summary)
+        drive_managers(services.network, [chat, status])
+
+        self._refresh_conversations()
+        self.on_chat_state(chat.state)
+        geometry = services.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.composer.setFocus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        new = QAction("&New conversation", self)
+        new.setShortcut(QKeySequence.StandardKey.New)
+        new.triggered.connect(self.on_new_conversation)
+        file_menu.addAction(new)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        connection_menu = self.menuBar().addMenu("&Connection")
+        reconnect = QAction("&Reconnect now", self)
+        reconnect.setShortcut(QKeySequence("Ctrl+R"))
+        reconnect.triggered.connect(self.reconnect_button.on_reconnect_clicked)
+        connection_menu.addAction(reconnect)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About SDM Desktop", self)
+        about.triggered.connect(self.on_about)
+        help_menu.addAction(about)
+        self.help_menu = help_menu
+
+    # --- conversations -----------------------------------------------------------
+
+    def open_conversation(self, conversation_id: str, title: str | None = None) -> None:
+        """Switch to ``conversation_id``: both sockets move, its history loads."""
+        services = self.services
+        if conversation_id != self.conversation_id:
+            logger.info("Opening conversation %s", conversation_id)
+            self.conversation_id = conversation_id
+            self._was_connected = False
+            self.transcript.clear()
+            self.ai_status.set_summary_ready(False)
+        known = {r.id: r.title for r in services.settings.conversations(services.settings_key)}
+        services.settings.remember_conversation(
+            services.settings_key,
+            conversation_id,
+            title or known.get(conversation_id) or f"Conversation {conversation_id[:8]}",
+        )
+        self._refresh_conversations()
+        services.chat.connect(conversation_id)
+        services.status.connect(conversation_id)
+        self.tasks.start(self._load_history(conversation_id), name="load history")
+
+    def on_new_conversation(self) -> None:
+        self.tasks.start(self._create_conversation(), name="new conversation")
+
+    async def _create_conversation(self) -> None:
+        title = f"Conversation {datetime.now().strftime('%Y-%m-%d %H:%M')}"
+        self.statusBar().showMessage("Creating a new conversation…")
+        try:
+            conversation_id = await self.services.client.create_conversation(title)
+        except SignInRequired:
+            if not await self.sign_in():
+                return
+            conversation_id = await self.services.client.create_conversation(title)
+        self.statusBar().clearMessage()
+        self.open_conversation(conversation_id, title)
+
+    async def _load_history(self, conversation_id: str) -> None:
+        client = self.services.client
+        # Live messages that arrive while the request is on its way are kept here.
+        live: list[TranscriptEntry] = []
+        self._live_buffers.append(live)
+        try:
+            try:
+                messages = await client.history(conversation_id)
+            except SignInRequired:
+                if not await self.sign_in():
+                    return
+                live.clear()
+                messages = await client.history(conversation_id)
+        finally:
+            self._live_buffers.remove(live)
+        if conversation_id != self.conversation_id:
+            return  # the user moved on meanwhile
+        history = [TranscriptEntry.from_message(m) for m in messages]
+        self.transcript.replace_all(merge_history(history, live, key=_message_key))
+        logger.info("History of %s: %d messages", conversation_id, len(messages))
+        summary = await client.summary_status(conversation_id)
+        if conversation_id == self.conversation_id:
+            self.ai_status.set_summary_ready(summary.ready)
+
+    def _refresh_conversations(self) -> None:
+        settings = self.services.settings
+        self.conversations.set_conversations(
+            settings.conversations(self.services.settings_key), self.conversation_id
+        )
+
+    # --- sign-in -----------------------------------------------------------------
+
+    async def sign_in(self) -> bool:
+        """Ask for credentials; on success the sockets reconnect carrying the session."""
+        if self._signing_in:
+            return False
+        self._signing_in = True
+        try:
+            dialog = SignInDialog(
+                self.services.client,
+                self.services.server_label,
+                demo_account=self.services.demo_account,
+                parent=self,
+            )
+            self.sign_in_dialog = dialog
+            if not await dialog.ask():
+                self.statusBar().showMessage("Not signed in: conversations cannot be loaded.")
+                return False
+        finally:
+            self._signing_in = False
+        cookies = self.services.client.websocket_cookies()
+        for manager in (self.services.chat, self.services.status):
+            manager.set_cookies(cookies)
+            if self.conversation_id is not None:
+                manager.disconnect()
+                manager.connect(self.conversation_id)
+        return True
+
+    # --- chat --------------------------------------------------------------------
+
+    def on_send(self) -> None:
+        text = self.composer.text()
+        if not text.strip():
+            return
+        if self.services.chat.send_message(text):
+            self.composer.clear()
+        else:
+            self.statusBar().showMessage("Not connected: your message is kept in the box.", 5000)
+        self.composer.setFocus()
+
+    def on_chat_message(self, data: dict[str, Any]) -> None:
+        if "role" in data:
+            frame = decode_object(data)
+            if isinstance(frame, ChatMessage):
+                entry = TranscriptEntry.from_message(frame)
+                self.transcript.append(entry)
+                for live in self._live_buffers:
+                    live.append(entry)
+        elif data.get("type") == "connection_established":
+            if self._was_connected and self.conversation_id is not None:
+                # The server does not replay what we missed: history fills the gap.
+                self.tasks.start(self._load_history(self.conversation_id), name="refill history")
+            self._was_connected = True
+
+    def on_chat_state(self, _state: object) -> None:
+        connected = self.services.chat.is_connected
+        self.composer.setEnabled(connected)
+        self.send_button.setEnabled(connected)
+        if connected:
+            self.composer.setFocus()
+
+    # --- summary -----------------------------------------------------------------
+
+    def on_download_summary(self) -> None:
+        if self.conversation_id is not None:
+            self.tasks.start(self._download_summary(self.conversation_id), name="download summary")
+
+    async def _download_summary(self, conversation_id: str) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = Path(folder or Path.home()) / f"SDM summary {conversation_id[:8]}.pdf"
+        destination = self.services.choose_save_path(self, suggested)
+        if destination is None:
+            return
+        progress = QProgressDialog("Downloading the summary…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Summary")
+        progress.setMinimumDuration(300)
+        self.summary_progress = progress
+        task = self.tasks.start(
+            self.services.client.download_summary(
+                conversation_id, destination, progress=_progress_updater(progress)
+            ),
+            name="summary download",
+        )
+        progress.canceled.connect(task.cancel)
+        try:
+            saved = await task
+        finally:
+            progress.reset()
+            progress.close()
+        self.statusBar().showMessage(f"Summary saved to {saved}", 10000)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Summary saved",
+            f"The summary was saved to\n{saved}\n\nOpen it now?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+            self,
+        )
+        self.summary_saved_box = box
+        box.finished.connect(
+            lambda result: (
+                result == QMessageBox.StandardButton.Open
+                and self.services.open_url(QUrl.fromLocalFile(str(saved)))
+            )
+        )
+        box.open()
+
+    # --- errors, about, closing ------------------------------------------------------
+
+    def on_task_failed(self, name: str, exc: BaseException) -> None:
+        message = str(exc) if isinstance(exc, SdmError) else f"unexpected {type(exc).__name__}"
+        self.statusBar().showMessage(f"Could not {name}: {message}", 15000)
+
+    def on_about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "About SDM Desktop",
+            f"SDM Desktop {__version__}\nServer: {self.services.server_label}",
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.open()  # not exec(): no nested event loop under qasync
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.services.settings.set_window_geometry(self.saveGeometry())
+        self.indicator.detach()
+        self.chat_bridge.detach()
+        self.status_bridge.detach()
+        super().closeEvent(event)
+        self.closed.emit()
+
+
+def _message_key(entry: TranscriptEntry) -> tuple[str, str]:
+    # History timestamps are UTC, live ones local: match by role and text (PROTOCOL.md).
+    return entry.role.value, entry.content
+
+
+def _progress_updater(dialog: QProgressDialog) -> Callable[[int, int | None], None]:
+    def update(done: int, total: int | None) -> None:
+        if total:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+
+    return update

@@ -1,0 +1,631 @@
+"""The conversation transcript: a list model of messages and the view that paints them.
+
+Model/view rather than one big QTextEdit, so thousands of messages stay cheap: each
+row is a :class:`TranscriptEntry`, and :class:`TranscriptDelegate` lays out and paints
+only the rows Qt asks for, from a small cache of per-row QTextDocuments.
+
+Message text is patient information: nothing here logs it (links are logged by
+scheme only). Bot replies are Markdown with raw HTML disabled; user text is always
+inserted as plain text, never interpreted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import logging
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QRegularExpression,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
+
+from desktop_app.core.frames import ChatMessage, Citation, Role
+
+logger = logging.getLogger(__name__)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+#: Only these schemes leave the app, and only to the system's handler.
+OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_MARKDOWN = (
+    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML  # model output is not trusted markup
+)
+_MARKER = QRegularExpression(r"\[(\d{1,6})\]")
+_CODE_BLOCK = QTextFormat.Property.BlockCodeLanguage  # set on fenced and indented code
+_DEFAULT_SENDERS = {Role.USER: "You", Role.BOT: "Assistant", Role.UNKNOWN: "Unknown sender"}
+
+# Row geometry, in pixels.
+_MARGIN_V = 4  # above and below each bubble
+_MARGIN_H = 8  # left and right of each bubble
+_PADDING = 8  # inside the bubble, around the text
+_INDENT_MAX = 96  # user bubbles are pushed right, bot bubbles stop short of the right
+_MIN_TEXT_WIDTH = 40
+_BOTTOM_SLACK = 4  # "at the bottom" tolerates this much
+_DOCUMENT_CACHE_SIZE = 512
+_EXACT_TAIL_ROWS = 64  # the newest rows, where the reader usually is, are laid out exactly
+
+
+class DeliveryState(enum.Enum):
+    """Where a user message is on its way to the server (the outbox sets it)."""
+
+    DELIVERED = "delivered"
+    QUEUED = "queued"
+    SENDING = "sending"
+    FAILED = "failed"
+
+
+#: The badge shown in the header of a message that is not delivered: text, colour.
+BADGES: dict[DeliveryState, tuple[str, str]] = {
+    DeliveryState.QUEUED: ("Queued", "#b26a00"),
+    DeliveryState.SENDING: ("Sending…", "#6b6b6b"),
+    DeliveryState.FAILED: ("Failed", "#c62828"),
+}
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    """One message of the transcript; immutable, so a changed state is a new entry."""
+
+    role: Role
+    name: str = field(repr=False)  # may be the patient's name
+    content: str = field(repr=False)  # patient text: kept out of reprs and logs
+    timestamp: str
+    citations: tuple[Citation, ...] = ()
+    decision_aids: tuple[Any, ...] = ()
+    client_message_id: str | None = None
+    state: DeliveryState = DeliveryState.DELIVERED
+
+    @classmethod
+    def from_message(cls, message: ChatMessage) -> TranscriptEntry:
+        return cls(
+            role=message.role,
+            name=message.name,
+            content=message.content,
+            timestamp=message.timestamp,
+            citations=message.citations,
+            decision_aids=message.decision_aids,
+            client_message_id=message.client_message_id,
+        )
+
+
+def format_timestamp(timestamp: str, *, now: datetime | None = None) -> str:
+    """Local ``HH:MM`` (with the date when not today); an unparsable timestamp as is."""
+    try:
+        moment = datetime.fromisoformat(timestamp).astimezone()  # naive: taken as local
+    except (ValueError, OverflowError, OSError):
+        return timestamp
+    today = (now or datetime.now()).astimezone().date()
+    return moment.strftime("%H:%M" if moment.date() == today else "%Y-%m-%d %H:%M")
+
+
+def sender_name(entry: TranscriptEntry) -> str:
+    return entry.name.strip() or _DEFAULT_SENDERS[entry.role]
+
+
+def plain_text(entry: TranscriptEntry) -> str:
+    """The message text as a reader sees it (Markdown rendered away for bot replies)."""
+    return _markdown_to_plain(entry.content) if entry.role is Role.BOT else entry.content
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_to_plain(markdown: str) -> str:
+    document = QTextDocument()
+    document.setMarkdown(markdown, _MARKDOWN)
+    return document.toPlainText().replace("\ufffc", "")  # image placeholders
+
+
+def summary(entry: TranscriptEntry) -> str:
+    """The accessible one-line summary: ``<sender>, <time>: <text>``."""
+    text = " ".join(plain_text(entry).split())
+    badge = BADGES.get(entry.state)
+    state = f", {badge[0].lower()}" if badge else ""
+    return f"{sender_name(entry)}, {format_timestamp(entry.timestamp)}{state}: {text}"
+
+
+class TranscriptModel(QAbstractListModel):
+    """The messages of one conversation, oldest first."""
+
+    EntryRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[TranscriptEntry] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role == self.EntryRole:
+            return entry
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return summary(entry)
+        return None
+
+    def append(self, entry: TranscriptEntry) -> None:
+        self.extend([entry])
+
+    def extend(self, entries: Iterable[TranscriptEntry]) -> None:
+        """Append a batch with one insertion, so the view lays out once."""
+        batch = list(entries)
+        if not batch:
+            return
+        first = len(self._entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
+        self._entries.extend(batch)
+        self.endInsertRows()
+
+    def replace_all(self, entries: Iterable[TranscriptEntry]) -> None:
+        """Swap in a whole history (a model reset)."""
+        self.beginResetModel()
+        self._entries = list(entries)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.replace_all([])
+
+    def entries(self) -> list[TranscriptEntry]:
+        return list(self._entries)
+
+    def entry(self, row: int) -> TranscriptEntry:
+        return self._entries[row]
+
+    def set_state(self, row: int, state: DeliveryState) -> None:
+        if not 0 <= row < len(self._entries):
+            raise IndexError(f"no transcript row {row} (of {len(self._entries)})")
+        if self._entries[row].state is state:
+            return
+        self._entries[row] = dataclasses.replace(self._entries[row], state=state)
+        index = self.index(row)
+        self.dataChanged.emit(index, index, [self.EntryRole, Qt.ItemDataRole.DisplayRole])
+
+
+class _TranscriptDocument(QTextDocument):
+    """A row's document; it never fetches what a message points at (images, tracking)."""
+
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
+        url = QUrl(name)
+        if url.scheme() == "qrc":
+            return super().loadResource(type, url)
+        return None
+
+
+def _bubble_rect(rect: QRect, role: Role) -> QRect:
+    indent = min(_INDENT_MAX, rect.width() // 6)
+    left = rect.left() + _MARGIN_H + (indent if role is Role.USER else 0)
+    right = rect.right() - _MARGIN_H - (0 if role is Role.USER else indent)
+    return QRect(QPoint(left, rect.top() + _MARGIN_V), QPoint(right, rect.bottom() - _MARGIN_V))
+
+
+def _text_width(row_width: int, role: Role) -> int:
+    bubble = _bubble_rect(QRect(0, 0, row_width, 1), role)
+    return max(_MIN_TEXT_WIDTH, bubble.width() - 2 * _PADDING)
+
+
+def _link_format(href: str, tooltip: str, palette: QPalette) -> QTextCharFormat:
+    link = QTextCharFormat()
+    link.setAnchor(True)
+    link.setAnchorHref(href)
+    link.setForeground(palette.link())
+    link.setFontUnderline(True)
+    if tooltip:
+        link.setToolTip(tooltip)
+    return link
+
+
+def _decision_aid(aid: object) -> tuple[str, str]:
+    """(title, url) of a decision aid: an object or mapping, or a bare string."""
+    if isinstance(aid, str):
+        is_url = QUrl(aid).scheme() in ("http", "https")
+        return (aid, aid if is_url else "")
+    if isinstance(aid, dict):
+        title, url = aid.get("title"), aid.get("url")
+    else:
+        title, url = getattr(aid, "title", None), getattr(aid, "url", None)
+    url = url if isinstance(url, str) else ""
+    title = title if isinstance(title, str) and title.strip() else url
+    return (title, url)
+
+
+def _link_markers(
+    document: QTextDocument, start: int, entry: TranscriptEntry, pal: QPalette
+) -> None:
+    """Turn each ``[N]`` of the rendered reply into a link to citation N (if there is one)."""
+    by_index: dict[int, Citation] = {}
+    for known in entry.citations:
+        by_index.setdefault(known.index, known)
+    cursor = document.find(_MARKER, start)
+    while not cursor.isNull():
+        citation = by_index.get(int(cursor.selectedText()[1:-1]))
+        fmt, block = cursor.charFormat(), cursor.block().blockFormat()
+        in_code = fmt.fontFixedPitch() or block.hasProperty(_CODE_BLOCK)
+        if citation is not None and not fmt.isAnchor() and not in_code:
+            tooltip = citation.title or citation.url
+            cursor.mergeCharFormat(_link_format(citation.url, tooltip, pal))
+        cursor = document.find(_MARKER, cursor)
+
+
+def build_document(
+    entry: TranscriptEntry, text_width: int, font: QFont, pal: QPalette
+) -> QTextDocument:
+    """Lay out one message: header line, body, then sources and decision aids."""
+    document = _TranscriptDocument()
+    document.setUndoRedoEnabled(False)
+    document.setDocumentMargin(0)
+    document.setDefaultFont(font)
+    cursor = QTextCursor(document)
+    bold = QTextCharFormat()
+    bold.setFontWeight(QFont.Weight.Bold)
+    muted = QTextCharFormat()
+    muted.setForeground(pal.placeholderText())
+    cursor.insertText(sender_name(entry), bold)
+    cursor.insertText("  " + format_timestamp(entry.timestamp), muted)
+    if badge := BADGES.get(entry.state):
+        badge_format = QTextCharFormat(bold)
+        badge_format.setForeground(QColor(badge[1]))
+        cursor.insertText("  " + badge[0], badge_format)
+    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+    if entry.role is Role.BOT:
+        body_start = cursor.position()
+        cursor.insertMarkdown(entry.content, _MARKDOWN)
+        _link_markers(document, body_start, entry, pal)
+    else:
+        cursor.insertText(entry.content, QTextCharFormat())  # literal: never markup
+    spaced = QTextBlockFormat()
+    spaced.setTopMargin(6)
+    if entry.citations:
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertBlock(spaced, QTextCharFormat())
+        cursor.insertText("Sources", bold)
+        for citation in sorted(entry.citations, key=lambda c: c.index):
+            domain = QUrl(citation.url).host().removeprefix("www.")
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertText(f"[{citation.index}] ", QTextCharFormat())
+            title = citation.title or domain or citation.url
+            cursor.insertText(title, _link_format(citation.url, "", pal))
+            if domain:
+                cursor.insertText(f" — {domain}", muted)
+    aids = [aid for aid in map(_decision_aid, entry.decision_aids) if aid[0]]
+    if aids:
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertBlock(spaced, QTextCharFormat())
+        cursor.insertText("Decision aids: ", bold)
+        for position, (title, url) in enumerate(aids):
+            if position:
+                cursor.insertText(" · ", QTextCharFormat())
+            cursor.insertText(title, _link_format(url, "", pal) if url else QTextCharFormat())
+    document.setTextWidth(text_width)
+    return document
+
+
+def _row_width(option: QStyleOptionViewItem) -> int:
+    # A row spans the viewport; in sizeHint() option.rect is not the row's rect.
+    view = option.widget
+    return view.viewport().width() if isinstance(view, QAbstractScrollArea) else option.rect.width()
+
+
+def _entry_at(index: _Index) -> TranscriptEntry | None:
+    model = index.model()
+    if isinstance(model, TranscriptModel):  # the fast path: no QVariant round trip
+        return model.entry(index.row()) if index.isValid() else None
+    value = index.data(TranscriptModel.EntryRole)
+    return value if isinstance(value, TranscriptEntry) else None
+
+
+def _estimated_height(entry: TranscriptEntry, text_width: int, metrics: QFontMetrics) -> int:
+    per_line = max(1, text_width // max(1, metrics.averageCharWidth()))
+    lines = 1 + sum(1 + len(paragraph) // per_line for paragraph in entry.content.split("\n"))
+    lines += (1 + len(entry.citations) if entry.citations else 0) + bool(entry.decision_aids)
+    return lines * metrics.lineSpacing() + 2 * (_PADDING + _MARGIN_V)
+
+
+class TranscriptDelegate(QStyledItemDelegate):
+    """Paints a message as a tinted bubble holding its laid-out document.
+
+    Laying out every document of a long history would stall each resize for
+    seconds, so only the newest rows and the rows actually painted get exact
+    heights; the others are estimated from their length until they are shown.
+    """
+
+    #: The href of a link the user clicked (not yet checked: the view decides).
+    anchor_clicked = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Entries are immutable and both caches hold them, so an id() is never reused.
+        self._documents: OrderedDict[tuple[int, int], tuple[TranscriptEntry, QTextDocument]]
+        self._documents = OrderedDict()  # LRU by (entry, text width)
+        self._heights: dict[int, tuple[TranscriptEntry, int, int, bool]] = {}  # w, h, exact
+        self._pressed_anchor = ""
+
+    def invalidate(self) -> None:
+        """Forget every layout (the rows, font or palette changed)."""
+        self._documents.clear()
+        self._heights.clear()
+
+    def document(
+        self, entry: TranscriptEntry, row_width: int, option: QStyleOptionViewItem
+    ) -> QTextDocument:
+        key = (id(entry), _text_width(row_width, entry.role))
+        cached = self._documents.get(key)
+        if cached is not None and cached[0] is entry:
+            self._documents.move_to_end(key)
+            return cached[1]
+        document = build_document(entry, key[1], option.font, option.palette)
+        self._documents[key] = (entry, document)
+        if len(self._documents) > _DOCUMENT_CACHE_SIZE:
+            self._documents.popitem(last=False)
+        return document
+
+    def _exact_height(
+        self, entry: TranscriptEntry, width: int, option: QStyleOptionViewItem
+    ) -> int:
+        height = self.document(entry, width, option).size().height()
+        return math.ceil(height) + 2 * (_PADDING + _MARGIN_V)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        entry = _entry_at(index)
+        if entry is None:
+            return super().sizeHint(option, index)
+        width = _row_width(option)
+        cached = self._heights.get(id(entry))
+        if cached is not None and cached[0] is entry and cached[1] == width:
+            return QSize(width, cached[2])
+        exact = index.row() >= index.model().rowCount() - _EXACT_TAIL_ROWS
+        if exact:
+            height = self._exact_height(entry, width, option)
+        else:
+            text_width = _text_width(width, entry.role)
+            height = _estimated_height(entry, text_width, option.fontMetrics)
+        self._heights[id(entry)] = (entry, width, height, exact)
+        return QSize(width, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        entry = _entry_at(index)
+        if entry is None:
+            super().paint(painter, option, index)
+            return
+        rect, palette, width = option.rect, option.palette, _row_width(option)
+        cached = self._heights.get(id(entry))
+        if cached is None or cached[0] is not entry or cached[1] != width or not cached[3]:
+            # Shown at last: replace the estimate, once, so this cannot loop.
+            height = self._exact_height(entry, width, option)
+            self._heights[id(entry)] = (entry, width, height, True)
+            if height != rect.height():
+                self.sizeHintChanged.emit(index)  # the view lays out again
+        document = self.document(entry, width, option)
+        bubble = _bubble_rect(rect, entry.role)
+        user = entry.role is Role.USER
+        tint = palette.color(QPalette.ColorRole.Highlight if user else QPalette.ColorRole.Text)
+        tint.setAlpha(45 if user else 18)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(tint)
+        painter.drawRoundedRect(QRectF(bubble).adjusted(1, 1, -1, -1), 8, 8)
+        painter.translate(bubble.left() + _PADDING, bubble.top() + _PADDING)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = palette
+        context.clip = QRectF(0, 0, document.textWidth(), document.size().height())
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def link_at(self, option: QStyleOptionViewItem, index: _Index, pos: QPointF) -> tuple[str, str]:
+        """(href, tooltip) of the link under ``pos`` (viewport coordinates), or ``("", "")``.
+
+        The tooltip is the citation's title over a marker, the destination elsewhere.
+        """
+        entry = _entry_at(index)
+        if entry is None:
+            return ("", "")
+        bubble = _bubble_rect(option.rect, entry.role)
+        layout = self.document(entry, _row_width(option), option).documentLayout()
+        local = pos - QPointF(bubble.left() + _PADDING, bubble.top() + _PADDING)
+        href = layout.anchorAt(local)
+        if not href:
+            return ("", "")
+        return (href, layout.formatAt(local).toCharFormat().toolTip() or href)
+
+    def editorEvent(
+        self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem, index: _Index
+    ) -> bool:
+        # A link opens when pressed and released on the same link, like in a browser.
+        if isinstance(event, QMouseEvent) and event.button() == Qt.MouseButton.LeftButton:
+            anchor = self.link_at(option, index, event.position())[0]
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self._pressed_anchor = anchor
+            elif event.type() == QEvent.Type.MouseButtonRelease:
+                pressed, self._pressed_anchor = self._pressed_anchor, ""
+                if anchor and anchor == pressed:
+                    self.anchor_clicked.emit(anchor)
+                    return True
+        return super().editorEvent(event, model, option, index)
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: _Index,
+    ) -> bool:
+        if event.type() == QEvent.Type.ToolTip and index.isValid():
+            text = self.link_at(option, index, QPointF(event.pos()))[1]
+            if text:
+                QToolTip.showText(event.globalPos(), text, view.viewport())
+                return True
+        return super().helpEvent(event, view, option, index)
+
+
+_RELAYOUT_EVENTS = (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange)
+
+
+class TranscriptView(QListView):
+    """The scrolling transcript: follows new messages while the reader is at the bottom."""
+
+    #: A link the user clicked, after the scheme check, as it is handed to ``open_url``.
+    link_activated = Signal(QUrl)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+    ) -> None:
+        super().__init__(parent)
+        self._open_url = open_url
+        self._follow_bottom = True
+        self._geometry_updates = 0  # nesting depth: scrolling can lay out again
+        self._pointing = False
+        self._delegate = TranscriptDelegate(self)
+        self._delegate.anchor_clicked.connect(self.on_anchor_clicked)
+        self.setItemDelegate(self._delegate)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(False)
+        self.setWordWrap(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAccessibleName("Conversation transcript")
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def anchor_at(self, pos: QPoint) -> str:
+        """The href of the link at ``pos`` (viewport coordinates), or ``""``."""
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return ""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = self.visualRect(index)
+        return self._delegate.link_at(option, index, QPointF(pos))[0]
+
+    def on_anchor_clicked(self, href: str) -> None:
+        url = QUrl(href)
+        scheme = url.scheme().lower()
+        if not url.isValid() or scheme not in OPENABLE_SCHEMES:
+            logger.warning("ignored a click on a link with scheme %r", scheme[:20])
+            return
+        logger.debug("opening a %s link in the system browser", scheme)
+        self._open_url(url)
+        self.link_activated.emit(url)
+
+    def copy_selection(self) -> None:
+        """Put the selected messages' plain text on the clipboard."""
+        entries = [_entry_at(index) for index in sorted(self.selectedIndexes())]
+        texts = [plain_text(entry) for entry in entries if entry is not None]
+        if texts:
+            QGuiApplication.clipboard().setText("\n\n".join(texts))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        pointing = bool(self.anchor_at(event.position().toPoint()))
+        if pointing != self._pointing:
+            self._pointing = pointing
+            if pointing:
+                self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+            else:
+                self.viewport().unsetCursor()
+
+    def updateGeometries(self) -> None:
+        # The scroll range is set in here; a value clamped by a shorter range is not
+        # the reader scrolling, so it must not change whether we follow the bottom.
+        self._geometry_updates += 1
+        try:
+            super().updateGeometries()
+        finally:
+            self._geometry_updates -= 1
+        if self._follow_bottom:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.maximum())
+
+    def _on_scrolled(self) -> None:
+        # Read the bar rather than the signal's value: a nested layout may have moved
+        # it (and the range) before this slot sees the older value.
+        if not self._geometry_updates:
+            bar = self.verticalScrollBar()
+            self._follow_bottom = bar.value() >= bar.maximum() - _BOTTOM_SLACK
+
+    def dataChanged(self, topLeft: _Index, bottomRight: _Index, roles: Sequence[int] = ()) -> None:
+        super().dataChanged(topLeft, bottomRight, roles)
+        self.scheduleDelayedItemsLayout()  # a badge can change a row's height
+
+    def reset(self) -> None:
+        self._delegate.invalidate()
+        super().reset()
+
+    def rowsAboutToBeRemoved(self, parent: _Index, start: int, end: int) -> None:
+        self._delegate.invalidate()
+        super().rowsAboutToBeRemoved(parent, start, end)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _RELAYOUT_EVENTS:
+            self._delegate.invalidate()
+            self.scheduleDelayedItemsLayout()
+        super().changeEvent(event)

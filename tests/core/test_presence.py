@@ -1,0 +1,93 @@
+"""The status bar's words for the combined state of both sockets."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.core.machine import ConnectionState
+from desktop_app.core.presence import Presence, SocketSnapshot, describe, summarize
+
+S = ConnectionState
+
+
+def chat(state: ConnectionState, **fields: object) -> SocketSnapshot:
+    return SocketSnapshot("Chat", state, **fields)  # type: ignore[arg-type]
+
+
+def status(state: ConnectionState, **fields: object) -> SocketSnapshot:
+    return SocketSnapshot("Status", state, **fields)  # type: ignore[arg-type]
+
+
+def test_both_open_shows_connected_with_the_worse_latency() -> None:
+    summary = summarize([chat(S.OPEN, latency_s=0.023), status(S.OPEN, latency_s=0.0121)])
+    assert summary.presence is Presence.CONNECTED
+    assert summary.text == "Connected · 23 ms"
+
+
+def test_connected_without_a_measured_latency_yet() -> None:
+    assert summarize([chat(S.OPEN), status(S.OPEN)]).text == "Connected"
+
+
+def test_the_worst_socket_wins() -> None:
+    summary = summarize([chat(S.OPEN), status(S.CONNECTING)])
+    assert (summary.presence, summary.text) == (Presence.CONNECTING, "Connecting…")
+
+
+@pytest.mark.parametrize(
+    ("retry_in", "shown"), [(3.2, "4 s"), (4.0, "4 s"), (0.2, "1 s"), (0.0, "1 s")]
+)
+def test_reconnecting_counts_down_whole_seconds(retry_in: float, shown: str) -> None:
+    summary = summarize(
+        [chat(S.RECONNECTING, attempts=3, max_attempts=5, retry_in_s=retry_in), status(S.OPEN)]
+    )
+    assert summary.presence is Presence.RECONNECTING
+    assert summary.text == f"Reconnecting in {shown} (attempt 3/5)"
+
+
+def test_reconnecting_shows_the_soonest_retry_and_an_unlimited_count() -> None:
+    summary = summarize(
+        [
+            chat(S.RECONNECTING, attempts=7, retry_in_s=9.0),
+            status(S.RECONNECTING, attempts=2, retry_in_s=1.5),
+        ]
+    )
+    assert summary.text == "Reconnecting in 2 s (attempt 2)"
+
+
+def test_reconnecting_between_the_timer_and_the_attempt() -> None:
+    assert summarize([chat(S.RECONNECTING, attempts=1)]).text == "Reconnecting…"
+
+
+def test_offline_and_failed_and_idle() -> None:
+    assert summarize([chat(S.OFFLINE), status(S.RECONNECTING)]).text == (
+        "Offline — waiting for the network"
+    )
+    failed = summarize([chat(S.OPEN), status(S.FAILED, failure_reason="HTTP 403")])
+    assert (failed.presence, failed.text) == (Presence.FAILED, "Connection failed — HTTP 403")
+    assert summarize([chat(S.FAILED)]).text == "Connection failed — unknown reason"
+    assert summarize([chat(S.IDLE), status(S.CLOSED)]).text == "Not connected"
+
+
+def test_details_name_each_socket() -> None:
+    summary = summarize(
+        [
+            chat(
+                S.OPEN,
+                latency_s=0.0234,
+                last_close=(1006, "connection lost"),
+                attempts=2,
+                max_attempts=5,
+            ),
+            status(S.FAILED, failure_reason="gave up", last_close=(None, "")),
+        ]
+    )
+    assert summary.details.splitlines() == [
+        "Chat: open · attempt 2/5 · last close 1006 (connection lost) · latency 23 ms",
+        "Status: failed · last close 1006 · gave up",
+    ]
+    assert describe(status(S.CONNECTING)) == "Status: connecting"
+
+
+def test_no_sockets_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        summarize([])

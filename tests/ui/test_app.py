@@ -1,0 +1,63 @@
+"""The composition root: the app starts on the embedded demo server and quits cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.app import EMBEDDED_SERVER_KEY, run
+from desktop_app.cli import Options
+from desktop_app.core.presence import Presence
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.network import ManualNetworkSource
+from desktop_app.ui.settings import Settings
+from tests.ui.conftest import LoopDriver
+
+
+def start(
+    driver: LoopDriver, qapp: QApplication, tmp_path: Path, settings: Settings
+) -> tuple[asyncio.Task[int], MainWindow]:
+    options = Options(
+        server=None, demo=False, conversation=None, allow_insecure=False, verbose=False
+    )
+    ready: asyncio.Future[MainWindow] = driver.loop.create_future()
+    task = driver.loop.create_task(
+        run(
+            options,
+            qapp,
+            settings=settings,
+            network=ManualNetworkSource(),
+            demo_data=tmp_path / "demo.sqlite",
+            window_ready=ready,
+        )
+    )
+    return task, driver.run(ready)
+
+
+def test_first_start_opens_a_new_conversation_and_a_restart_reopens_it(
+    driver: LoopDriver, qapp: QApplication, tmp_path: Path
+) -> None:
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    task, window = start(driver, qapp, tmp_path, settings)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    assert window.services.client.is_signed_in  # the demo account, no dialog
+    conversation = window.conversation_id
+    assert conversation is not None
+    assert settings.last_conversation(EMBEDDED_SERVER_KEY) == conversation
+
+    window.composer.setPlainText("Hello")
+    driver.call(window.on_send)
+    driver.wait_until(lambda: len(window.transcript.entries()) == 2)
+    driver.call(window.close)
+    assert driver.run(task) == 0
+    assert window.services.chat.state.value == "closed"
+
+    # A restart (new port, same data file) reopens the same conversation with its history.
+    task, window = start(driver, qapp, tmp_path, settings)
+    assert window.conversation_id == conversation
+    driver.wait_until(lambda: len(window.transcript.entries()) == 2)
+    driver.call(window.close)
+    assert driver.run(task) == 0

@@ -1,0 +1,230 @@
+"""The window against the demo server: chat, connection status, network, sign-in, summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.presence import Presence
+from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoServer
+from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.http import PlatformClient
+from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.ui.main_window import MainWindow, WindowServices
+from desktop_app.ui.network import ManualNetworkSource
+from desktop_app.ui.settings import Settings
+from desktop_app.ui.transcript import TranscriptModel
+from tests.net.conftest import FAST
+from tests.ui.conftest import LoopDriver
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(
+    driver: LoopDriver, demo: DemoServer, qtbot: QtBot, tmp_path: Path
+) -> Iterator[WindowFactory]:
+    """Build a window on the demo server; ``signed_in`` skips the sign-in dialog."""
+    built: list[tuple[MainWindow, PlatformClient]] = []
+
+    def factory(*, signed_in: bool = True, **manager_options: Any) -> MainWindow:
+        client = PlatformClient(demo.base_url)
+        if signed_in:
+            driver.run(client.sign_in(DEMO_EMAIL, DEMO_PASSWORD))
+        options = {**FAST, **manager_options, "cookies": client.websocket_cookies()}
+        saved: list[Path] = []
+        opened: list[QUrl] = []
+        services = WindowServices(
+            server_label="the demo server",
+            settings_key="test",
+            chat=ChatWebSocketManager(demo.base_url, **options),
+            status=StatusWebSocketManager(demo.base_url, **options),
+            client=client,
+            network=ManualNetworkSource(),
+            settings=Settings(
+                QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+            ),
+            demo_account=(DEMO_EMAIL, DEMO_PASSWORD),
+            open_url=opened.append,
+            choose_save_path=lambda _parent, suggested: (
+                saved.append(tmp_path / "summary.pdf") or tmp_path / "summary.pdf"
+            ),
+        )
+        window = MainWindow(services)
+        window.opened_urls = opened  # type: ignore[attr-defined]
+        qtbot.addWidget(window)
+        window.show()
+        built.append((window, client))
+        return window
+
+    yield factory
+    for window, client in built:
+        driver.call(window.close)
+        driver.run(window.tasks.cancel_all())
+        driver.run(window.services.chat.aclose())
+        driver.run(window.services.status.aclose())
+        driver.run(client.aclose())
+
+
+def contents(model: TranscriptModel) -> list[tuple[str, str]]:
+    return [(e.role.value, e.content) for e in model.entries()]
+
+
+def send(driver: LoopDriver, window: MainWindow, qtbot: QtBot, text: str) -> None:
+    window.composer.setPlainText(text)
+    # Inside the loop: Qt events processed outside it would run asyncio callbacks
+    # with no running loop.
+    driver.call(qtbot.keyClick, window.composer, Qt.Key.Key_Return)
+
+
+def test_a_sent_message_appears_with_its_echo_and_the_reply(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    driver.call(window.open_conversation, demo.create_conversation())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    assert window.indicator.text().startswith("● Connected")
+    assert window.composer.isEnabled()
+    assert not window.reconnect_button.isVisible()
+
+    send(driver, window, qtbot, "Should I have the operation?")
+    assert window.composer.text() == ""  # taken
+    driver.wait_until(lambda: len(window.transcript.entries()) == 2)
+
+    entries = window.transcript.entries()
+    assert contents(window.transcript)[0] == ("user", "Should I have the operation?")
+    assert entries[1].role.value == "bot"
+    assert entries[1].citations[0].url.startswith("https://")
+    assert window.composer.hasFocus() or not QApplication.focusWidget()
+
+
+def test_server_outage_shows_a_countdown_and_disables_the_composer(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window(
+        reconnect_delay=2.0, max_reconnect_delay=4.0, max_reconnect_attempts=None, jitter=False
+    )
+    driver.call(window.open_conversation, demo.create_conversation())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+
+    driver.run(demo.stop())
+    driver.wait_until(lambda: window.indicator.presence is Presence.RECONNECTING)
+    assert window.indicator.text().startswith("● Reconnecting in ")
+    assert "(attempt 1)" in window.indicator.text()
+    assert not window.composer.isEnabled()
+    assert window.reconnect_button.isVisible()
+    first = window.indicator.text()
+    driver.wait_until(lambda: window.indicator.text() != first, timeout=3)  # it counts down
+
+    driver.run(demo.start())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    assert window.composer.isEnabled()
+    assert not window.reconnect_button.isVisible()
+
+
+def test_reconnect_button_reconnects_before_the_timer(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0, jitter=False)
+    driver.call(window.open_conversation, demo.create_conversation())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    driver.run(demo.stop())
+    driver.wait_until(lambda: window.indicator.presence is Presence.RECONNECTING)
+    assert "Reconnecting in 30 s" in window.indicator.text()
+    driver.run(demo.start())
+
+    driver.call(qtbot.mouseClick, window.reconnect_button, Qt.MouseButton.LeftButton)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED, timeout=10)
+
+
+def test_network_offline_shows_offline_and_back_online_reconnects(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0)
+    driver.call(window.open_conversation, demo.create_conversation())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    network = window.services.network
+    assert isinstance(network, ManualNetworkSource)
+
+    network.set_online(False)
+    driver.wait_until(lambda: window.indicator.presence is Presence.OFFLINE)
+    assert window.indicator.text() == "● Offline — waiting for the network"
+    assert not window.composer.isEnabled()
+
+    network.set_online(True)  # no 30 s backoff wait
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED, timeout=10)
+
+
+def test_sign_in_with_a_wrong_then_the_right_password(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window(signed_in=False)
+    driver.call(window.open_conversation, demo.create_conversation())
+    driver.wait_until(lambda: getattr(window, "sign_in_dialog", None) is not None)
+    dialog = window.sign_in_dialog
+    driver.wait_until(dialog.isVisible)
+    assert DEMO_EMAIL in dialog.findChild(QWidget, "demoAccountHint").text()  # type: ignore[union-attr]
+
+    dialog.email.setText(DEMO_EMAIL)
+    dialog.password.setText("not the password")
+    driver.call(qtbot.keyClick, dialog.password, Qt.Key.Key_Return)
+    driver.wait_until(dialog.error.isVisible)
+    assert "Wrong email or password" in dialog.error.text()
+    assert dialog.password.text() == ""
+    assert dialog.isVisible()
+
+    dialog.password.setText(DEMO_PASSWORD)
+    driver.call(qtbot.keyClick, dialog.password, Qt.Key.Key_Return)
+    driver.wait_until(lambda: not dialog.isVisible())
+    assert window.services.client.is_signed_in
+    # The session now travels with the sockets: the echo names the signed-in user.
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    window.composer.setPlainText("hello")
+    driver.call(window.on_send)
+    driver.wait_until(lambda: len(window.transcript.entries()) >= 1)
+    assert window.transcript.entries()[0].name == "Demo User"
+
+
+def test_summary_download_saves_a_pdf(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    driver.call(window.open_conversation, demo.create_conversation())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    send(driver, window, qtbot, "Please write my summary")
+    driver.wait_until(window.ai_status.download_button.isVisible)
+
+    driver.call(qtbot.mouseClick, window.ai_status.download_button, Qt.MouseButton.LeftButton)
+    driver.wait_until(lambda: getattr(window, "summary_saved_box", None) is not None)
+    saved = tmp_path / "summary.pdf"
+    assert saved.read_bytes().startswith(b"%PDF")
+    box = window.summary_saved_box
+    driver.call(box.button(QMessageBox.StandardButton.Open).click)
+    assert window.opened_urls == [QUrl.fromLocalFile(str(saved))]  # type: ignore[attr-defined]
+
+
+def test_switching_conversations_loads_history(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    first, second = demo.create_conversation("First"), demo.create_conversation("Second")
+    driver.call(window.open_conversation, first, "First")
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    send(driver, window, qtbot, "in the first conversation")
+    driver.wait_until(lambda: len(window.transcript.entries()) == 2)
+
+    driver.call(window.open_conversation, second, "Second")
+    driver.wait_until(lambda: window.services.chat.current_conversation_id == second)
+    assert window.transcript.entries() == []
+    assert window.conversations.ids()[:2] == [second, first]
+
+    driver.call(window.open_conversation, first)
+    driver.wait_until(lambda: len(window.transcript.entries()) == 2)
+    assert contents(window.transcript)[0] == ("user", "in the first conversation")
+    assert window.services.status.current_conversation_id == first
