@@ -21,11 +21,12 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
 from desktop_app.cli import Options, parse_args
+from desktop_app.core.endpoints import is_loopback_host
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.ui.main_window import MainWindow, WindowServices
-from desktop_app.ui.network import NetworkSource, SystemNetworkSource
+from desktop_app.ui.network import ManualNetworkSource, NetworkSource, SystemNetworkSource
 from desktop_app.ui.settings import Settings
 
 logger = logging.getLogger("desktop_app")
@@ -80,7 +81,7 @@ async def run(
                 chat=chat,
                 status=status,
                 client=client,
-                network=network or SystemNetworkSource(app),
+                network=network or _network_source(app, chat),
                 settings=settings,
                 demo_account=demo_account,
             )
@@ -105,6 +106,14 @@ async def run(
         await closed
         settings.sync()
     return 0
+
+
+def _network_source(app: QApplication, chat: ChatWebSocketManager) -> NetworkSource:
+    """The operating system's view of the network, unless the server is on this machine."""
+    if is_loopback_host(chat.endpoints.host):
+        # No network is needed to reach this machine: "offline" must not stop the app.
+        return ManualNetworkSource(app)
+    return SystemNetworkSource(app)
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ from desktop_app.ui.bridge import ManagerBridge
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.connection_indicator import ConnectionIndicator
 from desktop_app.ui.conversation_list import ConversationList
+from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
 from desktop_app.ui.network import NetworkSource, drive_managers
 from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.settings import Settings
@@ -110,7 +111,10 @@ class MainWindow(QMainWindow):
         splitter.setSizes([220, 780])
         self.setCentralWidget(splitter)
 
-        self.indicator = ConnectionIndicator([("Chat", chat), ("Status", status)], self)
+        sockets = [("Chat", chat), ("Status", status)]
+        self.connection_log = ConnectionLog(sockets)
+        self.diagnostics: DiagnosticsDialog | None = None
+        self.indicator = ConnectionIndicator(sockets, self)
         self.reconnect_button = ReconnectButton([chat, status], self)
         self.indicator.presence_changed.connect(self.reconnect_button.on_presence_changed)
         self.reconnect_button.on_presence_changed(self.indicator.presence)
@@ -153,6 +157,10 @@ class MainWindow(QMainWindow):
         reconnect.triggered.connect(self.reconnect_button.on_reconnect_clicked)
         connection_menu.addAction(reconnect)
         help_menu = self.menuBar().addMenu("&Help")
+        diagnostics = QAction("Connection &diagnostics", self)
+        diagnostics.triggered.connect(self.on_show_diagnostics)
+        help_menu.addAction(diagnostics)
+        self.diagnostics_action = diagnostics
         about = QAction("&About SDM Desktop", self)
         about.triggered.connect(self.on_about)
         help_menu.addAction(about)
@@ -337,6 +345,19 @@ class MainWindow(QMainWindow):
         message = str(exc) if isinstance(exc, SdmError) else f"unexpected {type(exc).__name__}"
         self.statusBar().showMessage(f"Could not {name}: {message}", 15000)
 
+    def on_show_diagnostics(self) -> None:
+        if self.diagnostics is None:
+            services = self.services
+            self.diagnostics = DiagnosticsDialog(
+                [("Chat", services.chat), ("Status", services.status)],
+                services.network,
+                self.connection_log,
+                self,
+            )
+        self.diagnostics.show()
+        self.diagnostics.raise_()
+        self.diagnostics.activateWindow()
+
     def on_about(self) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Information,
@@ -350,6 +371,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.services.settings.set_window_geometry(self.saveGeometry())
         self.indicator.detach()
+        self.connection_log.detach()
+        if self.diagnostics is not None:
+            self.diagnostics.close()
         self.chat_bridge.detach()
         self.status_bridge.detach()
         super().closeEvent(event)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 
 from desktop_app.demo.server import DemoConfig, DemoServer
+from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
 from desktop_app.net.manager import WebSocketManager
 from tests.faultproxy import FaultProxy
 
@@ -61,6 +62,19 @@ class Recorder:
 
     async def wait_for(self, kind: str, count: int = 1, timeout: float = DEADLINE) -> None:
         await until(lambda: len(self.of(kind)) >= count, timeout)
+
+
+async def connected_pair(
+    make: Callable[..., Any], url: str, conversation: str, **options: Any
+) -> tuple[ChatWebSocketManager, StatusWebSocketManager]:
+    """A chat and a status manager (built with ``make``), both open on ``conversation``."""
+    chat = make(ChatWebSocketManager, url, **options)
+    status = make(StatusWebSocketManager, url, **options)
+    chat.connect(conversation)
+    status.connect(conversation)
+    assert await chat.wait_connected(DEADLINE)
+    assert await status.wait_connected(DEADLINE)
+    return chat, status
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from desktop_app.core.machine import ConnectionState
 from desktop_app.demo.server import DemoConfig, DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
 from tests.faultproxy import FaultProxy
-from tests.net.conftest import Recorder
+from tests.net.conftest import Recorder, connected_pair
 from tests.net.reference_server import ReferenceServer
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -96,18 +96,6 @@ async def launch(request: pytest.FixtureRequest) -> AsyncIterator[Launch]:
 @pytest.fixture
 async def stack(launch: Launch) -> Stack:
     return await launch()
-
-
-async def connected_pair(
-    make: Any, url: str, conversation: str, **options: Any
-) -> tuple[ChatWebSocketManager, StatusWebSocketManager]:
-    chat = make(ChatWebSocketManager, url, **options)
-    status = make(StatusWebSocketManager, url, **options)
-    chat.connect(conversation)
-    status.connect(conversation)
-    assert await chat.wait_connected(10)
-    assert await status.wait_connected(10)
-    return chat, status
 
 
 def reply_events(statuses: Recorder) -> list[str]:

@@ -16,17 +16,7 @@ from desktop_app.core.machine import ConnectionState
 from desktop_app.demo.server import DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
 from tests.faultproxy import FaultProxy
-from tests.net.conftest import FAST, Recorder, until
-
-
-async def connected_pair(make: Any, url: str, conversation: str, **options: Any) -> tuple[Any, Any]:
-    chat = make(ChatWebSocketManager, url, **options)
-    status = make(StatusWebSocketManager, url, **options)
-    chat.connect(conversation)
-    status.connect(conversation)
-    assert await chat.wait_connected(10)
-    assert await status.wait_connected(10)
-    return chat, status
+from tests.net.conftest import FAST, Recorder, connected_pair, until
 
 
 async def test_network_drop_both_sockets_reconnect(

@@ -103,9 +103,15 @@ def driver(qapp: QApplication) -> Iterator[LoopDriver]:
 
 
 @pytest.fixture
-def demo(driver: LoopDriver) -> Iterator[DemoServer]:
-    """The demo server on the test's qasync loop: a fast assistant, login required."""
-    server = DemoServer(DemoConfig(reply_delay_s=0.05, step_delay_s=0.02))
+def demo_config() -> DemoConfig:
+    """A fast assistant, login required; a test overrides it with ``parametrize``."""
+    return DemoConfig(reply_delay_s=0.05, step_delay_s=0.02)
+
+
+@pytest.fixture
+def demo(driver: LoopDriver, demo_config: DemoConfig) -> Iterator[DemoServer]:
+    """The demo server on the test's qasync loop."""
+    server = DemoServer(demo_config)
     driver.run(server.start())
     yield server
     driver.run(server.stop())

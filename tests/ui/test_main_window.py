@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.presence import Presence
-from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoServer
+from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
 from desktop_app.net.status import StatusWebSocketManager
@@ -228,3 +228,66 @@ def test_switching_conversations_loads_history(
     driver.wait_until(lambda: len(window.transcript.entries()) == 2)
     assert contents(window.transcript)[0] == ("user", "in the first conversation")
     assert window.services.status.current_conversation_id == first
+
+
+def test_new_conversation_is_created_on_the_server_and_opened(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    driver.call(qtbot.mouseClick, window.conversations.new_button, Qt.MouseButton.LeftButton)
+    driver.wait_until(lambda: window.conversation_id is not None)
+    conversation = window.conversation_id
+    assert demo.history(conversation) == []  # it exists on the server
+    assert window.conversations.ids() == [conversation]
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    assert window.services.chat.current_conversation_id == conversation
+
+
+@pytest.mark.parametrize("demo_config", [DemoConfig(reply_delay_s=30.0)])  # a slow assistant
+def test_thinking_shows_while_the_assistant_works_and_clears_on_disconnect(
+    driver: LoopDriver, make_window: WindowFactory, demo: DemoServer, qtbot: QtBot
+) -> None:
+    from desktop_app.ui.ai_status_banner import THINKING
+
+    window = make_window(max_reconnect_attempts=None)
+    driver.call(window.open_conversation, demo.create_conversation())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    send(driver, window, qtbot, "A hard question")
+    driver.wait_until(lambda: window.ai_status.label.text() == THINKING)
+    assert window.ai_status.isVisible()
+
+    driver.run(demo.stop(abort=True))
+    driver.wait_until(lambda: not window.services.status.is_thinking)
+    assert window.ai_status.label.text() != THINKING
+
+
+def test_indicator_shows_latency_and_details_per_socket(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window(ping_interval=0.1)
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.wait_until(lambda: " ms" in window.indicator.text())
+    assert window.indicator.text().startswith("● Connected · ")
+    details = window.indicator.toolTip().splitlines()
+    assert details[0].startswith("Chat: open")
+    assert details[1].startswith("Status: open")
+    assert "latency" in details[0]
+
+
+def test_help_menu_opens_the_connection_diagnostics(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    driver.call(window.diagnostics_action.trigger)
+    dialog = window.diagnostics
+    assert dialog is not None
+    driver.wait_until(lambda: conversation in dialog.as_text())
+    assert "State: open" in dialog.as_text()
+    assert [kind for _, kind in ((n, e["type"]) for n, e in window.connection_log.entries())] == [
+        "connection_established",
+        "connection_established",
+    ]

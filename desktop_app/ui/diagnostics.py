@@ -1,0 +1,394 @@
+"""Help → Connection diagnostics: a live view of both sockets, for support tickets.
+
+The desktop counterpart of the browser client's debugging console commands
+(``ChatWebSocket.currentConvId``, ``reconnectAttempts``, ``listeners.length``,
+``StatusWebSocket.isThinking``...): each socket's state, the assistant's flags,
+the network, and the recent connection events.
+
+Everything shown (and copied) is ids, states, counts and times: never message
+text, which is patient information. :class:`ConnectionLog` keeps only the
+events the managers generate themselves, so a chat or status frame cannot get
+in, even one whose ``type`` imitates a connection event.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import __version__
+from desktop_app.net.manager import Unsubscribe, WebSocketManager, now_iso
+from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.ui.network import NetworkSource
+
+logger = logging.getLogger("desktop_app.ui")
+
+#: The events a manager generates about its connection (``WebSocketManager._notify``).
+CONNECTION_EVENT_TYPES = frozenset(
+    {
+        "connection_established",
+        "disconnected",
+        "reconnecting",
+        "connection_failed",
+        "offline",
+        "online",
+    }
+)
+#: The only keys of an event the log keeps.
+EVENT_KEYS = ("type", "timestamp", "code", "reason", "attempt", "max", "delay")
+
+REFRESH_MS = 500
+NONE = "—"
+
+Row = tuple[str, str]
+Entry = tuple[str, dict[str, Any]]
+
+
+# --- the log -------------------------------------------------------------------------
+
+
+class ConnectionLog:
+    """The last ``size`` connection events of the managers, as (socket name, event).
+
+    Create it with the managers, before anything connects, so that the dialog
+    can show what happened before it was opened.
+    """
+
+    def __init__(
+        self, managers: Sequence[tuple[str, WebSocketManager]], *, size: int = 200
+    ) -> None:
+        if size < 1:
+            raise ValueError(f"a connection log needs room for at least one event, not {size}")
+        self._entries: collections.deque[Entry] = collections.deque(maxlen=size)
+        self._unsubscribes: list[Unsubscribe] = [
+            manager.on_message(functools.partial(self._on_message, name, manager))
+            for name, manager in managers
+        ]
+
+    @property
+    def size(self) -> int:
+        maxlen = self._entries.maxlen
+        assert maxlen is not None
+        return maxlen
+
+    def entries(self) -> list[Entry]:
+        """The kept events, oldest first (copies: changing them changes nothing here)."""
+        return [(name, dict(event)) for name, event in self._entries]
+
+    def detach(self) -> None:
+        """Stop listening to the managers; the kept events stay."""
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes.clear()
+
+    def _on_message(self, name: str, manager: WebSocketManager, event: dict[str, Any]) -> None:
+        # Frames and connection events reach the same listeners. A connection event
+        # is the manager's own dict (its last_event); a frame is the server's, even
+        # when its "type" reads "disconnected", and may carry message text.
+        if event is not manager.last_event or event.get("type") not in CONNECTION_EVENT_TYPES:
+            return
+        kept = {key: event[key] for key in EVENT_KEYS if key in event}
+        kept.setdefault("timestamp", now_iso())
+        self._entries.append((name, kept))
+
+
+# --- what the view shows, as text ------------------------------------------------------
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _ms(seconds: float) -> str:
+    return f"{round(seconds * 1000)} ms"
+
+
+def _attempts(attempts: object, max_attempts: object) -> str:
+    return f"{attempts}/{'∞' if max_attempts is None else max_attempts}"
+
+
+def _close(code: int | None, reason: str) -> str:
+    # No close frame (a dropped connection, a failed handshake) is "abnormal closure".
+    text = str(code if code is not None else 1006)
+    return f"{text} ({reason})" if reason else text
+
+
+def socket_rows(manager: WebSocketManager) -> list[Row]:
+    """One socket's state now, as (label, value) rows."""
+    last_close = manager.last_close
+    latency = manager.latency
+    retry_in = manager.retry_in
+    rows = [
+        ("State", manager.state.value),
+        ("Conversation", manager.current_conversation_id or NONE),
+        (
+            "Reconnect attempts",
+            _attempts(manager.reconnect_attempts, manager.max_reconnect_attempts),
+        ),
+        ("Latency", NONE if latency is None else _ms(latency)),
+        ("Listeners", str(manager.listener_count)),
+    ]
+    if isinstance(manager, StatusWebSocketManager):
+        rows.append(("Status listeners", str(manager.status_listener_count)))
+    rows += [
+        ("Last close", NONE if last_close is None else _close(*last_close)),
+        ("Failure reason", manager.failure_reason or NONE),
+        ("Next retry in", NONE if retry_in is None else f"{retry_in:.1f} s"),
+        ("Network available", _yes_no(manager.network_available)),
+    ]
+    return rows
+
+
+def assistant_rows(status: StatusWebSocketManager | None) -> list[Row]:
+    """The assistant's flags, from the status socket (there may be none)."""
+    if status is None:
+        return [("Status socket", "none")]
+    return [
+        ("Thinking", _yes_no(status.is_thinking)),
+        ("Extracting", _yes_no(status.is_extracting)),
+        ("Summary generating", _yes_no(status.is_summary_generating)),
+    ]
+
+
+def network_rows(network: NetworkSource) -> list[Row]:
+    return [("Online", _yes_no(network.is_online())), ("Backend", network.backend)]
+
+
+def local_time(timestamp: object) -> str:
+    """HH:MM:SS.mmm in local time, from an ISO timestamp."""
+    if not isinstance(timestamp, str):
+        return NONE
+    try:
+        moment = datetime.fromisoformat(timestamp).astimezone()
+    except ValueError:
+        return timestamp
+    return f"{moment:%H:%M:%S}.{moment.microsecond // 1000:03d}"
+
+
+def event_details(event: dict[str, Any]) -> str:
+    """An event's fields in words: code, reason, attempt/max, delay."""
+    parts = []
+    if event.get("type") == "disconnected":
+        parts.append(f"code {_close(event.get('code'), '')}")
+    if "attempt" in event:
+        parts.append(f"attempt {_attempts(event['attempt'], event.get('max'))}")
+    delay = event.get("delay")
+    if isinstance(delay, int | float):
+        parts.append(f"delay {_ms(delay)}")
+    if event.get("reason"):
+        parts.append(str(event["reason"]))
+    return " · ".join(parts)
+
+
+def event_columns(name: str, event: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(local time, socket, type, details) of one logged event."""
+    return (local_time(event.get("timestamp")), name, str(event.get("type")), event_details(event))
+
+
+def report_text(
+    sections: Sequence[tuple[str, Sequence[Row]]],
+    events: Sequence[tuple[str, str, str, str]],
+) -> str:
+    """The whole view as plain text: sections of "label: value" lines, then the events."""
+    lines = [
+        f"SDM Desktop {__version__} connection diagnostics, "
+        f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}"
+    ]
+    for title, rows in sections:
+        lines += ["", f"[{title}]"]
+        lines += [f"{label}: {value}" for label, value in rows]
+    lines += ["", "[Recent events, newest first]"]
+    # Aligned columns: the copy is read by a person, in a ticket.
+    widths = [max((len(columns[i]) for columns in events), default=0) for i in range(3)]
+    lines += [
+        "  ".join(
+            [*(c.ljust(w) for c, w in zip(columns, widths, strict=False)), columns[3]]
+        ).rstrip()
+        for columns in events
+    ] or ["(none)"]
+    return "\n".join(lines) + "\n"
+
+
+# --- the dialog ------------------------------------------------------------------------
+
+
+def _table(
+    accessible_name: str, headers: Sequence[str], parent: QWidget, *, fit: bool = False
+) -> QTableWidget:
+    """A read-only table; ``fit``: as tall as its rows, no header, no scrolling."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setAccessibleName(accessible_name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    if fit:
+        header.setVisible(False)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return table
+
+
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Show ``rows``, touching only the cells that changed (selection and scroll stay)."""
+    if table.rowCount() != len(rows):
+        table.setRowCount(len(rows))
+        if table.verticalScrollBarPolicy() is Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            table.setFixedHeight(table.verticalHeader().length() + 2 * table.frameWidth())
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = table.item(r, c)
+            if item is None:
+                table.setItem(r, c, QTableWidgetItem(text))
+            elif item.text() != text:
+                item.setText(text)
+
+
+def cell_texts(table: QTableWidget) -> list[list[str]]:
+    """A table's text, row by row (for tests and the copied report)."""
+    return [
+        [
+            (item.text() if (item := table.item(r, c)) is not None else "")
+            for c in range(table.columnCount())
+        ]
+        for r in range(table.rowCount())
+    ]
+
+
+class DiagnosticsDialog(QDialog):
+    """A non-modal live view of the managers, the network and the connection log.
+
+    It reads the managers' own state every :data:`REFRESH_MS` while it is
+    visible, and not at all while it is hidden.
+    """
+
+    def __init__(
+        self,
+        managers: Sequence[tuple[str, WebSocketManager]],
+        network: NetworkSource,
+        log: ConnectionLog,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._managers = list(managers)
+        self._status = next(
+            (m for _, m in self._managers if isinstance(m, StatusWebSocketManager)), None
+        )
+        self._network = network
+        self._log = log
+        self.setWindowTitle("Connection diagnostics")
+        self.setModal(False)
+
+        intro = QLabel(
+            "A live view of the connection, refreshed twice a second. It shows ids and "
+            "states only, never message text: you may paste it into a support ticket.",
+            self,
+        )
+        intro.setWordWrap(True)
+        #: One table per socket, in the order of ``managers``.
+        self.socket_tables: list[QTableWidget] = []
+        sockets = QHBoxLayout()
+        for name, _manager in self._managers:
+            table = _table(f"{name} socket", ("Property", "Value"), self, fit=True)
+            self.socket_tables.append(table)
+            sockets.addWidget(self._group(f"{name} socket", table))
+        self.assistant_table = _table("Assistant status", ("Property", "Value"), self, fit=True)
+        self.network_table = _table("Network", ("Property", "Value"), self, fit=True)
+        others = QHBoxLayout()
+        others.addWidget(self._group("Assistant", self.assistant_table))
+        others.addWidget(self._group("Network", self.network_table))
+        self.events_table = _table(
+            "Recent connection events", ("Time", "Socket", "Event", "Details"), self
+        )
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.copy_button = QPushButton("&Copy to clipboard", self)
+        self.copy_button.setAccessibleName("Copy diagnostics to clipboard")
+        self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(self.on_copy_clicked)
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAccessibleName("Close diagnostics")
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(sockets)
+        layout.addLayout(others)
+        layout.addWidget(self._group("Recent events (newest first)", self.events_table), 1)
+        layout.addWidget(self.buttons)
+        self.resize(780, 720)
+
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.refresh()
+
+    def _group(self, title: str, table: QTableWidget) -> QGroupBox:
+        group = QGroupBox(title, self)
+        box = QVBoxLayout(group)
+        box.addWidget(table)
+        if table.verticalScrollBarPolicy() is Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            box.addStretch(1)  # a table as tall as its rows stays at the top
+        return group
+
+    def sections(self) -> list[tuple[str, list[Row]]]:
+        """What the view shows above the events, read from the managers now."""
+        sections = [(f"{name} socket", socket_rows(manager)) for name, manager in self._managers]
+        sections.append(("Assistant", assistant_rows(self._status)))
+        sections.append(("Network", network_rows(self._network)))
+        return sections
+
+    def events(self) -> list[tuple[str, str, str, str]]:
+        """The logged events, newest first."""
+        return [event_columns(name, event) for name, event in reversed(self._log.entries())]
+
+    def as_text(self) -> str:
+        """The whole view, now, as plain text (what the copy button copies)."""
+        return report_text(self.sections(), self.events())
+
+    def refresh(self) -> None:
+        sections = self.sections()
+        tables = [*self.socket_tables, self.assistant_table, self.network_table]
+        for table, (_title, rows) in zip(tables, sections, strict=True):
+            _fill(table, rows)
+        _fill(self.events_table, self.events())
+
+    def on_copy_clicked(self) -> None:
+        text = self.as_text()
+        QGuiApplication.clipboard().setText(text)
+        logger.info("Connection diagnostics copied to the clipboard (%d lines)", text.count("\n"))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.refresh()
+        self.refresh_timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.refresh_timer.stop()
+        super().hideEvent(event)

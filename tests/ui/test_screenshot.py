@@ -1,0 +1,133 @@
+"""``build_scripts/screenshot.py`` takes a real X11 window's picture under Xvfb.
+
+This is the only test with a real display server: it checks that the app runs on
+Qt's xcb platform (the libraries it loads, a font) as on a user's desktop, and
+that the docs' screenshot can be rebuilt. ``.ci/run`` installs what it needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from desktop_app.core.presence import Presence
+from desktop_app.ui.connection_indicator import COLOURS
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "build_scripts" / "screenshot.py"
+SOCKETS = Path("/tmp/.X11-unix")
+WIDTH, HEIGHT = 1024, 640  # not the script's default: --size is honoured
+XVFB_START_S = 10.0
+SCRIPT_TIMEOUT_S = 30
+
+
+def _free_display() -> int:
+    """A display number with neither a socket nor a lock file (Xvfb refuses a used one)."""
+    for number in range(90, 200):
+        if not (SOCKETS / f"X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            return number
+    raise AssertionError("no free X display number in :90-:199")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop ``process`` like a terminal would (SIGTERM), by force if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def _xvfb(log: Path) -> Iterator[str]:
+    """Run an Xvfb server (its output in ``log``); yield its ``DISPLAY`` value."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.fail(
+            "Xvfb is not installed: .ci/run installs it and the libraries of Qt's xcb "
+            "platform plugin (see the package list there); on Debian: "
+            "apt-get install xvfb libxcb-icccm4 libxcb-keysyms1 ..."
+        )
+    with log.open("wb") as output:
+        for _attempt in range(3):  # another process may take the same number meanwhile
+            number = _free_display()
+            process = subprocess.Popen(
+                [binary, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+            socket = SOCKETS / f"X{number}"
+            deadline = time.monotonic() + XVFB_START_S
+            while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if socket.exists() and process.poll() is None:
+                break
+            _stop(process)
+        else:
+            raise AssertionError(f"Xvfb did not start:\n{log.read_text(errors='replace')}")
+        try:
+            yield f":{number}"
+        finally:
+            _stop(process)
+
+
+def test_the_screenshot_script_captures_the_window_after_a_reply(tmp_path: Path) -> None:
+    output = tmp_path / "shot.png"
+    with _xvfb(tmp_path / "xvfb.log") as display:
+        env = {
+            **os.environ,
+            "DISPLAY": display,
+            "QT_QPA_PLATFORM": "xcb",
+            "HOME": str(tmp_path),  # nothing of the user's is touched
+            "XDG_RUNTIME_DIR": str(tmp_path),
+        }
+        started = time.monotonic()
+        result = subprocess.run(
+            [
+                *(sys.executable, str(SCRIPT), str(output)),
+                *("--size", f"{WIDTH}x{HEIGHT}", "--timeout", str(SCRIPT_TIMEOUT_S)),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=SCRIPT_TIMEOUT_S + 15,
+            check=False,
+        )
+        took = time.monotonic() - started
+    log = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"exit {result.returncode} (Qt's xcb libraries missing? .ci/run installs them)\n{log}"
+    )
+    assert "platform xcb" in result.stdout, log
+    assert "Connected" in result.stdout, log
+    assert "2 messages" in result.stdout, log
+    assert "Traceback" not in result.stderr, log
+    assert took < SCRIPT_TIMEOUT_S, f"took {took:.1f} s\n{log}"
+
+    assert output.is_file(), log
+    image = QImage(str(output))
+    assert not image.isNull(), f"{output} is not a readable PNG"
+    assert (image.width(), image.height()) == (WIDTH, HEIGHT)
+    pixels = _pixels(image)
+    assert len(set(pixels)) > 50, "the screenshot is (nearly) blank"
+    # The status bar's "● Connected" is drawn in the connected colour (bottom rows).
+    green = QColor(COLOURS[Presence.CONNECTED]).rgb() & 0xFFFFFF
+    assert green in pixels[(HEIGHT - 30) * WIDTH :], "no connected-green in the status bar"
+
+
+def _pixels(image: QImage) -> list[int]:
+    """Every pixel as 0xRRGGBB, row by row."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    assert rgb.bytesPerLine() == 4 * rgb.width()
+    return [p & 0xFFFFFF for p in memoryview(bytes(rgb.constBits())).cast("I")]
