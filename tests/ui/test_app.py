@@ -61,3 +61,39 @@ def test_first_start_opens_a_new_conversation_and_a_restart_reopens_it(
     driver.wait_until(lambda: len(window.transcript.entries()) == 2)
     driver.call(window.close)
     assert driver.run(task) == 0
+
+
+def test_a_server_given_once_is_remembered_for_the_next_start(
+    driver: LoopDriver, qapp: QApplication, tmp_path: Path
+) -> None:
+    from desktop_app.demo.server import DemoConfig, DemoServer
+
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    remote = DemoServer(DemoConfig(require_login=False))  # stands in for the platform
+    driver.run(remote.start())
+    conversation = remote.create_conversation()
+    try:
+        for options in (
+            Options(remote.base_url, False, conversation, False, False),  # --server --conversation
+            Options(None, False, None, False, False),  # no arguments: the same server again
+        ):
+            ready: asyncio.Future[MainWindow] = driver.loop.create_future()
+            task = driver.loop.create_task(
+                run(
+                    options,
+                    qapp,
+                    settings=settings,
+                    network=ManualNetworkSource(),
+                    window_ready=ready,
+                )
+            )
+            window = driver.run(ready)
+            assert window.services.server_label == remote.base_url
+            assert window.conversation_id == conversation
+            indicator = window.indicator
+            driver.wait_until(lambda: indicator.presence is Presence.CONNECTED)  # noqa: B023
+            driver.call(window.close)
+            assert driver.run(task) == 0
+    finally:
+        driver.run(remote.stop())
+    assert settings.last_server() == remote.base_url
