@@ -101,6 +101,7 @@ class Capture:
                     settings=settings,
                     network=ManualNetworkSource(),
                     demo_data=Path(tmp) / "demo.sqlite",
+                    outbox_path=Path(tmp) / "outbox.sqlite3",
                     window_ready=ready,
                 )
             )

@@ -24,7 +24,9 @@ from desktop_app.cli import Options, parse_args
 from desktop_app.core.endpoints import is_loopback_host
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
+from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.store.outbox import OutboxStore
 from desktop_app.ui.main_window import MainWindow, WindowServices
 from desktop_app.ui.network import ManualNetworkSource, NetworkSource, SystemNetworkSource
 from desktop_app.ui.settings import Settings
@@ -42,6 +44,7 @@ async def run(
     settings: Settings | None = None,
     network: NetworkSource | None = None,
     demo_data: Path | None = None,
+    outbox_path: Path | None = None,
     window_ready: asyncio.Future[MainWindow] | None = None,
 ) -> int:
     """Run the app until its window closes; the keyword arguments are for tests."""
@@ -74,6 +77,11 @@ async def run(
         stack.push_async_callback(status.aclose)
         stack.push_async_callback(chat.aclose)
 
+        store = OutboxStore(outbox_path or _data_dir() / "outbox.sqlite3")
+        stack.callback(store.close)
+        outbox = OutboxSender(store, chat, client.history)
+        stack.push_async_callback(outbox.aclose)
+
         window = MainWindow(
             WindowServices(
                 server_label=label,
@@ -83,6 +91,7 @@ async def run(
                 client=client,
                 network=network or _network_source(app, chat),
                 settings=settings,
+                outbox=outbox,
                 demo_account=demo_account,
             )
         )

@@ -23,6 +23,7 @@ logger = logging.getLogger("desktop_app.core.ai_status")
 
 STALE_TIMEOUT = "stale_timeout"
 DISCONNECTED = "disconnected"
+REPLY_IN_HISTORY = "reply_in_history"
 
 #: Events that only pass through to listeners.
 PASS_THROUGH = frozenset({"thinking_progress", "thinking_stream"})
@@ -101,6 +102,13 @@ class AiStatusTracker:
             self._extracting_until = None
             events.append(self._synthetic("extraction_complete", STALE_TIMEOUT))
         return events
+
+    def finish_thinking(self, reason: str) -> list[dict[str, Any]]:
+        """The reply is known to have arrived (the history holds it): thinking is over."""
+        if self._thinking_until is None:
+            return []
+        self._thinking_until = None
+        return [self._synthetic("thinking_end", reason)]
 
     def clear(self) -> list[dict[str, Any]]:
         """The connection is gone: clear the in-progress flags; return the synthetic events."""

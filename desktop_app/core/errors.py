@@ -8,13 +8,19 @@
     ├── InvalidServerUrl      (also a ValueError)       core/endpoints.py
     ├── HttpError             (.status, .message)       net/http.py
     ├── SignInRequired        (no or expired session)   net/http.py
-    └── SignInFailed          (wrong email/password)    net/http.py
+    ├── SignInFailed          (wrong email/password)    net/http.py
+    └── OutboxError           (.path .client_id .state) core/errors.py
 
 Messages are written for the person who has to act on them, and never carry
 message text (patient data).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class SdmError(Exception):
@@ -39,3 +45,25 @@ class InsecureServerError(SdmError, ValueError):
             "http explicitly (only safe on a trusted network)"
         )
         self.url = url
+
+
+class OutboxError(SdmError):
+    """The outbox of unsent messages cannot be opened, or a change to one entry is refused.
+
+    ``path`` is the database file (None in memory). For a refused change,
+    ``client_id`` names the entry and ``state`` is its state's value, or None when
+    there is no entry with that id. The message names ids and states only.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | None = None,
+        client_id: str | None = None,
+        state: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.client_id = client_id
+        self.state = state

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any, ClassVar
 
-from desktop_app.core.ai_status import AiStatusTracker
+from desktop_app.core.ai_status import REPLY_IN_HISTORY, AiStatusTracker
 from desktop_app.core.frames import Frame, StatusEvent
 from desktop_app.net.manager import Listener, Unsubscribe, WebSocketManager, now_iso
 
@@ -53,6 +53,10 @@ class StatusWebSocketManager(WebSocketManager):
     @property
     def status_listener_count(self) -> int:
         return len(self._status_listeners)
+
+    def finish_thinking(self) -> None:
+        """The history already holds the reply: clear a thinking flag left on."""
+        self._deliver(self._tracker.finish_thinking(REPLY_IN_HISTORY))
 
     def _handle_frame(self, frame: Frame) -> None:
         super()._handle_frame(frame)

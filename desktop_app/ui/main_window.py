@@ -9,12 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QPoint, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -25,11 +26,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.core.errors import SdmError
-from desktop_app.core.frames import ChatMessage, decode_object
+from desktop_app.core.frames import ChatMessage, Role, decode_object
+from desktop_app.core.outbox import arrived_in_history
 from desktop_app.core.reconcile import merge_history
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient, SignInRequired
+from desktop_app.net.outbox import OutboxFull, OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.store.outbox import OutboxEntry, OutboxState
 from desktop_app.ui.ai_status_banner import AiStatusBanner
 from desktop_app.ui.bridge import ManagerBridge
 from desktop_app.ui.composer import Composer
@@ -41,7 +45,12 @@ from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.sign_in_dialog import SignInDialog
 from desktop_app.ui.tasks import BackgroundTasks
-from desktop_app.ui.transcript import TranscriptEntry, TranscriptModel, TranscriptView
+from desktop_app.ui.transcript import (
+    DeliveryState,
+    TranscriptEntry,
+    TranscriptModel,
+    TranscriptView,
+)
 
 logger = logging.getLogger("desktop_app.ui")
 
@@ -62,6 +71,7 @@ class WindowServices:
     client: PlatformClient
     network: NetworkSource
     settings: Settings
+    outbox: OutboxSender
     demo_account: tuple[str, str] | None = None
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
     choose_save_path: Callable[[QWidget, Path], Path | None] = _choose_save_path
@@ -77,6 +87,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.conversation_id: str | None = None
         self._was_connected = False  # this conversation's chat socket was open before
+        self._history_loaded = False  # this conversation's history has been shown
         self._signing_in = False
         self._live_buffers: list[list[TranscriptEntry]] = []  # one per history request
         self.tasks = BackgroundTasks(self.on_task_failed)
@@ -132,6 +143,9 @@ class MainWindow(QMainWindow):
         self.status_bridge.state_changed.connect(lambda _state: self.ai_status.refresh())
         self.ai_status.download_requested.connect(self.on_download_summary)
         drive_managers(services.network, [chat, status])
+        services.outbox.on_change = self.on_outbox_change
+        self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.transcript_view.customContextMenuRequested.connect(self.on_transcript_menu)
 
         self._refresh_conversations()
         self.on_chat_state(chat.state)
@@ -175,6 +189,7 @@ class MainWindow(QMainWindow):
             logger.info("Opening conversation %s", conversation_id)
             self.conversation_id = conversation_id
             self._was_connected = False
+            self._history_loaded = False
             self.transcript.clear()
             self.ai_status.set_summary_ready(False)
         known = {r.id: r.title for r in services.settings.conversations(services.settings_key)}
@@ -221,7 +236,23 @@ class MainWindow(QMainWindow):
         if conversation_id != self.conversation_id:
             return  # the user moved on meanwhile
         history = [TranscriptEntry.from_message(m) for m in messages]
-        self.transcript.replace_all(merge_history(history, live, key=_message_key))
+        entries = merge_history(history, live, key=_message_key)
+        # What is still in the outbox follows, unless the history already holds it
+        # (sent just before a drop: the outbox marks it delivered in a moment).
+        outbox = self.services.outbox
+        shown = {e.client_message_id for e in entries if e.client_message_id}
+        for pending in outbox.undelivered(conversation_id):
+            same = outbox.store.delivered_count(conversation_id, pending.text)
+            if pending.client_id in shown or arrived_in_history(
+                messages, pending.client_id, pending.text, same
+            ):
+                continue
+            entries.append(_outbox_entry(pending))
+        self.transcript.replace_all(entries)
+        self._history_loaded = True
+        if messages and messages[-1].role is Role.BOT and self.services.status.is_thinking:
+            # The reply is already here: a thinking flag left on is stale.
+            self.services.status.finish_thinking()
         logger.info("History of %s: %d messages", conversation_id, len(messages))
         summary = await client.summary_status(conversation_id)
         if conversation_id == self.conversation_id:
@@ -264,35 +295,90 @@ class MainWindow(QMainWindow):
     # --- chat --------------------------------------------------------------------
 
     def on_send(self) -> None:
+        """Queue the composer's text in the outbox; it leaves as soon as it can."""
         text = self.composer.text()
-        if not text.strip():
+        if not text.strip() or self.conversation_id is None:
             return
-        if self.services.chat.send_message(text):
-            self.composer.clear()
-        else:
-            self.statusBar().showMessage("Not connected: your message is kept in the box.", 5000)
+        try:
+            entry = self.services.outbox.submit(self.conversation_id, text)
+        except OutboxFull as exc:
+            self._show_refusal(str(exc))  # the text stays in the composer
+            return
+        self.composer.clear()
+        if self.transcript.row_of(entry.client_id) is None:
+            self.transcript.append(_outbox_entry(entry))
         self.composer.setFocus()
+
+    def _show_refusal(self, reason: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Message not queued",
+            reason,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        self.refusal_box = box
+        box.open()
+
+    def on_outbox_change(self, entry: OutboxEntry) -> None:
+        if entry.conversation_id != self.conversation_id:
+            return
+        row = self.transcript.row_of(entry.client_id)
+        if row is not None:
+            self.transcript.set_state(row, _DISPLAY_STATE[entry.state])
+
+    def on_transcript_menu(self, position: QPoint) -> None:
+        index = self.transcript_view.indexAt(position)
+        if not index.isValid():
+            return
+        entry = self.transcript.entry(index.row())
+        if entry.state is not DeliveryState.FAILED or entry.client_message_id is None:
+            return
+        client_id = entry.client_message_id
+        menu = QMenu(self)
+        menu.addAction("&Retry sending", lambda: self.services.outbox.retry(client_id))
+        menu.addAction("&Delete message", lambda: self.on_delete_failed(client_id))
+        self.transcript_menu = menu
+        menu.popup(self.transcript_view.viewport().mapToGlobal(position))
+
+    def on_delete_failed(self, client_id: str) -> None:
+        self.services.outbox.delete(client_id)
+        row = self.transcript.row_of(client_id)
+        if row is not None:
+            entries = self.transcript.entries()
+            del entries[row]
+            self.transcript.replace_all(entries)
+        self._history_loaded = True
 
     def on_chat_message(self, data: dict[str, Any]) -> None:
         if "role" in data:
             frame = decode_object(data)
             if isinstance(frame, ChatMessage):
                 entry = TranscriptEntry.from_message(frame)
-                self.transcript.append(entry)
+                confirmed = self.services.outbox.confirmed_by(data)
+                row = self.transcript.row_of(confirmed) if confirmed is not None else None
+                if row is not None:
+                    # The echo of a queued message: show it in its place, delivered.
+                    self.transcript.replace_entry(row, entry)
+                else:
+                    self.transcript.append(entry)
                 for live in self._live_buffers:
                     live.append(entry)
         elif data.get("type") == "connection_established":
-            if self._was_connected and self.conversation_id is not None:
+            if self.conversation_id is not None and (
+                self._was_connected or not self._history_loaded
+            ):
                 # The server does not replay what we missed: history fills the gap.
-                self.tasks.start(self._load_history(self.conversation_id), name="refill history")
+                self.tasks.start(self._load_history(self.conversation_id), name="load history")
             self._was_connected = True
 
     def on_chat_state(self, _state: object) -> None:
-        connected = self.services.chat.is_connected
-        self.composer.setEnabled(connected)
-        self.send_button.setEnabled(connected)
-        if connected:
-            self.composer.setFocus()
+        # The composer stays enabled while disconnected: messages wait in the outbox.
+        self.send_button.setToolTip(
+            "Send the message (Enter)"
+            if self.services.chat.is_connected
+            else "Queue the message: it is sent when the connection is back (Enter)"
+        )
 
     # --- summary -----------------------------------------------------------------
 
@@ -378,6 +464,26 @@ class MainWindow(QMainWindow):
         self.status_bridge.detach()
         super().closeEvent(event)
         self.closed.emit()
+
+
+_DISPLAY_STATE = {
+    OutboxState.QUEUED: DeliveryState.QUEUED,
+    OutboxState.SENT: DeliveryState.SENDING,
+    OutboxState.DELIVERED: DeliveryState.DELIVERED,
+    OutboxState.FAILED: DeliveryState.FAILED,
+}
+
+
+def _outbox_entry(entry: OutboxEntry) -> TranscriptEntry:
+    """A message of the outbox as the transcript shows it before its echo."""
+    return TranscriptEntry(
+        role=Role.USER,
+        name="You",
+        content=entry.text,
+        timestamp=entry.created_at,
+        client_message_id=entry.client_id,
+        state=_DISPLAY_STATE[entry.state],
+    )
 
 
 def _message_key(entry: TranscriptEntry) -> tuple[str, str]:

@@ -228,11 +228,23 @@ class TranscriptModel(QAbstractListModel):
     def set_state(self, row: int, state: DeliveryState) -> None:
         if not 0 <= row < len(self._entries):
             raise IndexError(f"no transcript row {row} (of {len(self._entries)})")
-        if self._entries[row].state is state:
-            return
-        self._entries[row] = dataclasses.replace(self._entries[row], state=state)
+        if self._entries[row].state is not state:
+            self.replace_entry(row, dataclasses.replace(self._entries[row], state=state))
+
+    def replace_entry(self, row: int, entry: TranscriptEntry) -> None:
+        """Show ``entry`` in place of row ``row`` (a queued message confirmed by its echo)."""
+        if not 0 <= row < len(self._entries):
+            raise IndexError(f"no transcript row {row} (of {len(self._entries)})")
+        self._entries[row] = entry
         index = self.index(row)
         self.dataChanged.emit(index, index, [self.EntryRole, Qt.ItemDataRole.DisplayRole])
+
+    def row_of(self, client_message_id: str) -> int | None:
+        """The row of the message sent with ``client_message_id`` (searched from the end)."""
+        for row in range(len(self._entries) - 1, -1, -1):
+            if self._entries[row].client_message_id == client_message_id:
+                return row
+        return None
 
 
 class _TranscriptDocument(QTextDocument):

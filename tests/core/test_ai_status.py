@@ -340,3 +340,18 @@ def test_clear_leaves_the_summary_running() -> None:
 
     assert tracker.clear() == []
     assert tracker.is_summary_generating is True
+
+
+def test_finish_thinking_when_the_reply_is_already_in_the_history() -> None:
+    tracker = AiStatusTracker(now_iso=lambda: "2026-11-25T10:00:00+00:00")
+    assert tracker.finish_thinking("reply_in_history") == []  # not thinking: nothing to say
+    tracker.handle(StatusEvent("thinking_start", None, {}, {"type": "thinking_start"}), 0.0)
+    assert tracker.finish_thinking("reply_in_history") == [
+        {
+            "type": "thinking_end",
+            "timestamp": "2026-11-25T10:00:00+00:00",
+            "reason": "reply_in_history",
+        }
+    ]
+    assert not tracker.is_thinking
+    assert tracker.next_deadline() is None

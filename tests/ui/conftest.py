@@ -8,16 +8,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import qasync
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, QSettings, QUrl
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
-from desktop_app.demo.server import DemoConfig, DemoServer
+from desktop_app.core.outbox import OutboxLimits
+from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
+from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.http import PlatformClient
+from desktop_app.net.outbox import OutboxSender
+from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.store.outbox import OutboxStore
+from desktop_app.ui.main_window import MainWindow, WindowServices
+from desktop_app.ui.network import ManualNetworkSource
+from desktop_app.ui.settings import Settings
+from tests.net.conftest import FAST
 
 T = TypeVar("T")
+
+WindowFactory = Callable[..., MainWindow]
 
 DEADLINE = 15.0  # seconds: generous, the machines are small and noisy
 
@@ -115,3 +129,63 @@ def demo(driver: LoopDriver, demo_config: DemoConfig) -> Iterator[DemoServer]:
     driver.run(server.start())
     yield server
     driver.run(server.stop())
+
+
+@pytest.fixture
+def make_window(
+    driver: LoopDriver, demo: DemoServer, qtbot: QtBot, tmp_path: Path
+) -> Iterator[WindowFactory]:
+    """Build a window on the demo server; ``signed_in`` skips the sign-in dialog."""
+    built: list[tuple[MainWindow, PlatformClient]] = []
+    stores: list[OutboxStore] = []
+
+    def factory(
+        *,
+        signed_in: bool = True,
+        outbox_file: Path | None = None,
+        limits: OutboxLimits | None = None,
+        **manager_options: Any,
+    ) -> MainWindow:
+        client = PlatformClient(demo.base_url)
+        if signed_in:
+            driver.run(client.sign_in(DEMO_EMAIL, DEMO_PASSWORD))
+        options = {**FAST, **manager_options, "cookies": client.websocket_cookies()}
+        chat = ChatWebSocketManager(demo.base_url, **options)
+        store = OutboxStore(outbox_file or tmp_path / f"outbox-{len(built)}.sqlite3")
+        stores.append(store)
+        saved: list[Path] = []
+        opened: list[QUrl] = []
+        services = WindowServices(
+            server_label="the demo server",
+            settings_key="test",
+            chat=chat,
+            status=StatusWebSocketManager(demo.base_url, **options),
+            client=client,
+            network=ManualNetworkSource(),
+            settings=Settings(
+                QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+            ),
+            outbox=OutboxSender(store, chat, client.history, limits=limits, echo_timeout=5.0),
+            demo_account=(DEMO_EMAIL, DEMO_PASSWORD),
+            open_url=opened.append,
+            choose_save_path=lambda _parent, suggested: (
+                saved.append(tmp_path / "summary.pdf") or tmp_path / "summary.pdf"
+            ),
+        )
+        window = MainWindow(services)
+        window.opened_urls = opened  # type: ignore[attr-defined]
+        qtbot.addWidget(window)
+        window.show()
+        built.append((window, client))
+        return window
+
+    yield factory
+    for window, client in built:
+        driver.call(window.close)
+        driver.run(window.tasks.cancel_all())
+        driver.run(window.services.chat.aclose())
+        driver.run(window.services.status.aclose())
+        driver.run(client.aclose())
+        driver.run(window.services.outbox.aclose())
+    for store in stores:
+        store.close()

@@ -31,6 +31,7 @@ def start(
             settings=settings,
             network=ManualNetworkSource(),
             demo_data=tmp_path / "demo.sqlite",
+            outbox_path=tmp_path / "outbox.sqlite3",
             window_ready=ready,
         )
     )

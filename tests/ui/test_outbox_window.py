@@ -1,0 +1,175 @@
+"""Nothing typed is lost: the outbox in the window, against the demo server.
+
+Each test runs twice: with the demo server echoing the client message id, and
+without (like the real server), where delivery is found by echo text and history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.outbox import OutboxLimits
+from desktop_app.core.presence import Presence
+from desktop_app.demo.server import DemoConfig, DemoServer
+from desktop_app.store.outbox import OutboxState
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.network import ManualNetworkSource
+from desktop_app.ui.transcript import DeliveryState
+from tests.ui.conftest import LoopDriver
+
+WindowFactory = Callable[..., MainWindow]
+
+ECHO_MODES = pytest.mark.parametrize(
+    "demo_config",
+    [
+        DemoConfig(reply_delay_s=0.05, step_delay_s=0.02),
+        DemoConfig(reply_delay_s=0.05, step_delay_s=0.02, echo_client_ids=False),
+    ],
+    ids=["ids-echoed", "like-the-real-server"],
+)
+
+
+def user_texts(demo: DemoServer, conversation: str) -> list[str]:
+    return [m["content"] for m in demo.history(conversation) if m["role"] == "user"]
+
+
+def states(window: MainWindow) -> list[tuple[str, DeliveryState]]:
+    return [(e.content, e.state) for e in window.transcript.entries() if e.role.value == "user"]
+
+
+@ECHO_MODES
+def test_messages_typed_offline_are_queued_then_sent_in_order_once(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0)
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    network = window.services.network
+    assert isinstance(network, ManualNetworkSource)
+
+    network.set_online(False)
+    driver.wait_until(lambda: window.indicator.presence is Presence.OFFLINE)
+    for text in ("first", "second", "first"):  # the same text twice, on purpose
+        window.composer.setPlainText(text)
+        driver.call(qtbot.keyClick, window.composer, Qt.Key.Key_Return)
+    assert window.composer.text() == ""
+    assert states(window) == [
+        ("first", DeliveryState.QUEUED),
+        ("second", DeliveryState.QUEUED),
+        ("first", DeliveryState.QUEUED),
+    ]
+    assert user_texts(demo, conversation) == []
+
+    network.set_online(True)
+    driver.wait_until(lambda: len(user_texts(demo, conversation)) == 3)
+    driver.wait_until(
+        lambda: [s for _, s in states(window)] == [DeliveryState.DELIVERED] * 3, timeout=10
+    )
+    driver.sleep(0.3)  # nothing more arrives
+    assert user_texts(demo, conversation) == ["first", "second", "first"]
+    assert window.services.outbox.undelivered(conversation) == []
+
+
+@ECHO_MODES
+def test_a_message_sent_as_the_connection_dies_arrives_once(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+
+    window.composer.setPlainText("just before the drop")
+    driver.call(window.on_send)
+    driver.run(demo.stop(abort=True))  # the echo may or may not have come back
+    driver.run(demo.start())
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    driver.wait_until(lambda: window.services.outbox.undelivered(conversation) == [])
+    driver.sleep(0.3)
+    assert user_texts(demo, conversation) == ["just before the drop"]
+
+
+def test_queued_messages_survive_a_restart(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    first = make_window(outbox_file=tmp_path / "outbox.sqlite3")
+    conversation = demo.create_conversation()
+    driver.call(first.open_conversation, conversation)
+    driver.wait_until(lambda: first.indicator.presence is Presence.CONNECTED)
+    driver.run(demo.stop())
+    first.composer.setPlainText("typed while the server was down")
+    driver.call(first.on_send)
+    assert states(first) == [("typed while the server was down", DeliveryState.QUEUED)]
+    # The app quits: window, sockets and outbox sender go away; the outbox file stays.
+    driver.call(first.close)
+    for closing in (first.services.chat, first.services.status, first.services.outbox):
+        driver.run(closing.aclose())
+
+    driver.run(demo.start())
+    second = make_window(outbox_file=tmp_path / "outbox.sqlite3")
+    driver.call(second.open_conversation, conversation)
+    driver.wait_until(lambda: user_texts(demo, conversation) == ["typed while the server was down"])
+    driver.wait_until(
+        lambda: states(second) == [("typed while the server was down", DeliveryState.DELIVERED)]
+    )
+
+
+def test_a_full_outbox_refuses_with_an_explanation_and_keeps_the_text(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window(limits=OutboxLimits(max_messages=2))
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.run(demo.stop())  # nothing can leave
+    for text in ("one", "two", "three"):
+        window.composer.setPlainText(text)
+        driver.call(window.on_send)
+
+    assert [c for c, _ in states(window)] == ["one", "two"]
+    assert window.composer.text() == "three"  # not lost
+    box = window.refusal_box
+    assert isinstance(box, QMessageBox)
+    assert "2 messages are already waiting" in box.text()
+
+
+def test_a_failed_message_can_be_retried_or_deleted(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.run(demo.stop())
+    outbox = window.services.outbox
+    for text in ("keep me", "drop me"):
+        window.composer.setPlainText(text)
+        driver.call(window.on_send)
+    keep, drop = outbox.undelivered(conversation)
+    for entry in (keep, drop):  # as after max_attempts sends without delivery
+        outbox.store.mark_sent(entry.client_id)
+        window.on_outbox_change(outbox.store.mark_failed(entry.client_id))
+    assert states(window) == [("keep me", DeliveryState.FAILED), ("drop me", DeliveryState.FAILED)]
+
+    view = window.transcript_view
+    second_row = view.visualRect(window.transcript.index(1)).center()
+    driver.call(window.on_transcript_menu, second_row)
+    actions = window.transcript_menu.actions()
+    assert [a.text() for a in actions] == ["&Retry sending", "&Delete message"]
+    driver.call(actions[1].trigger)
+    assert [c for c, _ in states(window)] == ["keep me"]
+
+    driver.run(demo.start())
+    first_row = view.visualRect(window.transcript.index(0)).center()
+    driver.call(window.on_transcript_menu, first_row)
+    driver.call(window.transcript_menu.actions()[0].trigger)
+    driver.wait_until(lambda: user_texts(demo, conversation) == ["keep me"])
+    driver.wait_until(lambda: states(window) == [("keep me", DeliveryState.DELIVERED)])
+    assert outbox.store.get(drop.client_id) is None
+    assert outbox.store.get(keep.client_id).state is OutboxState.DELIVERED  # type: ignore[union-attr]
+    driver.call(window.on_transcript_menu, QPoint(-5, -5))  # nowhere: no menu, no error
