@@ -26,6 +26,7 @@ from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.net.wake import SleepWatcher, probe_after_sleep
 from desktop_app.store.outbox import OutboxStore
 from desktop_app.ui.main_window import MainWindow, WindowServices
 from desktop_app.ui.network import ManualNetworkSource, NetworkSource, SystemNetworkSource
@@ -76,6 +77,10 @@ async def run(
         status = StatusWebSocketManager(base_url, allow_insecure=insecure, cookies=cookies)
         stack.push_async_callback(status.aclose)
         stack.push_async_callback(chat.aclose)
+
+        watcher = SleepWatcher(probe_after_sleep([chat, status]))
+        watcher.start()
+        stack.callback(watcher.stop)
 
         store = OutboxStore(outbox_path or _data_dir() / "outbox.sqlite3")
         stack.callback(store.close)

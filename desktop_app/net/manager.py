@@ -264,6 +264,15 @@ class WebSocketManager:
         self._log.info("%s Reconnect requested", self.log_prefix)
         self._feed(m.ReconnectNow())
 
+    def probe_now(self) -> None:
+        """Check the connection at once (after a sleep): an open socket must answer a
+        ping within ``send_probe_timeout``, a pending retry happens now."""
+        if self.state is m.ConnectionState.OPEN:
+            self._log.info("%s Probing the connection", self.log_prefix)
+            self._probe()
+        elif self.state is m.ConnectionState.RECONNECTING:
+            self.reconnect_now()
+
     def set_network_available(self, available: bool) -> None:
         """The operating system's view of the network: pause retries, or resume at once."""
         if available == self._machine.network_available:

@@ -1,0 +1,60 @@
+"""Watches for the machine waking from sleep, and then has the sockets probed at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from desktop_app.core.wake import SleepDetector
+from desktop_app.net.manager import WebSocketManager
+
+logger = logging.getLogger("desktop_app.net.wake")
+
+
+class SleepWatcher:
+    """Samples both clocks every ``interval_s``; calls ``on_wake(slept_s)`` after a sleep."""
+
+    def __init__(
+        self,
+        on_wake: Callable[[float], object],
+        *,
+        interval_s: float = 2.0,
+        threshold_s: float = 5.0,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._on_wake = on_wake
+        self._interval_s = interval_s
+        self._detector = SleepDetector(threshold_s=threshold_s)
+        self._wall = wall
+        self._monotonic = monotonic
+        self._timer: asyncio.TimerHandle | None = None
+
+    def start(self) -> None:
+        self._detector.check(self._wall(), self._monotonic())
+        self._timer = asyncio.get_event_loop().call_later(self._interval_s, self._tick)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _tick(self) -> None:
+        self._timer = asyncio.get_event_loop().call_later(self._interval_s, self._tick)
+        slept = self._detector.check(self._wall(), self._monotonic())
+        if slept is not None:
+            logger.info("The machine slept for about %.0f s: probing the connections", slept)
+            self._on_wake(slept)
+
+
+def probe_after_sleep(managers: Iterable[WebSocketManager]) -> Callable[[float], None]:
+    """An ``on_wake`` that probes every manager (a dead socket is then reconnected)."""
+    targets = list(managers)
+
+    def on_wake(_slept: float) -> None:
+        for manager in targets:
+            manager.probe_now()
+
+    return on_wake
