@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app import __version__
 from desktop_app.cli import Options, parse_args
 from desktop_app.core.endpoints import is_loopback_host
+from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxSender
@@ -29,7 +30,12 @@ from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.net.wake import SleepWatcher, probe_after_sleep
 from desktop_app.store.outbox import OutboxStore
 from desktop_app.ui.main_window import MainWindow, WindowServices
-from desktop_app.ui.network import ManualNetworkSource, NetworkSource, SystemNetworkSource
+from desktop_app.ui.network import (
+    ManualNetworkSource,
+    NetworkSource,
+    SystemNetworkSource,
+    drive_managers,
+)
 from desktop_app.ui.settings import Settings
 
 logger = logging.getLogger("desktop_app")
@@ -78,7 +84,10 @@ async def run(
         stack.push_async_callback(status.aclose)
         stack.push_async_callback(chat.aclose)
 
-        watcher = SleepWatcher(probe_after_sleep([chat, status]))
+        background_chat = BackgroundChatWebSocketManager(
+            base_url, allow_insecure=insecure, cookies=cookies, max_reconnect_attempts=None
+        )
+        watcher = SleepWatcher(probe_after_sleep([chat, status, background_chat]))
         watcher.start()
         stack.callback(watcher.stop)
 
@@ -86,6 +95,14 @@ async def run(
         stack.callback(store.close)
         outbox = OutboxSender(store, chat, client.history)
         stack.push_async_callback(outbox.aclose)
+        windows: list[MainWindow] = []  # the background must know the window's conversation
+        background = BackgroundDelivery(
+            store,
+            background_chat,
+            client.history,
+            foreground=lambda: windows[0].conversation_id if windows else None,
+        )
+        stack.push_async_callback(background.aclose)
 
         window = MainWindow(
             WindowServices(
@@ -97,9 +114,12 @@ async def run(
                 network=network or _network_source(app, chat),
                 settings=settings,
                 outbox=outbox,
+                background=background,
                 demo_account=demo_account,
             )
         )
+        windows.append(window)
+        drive_managers(window.services.network, [background_chat])
         stack.push_async_callback(window.tasks.cancel_all)
         closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -115,6 +135,7 @@ async def run(
             window.open_conversation(conversation)
         else:
             window.on_new_conversation()
+        background.start()
         if window_ready is not None:
             window_ready.set_result(window)
         await closed

@@ -29,6 +29,7 @@ from desktop_app.core.errors import SdmError
 from desktop_app.core.frames import ChatMessage, Role, decode_object
 from desktop_app.core.outbox import arrived_in_history
 from desktop_app.core.reconcile import merge_history
+from desktop_app.net.background import BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient, SignInRequired
 from desktop_app.net.outbox import OutboxFull, OutboxSender
@@ -72,6 +73,7 @@ class WindowServices:
     network: NetworkSource
     settings: Settings
     outbox: OutboxSender
+    background: BackgroundDelivery | None = None  # the outbox of the other conversations
     demo_account: tuple[str, str] | None = None
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
     choose_save_path: Callable[[QWidget, Path], Path | None] = _choose_save_path
@@ -201,6 +203,9 @@ class MainWindow(QMainWindow):
         self._refresh_conversations()
         services.chat.connect(conversation_id)
         services.status.connect(conversation_id)
+        if services.background is not None:
+            # Off this conversation; on to the one left behind, if it has mail.
+            services.background.poll()
         self.tasks.start(self._load_history(conversation_id), name="load history")
 
     def on_new_conversation(self) -> None:
@@ -285,6 +290,8 @@ class MainWindow(QMainWindow):
         finally:
             self._signing_in = False
         cookies = self.services.client.websocket_cookies()
+        if self.services.background is not None:
+            self.services.background.chat.set_cookies(cookies)
         for manager in (self.services.chat, self.services.status):
             manager.set_cookies(cookies)
             if self.conversation_id is not None:

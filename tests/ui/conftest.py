@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.outbox import OutboxLimits
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
+from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxSender
@@ -144,6 +145,7 @@ def make_window(
         signed_in: bool = True,
         outbox_file: Path | None = None,
         limits: OutboxLimits | None = None,
+        background: bool = False,
         **manager_options: Any,
     ) -> MainWindow:
         client = PlatformClient(demo.base_url)
@@ -172,7 +174,19 @@ def make_window(
                 saved.append(tmp_path / "summary.pdf") or tmp_path / "summary.pdf"
             ),
         )
+        windows: list[MainWindow] = []
+        if background:
+            services.background = BackgroundDelivery(
+                store,
+                BackgroundChatWebSocketManager(demo.base_url, **options),
+                client.history,
+                foreground=lambda: windows[0].conversation_id if windows else None,
+                echo_timeout=5.0,
+            )
         window = MainWindow(services)
+        windows.append(window)
+        if services.background is not None:
+            driver.call(services.background.start)
         window.opened_urls = opened  # type: ignore[attr-defined]
         qtbot.addWidget(window)
         window.show()
@@ -187,5 +201,7 @@ def make_window(
         driver.run(window.services.status.aclose())
         driver.run(client.aclose())
         driver.run(window.services.outbox.aclose())
+        if window.services.background is not None:
+            driver.run(window.services.background.aclose())
     for store in stores:
         store.close()

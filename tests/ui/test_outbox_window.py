@@ -14,10 +14,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.machine import ConnectionState
 from desktop_app.core.outbox import OutboxLimits
 from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DemoConfig, DemoServer
-from desktop_app.store.outbox import OutboxState
+from desktop_app.store.outbox import OutboxState, OutboxStore
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.transcript import DeliveryState
@@ -173,3 +174,79 @@ def test_a_failed_message_can_be_retried_or_deleted(
     assert outbox.store.get(drop.client_id) is None
     assert outbox.store.get(keep.client_id).state is OutboxState.DELIVERED  # type: ignore[union-attr]
     driver.call(window.on_transcript_menu, QPoint(-5, -5))  # nowhere: no menu, no error
+
+
+@ECHO_MODES
+def test_messages_left_in_another_conversation_are_delivered_in_the_background(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window(background=True, reconnect_delay=30.0, max_reconnect_delay=60.0)
+    first, second = demo.create_conversation(), demo.create_conversation()
+    driver.call(window.open_conversation, first)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    network = window.services.network
+    assert isinstance(network, ManualNetworkSource)
+    background = window.services.background
+    assert background is not None
+    # Offline: the window's socket and the background's wait for the network.
+    drive = [window.services.chat, window.services.status, background.chat]
+    for manager in drive:
+        manager.set_network_available(False)
+    for text in ("left behind 1", "left behind 2"):
+        window.composer.setPlainText(text)
+        driver.call(window.on_send)
+    driver.call(window.open_conversation, second)  # the user moves on before they leave
+    for manager in drive:
+        manager.set_network_available(True)
+
+    driver.wait_until(lambda: user_texts(demo, first) == ["left behind 1", "left behind 2"])
+    driver.wait_until(lambda: window.services.outbox.undelivered(first) == [])
+    assert background.chat.current_conversation_id == first
+    driver.wait_until(lambda: not background.chat.is_connected)  # idle once done
+    driver.sleep(0.3)
+    assert user_texts(demo, first) == ["left behind 1", "left behind 2"]
+    assert user_texts(demo, second) == []
+
+
+def test_a_message_left_by_the_last_run_is_delivered_without_opening_its_conversation(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    first, second = demo.create_conversation(), demo.create_conversation()
+    with OutboxStore(tmp_path / "outbox.sqlite3") as store:
+        store.add(first, "from the last run")
+    window = make_window(background=True, outbox_file=tmp_path / "outbox.sqlite3")
+    driver.call(window.open_conversation, second)  # the app starts on another conversation
+    driver.wait_until(lambda: user_texts(demo, first) == ["from the last run"])
+
+    driver.call(window.open_conversation, first)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    driver.wait_until(lambda: states(window) == [("from the last run", DeliveryState.DELIVERED)])
+    assert user_texts(demo, first) == ["from the last run"]
+
+
+def test_opening_the_conversation_the_background_waits_on_takes_it_over(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    first, second = demo.create_conversation(), demo.create_conversation()
+    with OutboxStore(tmp_path / "outbox.sqlite3") as store:
+        store.add(first, "waiting for the network")
+    window = make_window(background=True, outbox_file=tmp_path / "outbox.sqlite3")
+    background = window.services.background
+    assert background is not None
+    managers = [window.services.chat, window.services.status, background.chat]
+    for manager in managers:
+        manager.set_network_available(False)
+    driver.call(window.open_conversation, second)
+    driver.wait_until(lambda: background.chat.current_conversation_id == first)
+    assert background.chat.state is ConnectionState.OFFLINE  # it would send when back
+
+    driver.call(window.open_conversation, first)  # the user opens it first
+    assert background.chat.state is ConnectionState.CLOSED
+    for manager in managers:
+        manager.set_network_available(True)
+    driver.wait_until(
+        lambda: states(window) == [("waiting for the network", DeliveryState.DELIVERED)]
+    )
+    driver.sleep(0.3)
+    assert user_texts(demo, first) == ["waiting for the network"]
+    assert background.chat.state is ConnectionState.CLOSED
