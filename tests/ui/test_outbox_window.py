@@ -250,3 +250,23 @@ def test_opening_the_conversation_the_background_waits_on_takes_it_over(
     driver.sleep(0.3)
     assert user_texts(demo, first) == ["waiting for the network"]
     assert background.chat.state is ConnectionState.CLOSED
+
+
+def test_a_thinking_flag_is_cleared_when_the_reply_is_already_in_the_history(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    window.composer.setPlainText("question")
+    driver.call(window.on_send)
+    driver.wait_until(lambda: [m["role"] for m in demo.history(conversation)] == ["user", "bot"])
+    status = window.services.status
+    driver.wait_until(lambda: not status.is_thinking)
+
+    # As if thinking_end was lost with a dropped status socket while the reply arrived.
+    status._tracker._thinking_until = 1e18
+    assert status.is_thinking
+    driver.run(window._load_history(conversation))  # what every reconnect does
+    assert not status.is_thinking
