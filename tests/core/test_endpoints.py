@@ -288,3 +288,18 @@ def test_http_url_of_the_root() -> None:
 )
 def test_host_is_lower_case_without_brackets(url: str, host: str) -> None:
     assert ServerEndpoints.from_base_url(url).host == host
+
+
+def test_outbox_error_carries_ids_and_states() -> None:
+    from pathlib import Path
+
+    from desktop_app.core.errors import OutboxError
+
+    error = OutboxError("no message 7d1c", path=Path("/x/outbox.sqlite3"), client_id="7d1c")
+    assert isinstance(error, SdmError)
+    assert (str(error), error.path, error.client_id, error.state) == (
+        "no message 7d1c",
+        Path("/x/outbox.sqlite3"),
+        "7d1c",
+        None,
+    )
