@@ -237,7 +237,8 @@ class MainWindow(QMainWindow):
                 live.clear()
                 messages = await client.history(conversation_id)
         finally:
-            self._live_buffers.remove(live)
+            # By identity: two empty buffers are equal, and list.remove() would take either.
+            self._live_buffers = [b for b in self._live_buffers if b is not live]
         if conversation_id != self.conversation_id:
             return  # the user moved on meanwhile
         history = [TranscriptEntry.from_message(m) for m in messages]
@@ -365,10 +366,9 @@ class MainWindow(QMainWindow):
                 confirmed = self.services.outbox.confirmed_by(data)
                 row = self.transcript.row_of(confirmed) if confirmed is not None else None
                 if row is not None:
-                    # The echo of a queued message: show it in its place, delivered.
-                    self.transcript.replace_entry(row, entry)
-                else:
-                    self.transcript.append(entry)
+                    # The echo of a queued message: it now stands where the server put it.
+                    self.transcript.remove(row)
+                self._show_live(entry)
                 for live in self._live_buffers:
                     live.append(entry)
         elif data.get("type") == "connection_established":
@@ -378,6 +378,17 @@ class MainWindow(QMainWindow):
                 # The server does not replay what we missed: history fills the gap.
                 self.tasks.start(self._load_history(self.conversation_id), name="load history")
             self._was_connected = True
+
+    def _show_live(self, entry: TranscriptEntry) -> None:
+        """Show a message the server sent, in the server's order.
+
+        Messages not yet confirmed (queued, sending, failed) stay at the bottom, as in
+        the history reload: the transcript is always the server's order, then the outbox.
+        """
+        row = self.transcript.rowCount()
+        while row > 0 and self.transcript.entry(row - 1).state is not DeliveryState.DELIVERED:
+            row -= 1
+        self.transcript.insert(row, entry)
 
     def on_chat_state(self, _state: object) -> None:
         # The composer stays enabled while disconnected: messages wait in the outbox.

@@ -210,6 +210,21 @@ class TranscriptModel(QAbstractListModel):
         self._entries.extend(batch)
         self.endInsertRows()
 
+    def insert(self, row: int, entry: TranscriptEntry) -> None:
+        """Insert ``entry`` before row ``row`` (``row == len``: append)."""
+        if not 0 <= row <= len(self._entries):
+            raise IndexError(f"no transcript row {row} (of {len(self._entries)})")
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._entries.insert(row, entry)
+        self.endInsertRows()
+
+    def remove(self, row: int) -> None:
+        if not 0 <= row < len(self._entries):
+            raise IndexError(f"no transcript row {row} (of {len(self._entries)})")
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._entries[row]
+        self.endRemoveRows()
+
     def replace_all(self, entries: Iterable[TranscriptEntry]) -> None:
         """Swap in a whole history (a model reset)."""
         self.beginResetModel()

@@ -270,3 +270,29 @@ def test_a_thinking_flag_is_cleared_when_the_reply_is_already_in_the_history(
     assert status.is_thinking
     driver.run(window._load_history(conversation))  # what every reconnect does
     assert not status.is_thinking
+
+
+@ECHO_MODES
+def test_the_live_transcript_keeps_the_servers_order(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    # Replies to earlier messages arrive while later ones are still queued: on screen
+    # they must stand where the server stored them, not after the queued ones.
+    window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0)
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    network = window.services.network
+    assert isinstance(network, ManualNetworkSource)
+    network.set_online(False)
+    for number in range(6):
+        window.composer.setPlainText(f"message {number}")
+        driver.call(window.on_send)
+    network.set_online(True)
+
+    def server_order() -> list[tuple[str, str]]:
+        return [(m["role"], m["content"]) for m in demo.history(conversation)]
+
+    driver.wait_until(lambda: len(server_order()) == 12)
+    driver.wait_until(lambda: len(window.transcript.entries()) == 12)
+    assert [(e.role.value, e.content) for e in window.transcript.entries()] == server_order()
