@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from desktop_app.core.frames import ChatMessage, Frame, Role, encode_chat_message
@@ -29,7 +28,7 @@ class ChatWebSocketManager(WebSocketManager):
         """Send a user message; also probes the connection, so a dead one is found quickly."""
         if not isinstance(text, str):
             raise TypeError(f"message text must be a str, got {type(text).__name__}")
-        sent = self.send(encode_chat_message(text, client_message_id))
+        sent = self._send_text(encode_chat_message(text, client_message_id))
         if sent:
             self._log.debug("%s Sent message (%d chars)", self.log_prefix, len(text))
             self._probe()
@@ -50,12 +49,8 @@ class ChatWebSocketManager(WebSocketManager):
         """Called with every assistant reply."""
         self._on_chat_reply = callback
 
-    def _check_outbound(self, text: str) -> None:
-        try:
-            frame = json.loads(text)
-        except ValueError:
-            frame = None
-        if isinstance(frame, dict) and (
+    def _check_outbound(self, frame: object) -> None:
+        if isinstance(frame, Mapping) and (
             frame.get("type") == "ping" or isinstance(frame.get("message"), str)
         ):
             return

@@ -286,8 +286,19 @@ class WebSocketManager:
 
     def send(self, data: Mapping[str, Any] | str) -> bool:
         """Queue one frame on the open socket; False (and a warning) when it is not open."""
-        text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
-        self._check_outbound(text)
+        if isinstance(data, str):
+            text = data
+            try:
+                frame: object = json.loads(data)
+            except ValueError:
+                frame = None
+        else:
+            frame, text = data, json.dumps(data, ensure_ascii=False)
+        self._check_outbound(frame)
+        return self._send_text(text)
+
+    def _send_text(self, text: str) -> bool:
+        """Queue a frame known to be valid (built by this package)."""
         conn = self._conn
         if conn is None or self.state is not m.ConnectionState.OPEN:
             self._log.warning("%s Cannot send - socket not open", self.log_prefix)
@@ -376,13 +387,9 @@ class WebSocketManager:
 
     # --- hooks for the chat and status managers ----------------------------------
 
-    def _check_outbound(self, text: str) -> None:
-        """Refuse a frame the server would answer by dropping the socket."""
-        try:
-            frame = json.loads(text)
-        except ValueError:
-            frame = None
-        if not (isinstance(frame, dict) and frame.get("type") == "ping"):
+    def _check_outbound(self, frame: object) -> None:
+        """Refuse a frame (parsed; None when not JSON) the server would drop the socket for."""
+        if not (isinstance(frame, Mapping) and frame.get("type") == "ping"):
             raise ValueError(f"{self.log_prefix} only ping frames may be sent on this socket")
 
     def _handle_frame(self, frame: Frame) -> None:
