@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.outbox import OutboxLimits
+from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
 from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
@@ -115,6 +116,14 @@ def driver(qapp: QApplication) -> Iterator[LoopDriver]:
         asyncio.events._set_running_loop(None)
         asyncio.set_event_loop(None)
     assert not driver.errors, f"the event loop reported errors: {driver.errors}"
+
+
+def open_connected(
+    driver: LoopDriver, window: MainWindow, conversation_id: str, title: str | None = None
+) -> None:
+    """Open a conversation in the window, as the user would, and wait until connected."""
+    driver.call(window.open_conversation, conversation_id, title)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
 
 
 @pytest.fixture

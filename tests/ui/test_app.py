@@ -16,13 +16,19 @@ from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
 from tests.ui.conftest import LoopDriver
 
+NO_ARGUMENTS = Options(
+    server=None, demo=False, conversation=None, allow_insecure=False, verbose=False
+)
+
 
 def start(
-    driver: LoopDriver, qapp: QApplication, tmp_path: Path, settings: Settings
+    driver: LoopDriver,
+    qapp: QApplication,
+    tmp_path: Path,
+    settings: Settings,
+    options: Options = NO_ARGUMENTS,
 ) -> tuple[asyncio.Task[int], MainWindow]:
-    options = Options(
-        server=None, demo=False, conversation=None, allow_insecure=False, verbose=False
-    )
+    """Start the app on a task; every file it keeps goes under ``tmp_path``."""
     ready: asyncio.Future[MainWindow] = driver.loop.create_future()
     task = driver.loop.create_task(
         run(
@@ -76,19 +82,9 @@ def test_a_server_given_once_is_remembered_for_the_next_start(
     try:
         for options in (
             Options(remote.base_url, False, conversation, False, False),  # --server --conversation
-            Options(None, False, None, False, False),  # no arguments: the same server again
+            NO_ARGUMENTS,  # the same server again
         ):
-            ready: asyncio.Future[MainWindow] = driver.loop.create_future()
-            task = driver.loop.create_task(
-                run(
-                    options,
-                    qapp,
-                    settings=settings,
-                    network=ManualNetworkSource(),
-                    window_ready=ready,
-                )
-            )
-            window = driver.run(ready)
+            task, window = start(driver, qapp, tmp_path, settings, options)
             assert window.services.server_label == remote.base_url
             assert window.conversation_id == conversation
             indicator = window.indicator

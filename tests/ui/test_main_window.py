@@ -15,7 +15,7 @@ from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoS
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.transcript import TranscriptModel
-from tests.ui.conftest import LoopDriver
+from tests.ui.conftest import LoopDriver, open_connected
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -35,8 +35,7 @@ def test_a_sent_message_appears_with_its_echo_and_the_reply(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window()
-    driver.call(window.open_conversation, demo.create_conversation())
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, demo.create_conversation())
     assert window.indicator.text().startswith("● Connected")
     assert window.composer.isEnabled()
     assert not window.reconnect_button.isVisible()
@@ -58,8 +57,7 @@ def test_server_outage_shows_a_countdown_and_keeps_the_composer(
     window = make_window(
         reconnect_delay=2.0, max_reconnect_delay=4.0, max_reconnect_attempts=None, jitter=False
     )
-    driver.call(window.open_conversation, demo.create_conversation())
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, demo.create_conversation())
 
     driver.run(demo.stop())
     driver.wait_until(lambda: window.indicator.presence is Presence.RECONNECTING)
@@ -80,8 +78,7 @@ def test_reconnect_button_reconnects_before_the_timer(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0, jitter=False)
-    driver.call(window.open_conversation, demo.create_conversation())
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, demo.create_conversation())
     driver.run(demo.stop())
     driver.wait_until(lambda: window.indicator.presence is Presence.RECONNECTING)
     assert "Reconnecting in 30 s" in window.indicator.text()
@@ -95,8 +92,7 @@ def test_network_offline_shows_offline_and_back_online_reconnects(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
 ) -> None:
     window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0)
-    driver.call(window.open_conversation, demo.create_conversation())
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, demo.create_conversation())
     network = window.services.network
     assert isinstance(network, ManualNetworkSource)
 
@@ -156,8 +152,7 @@ def test_summary_download_saves_a_pdf(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
 ) -> None:
     window = make_window()
-    driver.call(window.open_conversation, demo.create_conversation())
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, demo.create_conversation())
     send(driver, window, qtbot, "Please write my summary")
     driver.wait_until(window.ai_status.download_button.isVisible)
 
@@ -175,8 +170,7 @@ def test_switching_conversations_loads_history(
 ) -> None:
     window = make_window()
     first, second = demo.create_conversation("First"), demo.create_conversation("Second")
-    driver.call(window.open_conversation, first, "First")
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, first, "First")
     send(driver, window, qtbot, "in the first conversation")
     driver.wait_until(lambda: len(window.transcript.entries()) == 2)
 
@@ -211,8 +205,7 @@ def test_thinking_shows_while_the_assistant_works_and_clears_on_disconnect(
     from desktop_app.ui.ai_status_banner import THINKING
 
     window = make_window(max_reconnect_attempts=None)
-    driver.call(window.open_conversation, demo.create_conversation())
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, demo.create_conversation())
     send(driver, window, qtbot, "A hard question")
     driver.wait_until(lambda: window.ai_status.label.text() == THINKING)
     assert window.ai_status.isVisible()
@@ -241,8 +234,7 @@ def test_help_menu_opens_the_connection_diagnostics(
 ) -> None:
     window = make_window()
     conversation = demo.create_conversation()
-    driver.call(window.open_conversation, conversation)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, conversation)
     driver.call(window.diagnostics_action.trigger)
     dialog = window.diagnostics
     assert dialog is not None

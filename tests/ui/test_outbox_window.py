@@ -22,7 +22,7 @@ from desktop_app.store.outbox import OutboxState, OutboxStore
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.transcript import DeliveryState
-from tests.ui.conftest import LoopDriver
+from tests.ui.conftest import LoopDriver, open_connected
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -50,8 +50,7 @@ def test_messages_typed_offline_are_queued_then_sent_in_order_once(
 ) -> None:
     window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0)
     conversation = demo.create_conversation()
-    driver.call(window.open_conversation, conversation)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, conversation)
     network = window.services.network
     assert isinstance(network, ManualNetworkSource)
 
@@ -84,8 +83,7 @@ def test_a_message_sent_as_the_connection_dies_arrives_once(
 ) -> None:
     window = make_window()
     conversation = demo.create_conversation()
-    driver.call(window.open_conversation, conversation)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, conversation)
 
     window.composer.setPlainText("just before the drop")
     driver.call(window.on_send)
@@ -102,8 +100,7 @@ def test_queued_messages_survive_a_restart(
 ) -> None:
     first = make_window(outbox_file=tmp_path / "outbox.sqlite3")
     conversation = demo.create_conversation()
-    driver.call(first.open_conversation, conversation)
-    driver.wait_until(lambda: first.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, first, conversation)
     driver.run(demo.stop())
     first.composer.setPlainText("typed while the server was down")
     driver.call(first.on_send)
@@ -182,8 +179,7 @@ def test_messages_left_in_another_conversation_are_delivered_in_the_background(
 ) -> None:
     window = make_window(background=True, reconnect_delay=30.0, max_reconnect_delay=60.0)
     first, second = demo.create_conversation(), demo.create_conversation()
-    driver.call(window.open_conversation, first)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, first)
     network = window.services.network
     assert isinstance(network, ManualNetworkSource)
     background = window.services.background
@@ -218,8 +214,7 @@ def test_a_message_left_by_the_last_run_is_delivered_without_opening_its_convers
     driver.call(window.open_conversation, second)  # the app starts on another conversation
     driver.wait_until(lambda: user_texts(demo, first) == ["from the last run"])
 
-    driver.call(window.open_conversation, first)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, first)
     driver.wait_until(lambda: states(window) == [("from the last run", DeliveryState.DELIVERED)])
     assert user_texts(demo, first) == ["from the last run"]
 
@@ -257,8 +252,7 @@ def test_a_thinking_flag_is_cleared_when_the_reply_is_already_in_the_history(
 ) -> None:
     window = make_window()
     conversation = demo.create_conversation()
-    driver.call(window.open_conversation, conversation)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, conversation)
     window.composer.setPlainText("question")
     driver.call(window.on_send)
     driver.wait_until(lambda: [m["role"] for m in demo.history(conversation)] == ["user", "bot"])
@@ -280,8 +274,7 @@ def test_the_live_transcript_keeps_the_servers_order(
     # they must stand where the server stored them, not after the queued ones.
     window = make_window(reconnect_delay=30.0, max_reconnect_delay=60.0)
     conversation = demo.create_conversation()
-    driver.call(window.open_conversation, conversation)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    open_connected(driver, window, conversation)
     network = window.services.network
     assert isinstance(network, ManualNetworkSource)
     network.set_online(False)
