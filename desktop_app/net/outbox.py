@@ -56,9 +56,11 @@ class OutboxSender:
         self._in_flight: OutboxEntry | None = None
         self._echo_timer: asyncio.TimerHandle | None = None
         self._resolving: asyncio.Task[None] | None = None
-        # Frames that confirmed an outbox message, by identity: the window updates
-        # the queued entry instead of showing the echo a second time.
-        self._confirmations: dict[int, str] = {}
+        # The frame that last confirmed an outbox message, and the message's id: the
+        # window updates the queued entry instead of showing the echo a second time.
+        # The frame itself is kept (not its id()): a freed frame's id can be reused by
+        # the next one, which would then "confirm" a message it has nothing to do with.
+        self._confirmation: tuple[dict[str, Any], str] | None = None
         self._unsubscribe = chat.on_message(self._on_chat_event)
 
     # --- what the window calls -----------------------------------------------------
@@ -93,7 +95,9 @@ class OutboxSender:
 
     def confirmed_by(self, frame: dict[str, Any]) -> str | None:
         """The client id that ``frame`` (a chat listener's dict) confirmed, if any."""
-        return self._confirmations.get(id(frame))
+        if self._confirmation is not None and self._confirmation[0] is frame:
+            return self._confirmation[1]
+        return None
 
     async def aclose(self) -> None:
         self._unsubscribe()
@@ -143,7 +147,7 @@ class OutboxSender:
             frame = decode_object(data)
             entry = self._in_flight
             if isinstance(frame, ChatMessage) and is_echo_of(frame, entry.client_id, entry.text):
-                self._confirmations = {id(data): entry.client_id}
+                self._confirmation = (data, entry.client_id)
                 self._delivered(entry)
 
     def _delivered(self, entry: OutboxEntry) -> None:
