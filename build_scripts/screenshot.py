@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
 from desktop_app.app import run
-from desktop_app.cli import Options
+from desktop_app.core.config import DEMO_SERVER, AppConfig
 from desktop_app.core.frames import Role
 from desktop_app.core.presence import Presence
 from desktop_app.ui.main_window import MainWindow
@@ -90,9 +90,7 @@ class Capture:
             settings = Settings(
                 QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
             )
-            options = Options(
-                server=None, demo=True, conversation=None, allow_insecure=False, verbose=False
-            )
+            options = AppConfig(server=DEMO_SERVER)
             ready: asyncio.Future[MainWindow] = asyncio.get_running_loop().create_future()
             app_task = asyncio.ensure_future(
                 run(

@@ -10,25 +10,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import qasync
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QCoreApplication, QLockFile, QStandardPaths, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
-from desktop_app.cli import Options, parse_args
+from desktop_app.cli import default_config_file, load_config, parse_command_line
+from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import is_loopback_host
+from desktop_app.core.outbox import OutboxLimits
 from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
-from desktop_app.net.wake import SleepWatcher, probe_after_sleep
+from desktop_app.net.wake import SleepWatcher, probe_after_sleep, reconnect_after_sleep
 from desktop_app.store.outbox import OutboxStore
+from desktop_app.ui.icon import app_icon
 from desktop_app.ui.main_window import MainWindow, WindowServices
 from desktop_app.ui.network import (
     ManualNetworkSource,
@@ -45,7 +51,7 @@ EMBEDDED_SERVER_KEY = "embedded-demo-server"
 
 
 async def run(
-    options: Options,
+    config: AppConfig,
     app: QApplication,
     *,
     settings: Settings | None = None,
@@ -56,7 +62,7 @@ async def run(
 ) -> int:
     """Run the app until its window closes; the keyword arguments are for tests."""
     settings = settings or Settings()
-    server_url = None if options.demo else options.server or settings.last_server()
+    server_url = None if config.uses_demo_server else config.server
     async with contextlib.AsyncExitStack() as stack:
         demo_account = None
         if server_url is None:
@@ -72,28 +78,47 @@ async def run(
             base_url, label, key = server_url, server_url, server_url
             settings.set_last_server(server_url)
 
-        client = PlatformClient(base_url, allow_insecure=options.allow_insecure)
+        insecure = config.allow_insecure
+        client = PlatformClient(base_url, allow_insecure=insecure, timeout_s=config.http_timeout_s)
         stack.push_async_callback(client.aclose)
         if demo_account is not None:
             # The embedded server's account is known: a new user starts signed in.
             await client.sign_in(*demo_account)
         cookies = client.websocket_cookies()
-        insecure = options.allow_insecure
-        chat = ChatWebSocketManager(base_url, allow_insecure=insecure, cookies=cookies)
-        status = StatusWebSocketManager(base_url, allow_insecure=insecure, cookies=cookies)
+        knobs: dict[str, Any] = {
+            **config.connection.manager_options(),
+            "allow_insecure": insecure,
+            "cookies": cookies,
+        }
+        chat = ChatWebSocketManager(base_url, **knobs)
+        status = StatusWebSocketManager(base_url, **knobs)
         stack.push_async_callback(status.aclose)
         stack.push_async_callback(chat.aclose)
 
+        # The outbox of other conversations is delivered whenever possible: it never gives up.
         background_chat = BackgroundChatWebSocketManager(
-            base_url, allow_insecure=insecure, cookies=cookies, max_reconnect_attempts=None
+            base_url, **{**knobs, "max_reconnect_attempts": None}
         )
-        watcher = SleepWatcher(probe_after_sleep([chat, status, background_chat]))
+        managers = [chat, status, background_chat]
+        # A kiosk starts afresh after a sleep; a desktop checks its sockets and keeps good ones.
+        on_wake = reconnect_after_sleep if config.kiosk else probe_after_sleep
+        watcher = SleepWatcher(on_wake(managers))
         watcher.start()
         stack.callback(watcher.stop)
 
         store = OutboxStore(outbox_path or _data_dir() / "outbox.sqlite3")
         stack.callback(store.close)
-        outbox = OutboxSender(store, chat, client.history)
+        outbox = OutboxSender(
+            store,
+            chat,
+            client.history,
+            limits=OutboxLimits(
+                max_messages=config.outbox.max_messages,
+                max_bytes=config.outbox.max_bytes,
+                max_attempts=config.outbox.max_attempts,
+            ),
+            echo_timeout=config.outbox.echo_timeout_s,
+        )
         stack.push_async_callback(outbox.aclose)
         windows: list[MainWindow] = []  # the background must know the window's conversation
         background = BackgroundDelivery(
@@ -116,6 +141,8 @@ async def run(
                 outbox=outbox,
                 background=background,
                 demo_account=demo_account,
+                kiosk_exit_keys=config.kiosk_exit_keys if config.kiosk else None,
+                retry_failed_after_s=config.connection.max_reconnect_delay_s,
             )
         )
         windows.append(window)
@@ -129,8 +156,11 @@ async def run(
 
         window.closed.connect(on_closed)
         stack.enter_context(_close_on_signals(window))
-        window.show()
-        conversation = options.conversation or settings.last_conversation(key)
+        if config.kiosk:
+            window.showFullScreen()
+        else:
+            window.show()
+        conversation = config.conversation or settings.last_conversation(key)
         if conversation is not None:
             window.open_conversation(conversation)
         else:
@@ -161,7 +191,7 @@ def _close_on_signals(window: MainWindow) -> Iterator[None]:
     signals = [signal.SIGINT, signal.SIGTERM]
     previous = {sig: signal.getsignal(sig) for sig in signals}
     for sig in signals:
-        signal.signal(sig, lambda _sig, _frame: QTimer.singleShot(0, window.close))
+        signal.signal(sig, lambda _sig, _frame: QTimer.singleShot(0, window.quit_app))
     try:
         yield
     finally:
@@ -177,18 +207,78 @@ def _data_dir() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if options.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    app = QApplication(sys.argv[:1])
-    app.setOrganizationName("SDM")
-    app.setApplicationName("SDM Desktop")
-    app.setApplicationVersion(__version__)
+    command_line = parse_command_line(argv)
+    # Before anything reads QSettings or the standard paths: they are named after these.
+    QCoreApplication.setOrganizationName("SDM")
+    QCoreApplication.setApplicationName("SDM Desktop")
+    QCoreApplication.setApplicationVersion(__version__)
+    if command_line.self_test:
+        from desktop_app.selftest import main as self_test_main
+
+        return self_test_main(command_line)
+    try:
+        config = load_config(
+            command_line,
+            os.environ,
+            remembered_server=Settings().last_server(),
+            default_file=default_config_file(),
+        )
+    except ConfigError as exc:
+        return _refuse(str(exc))
+    configure_logging(config.verbose)
+    app = make_application()
+    if QKeySequence.fromString(config.kiosk_exit_keys).isEmpty():
+        source = config.source_of("kiosk_exit_keys")
+        return _refuse(f"{source}: not a key sequence Qt knows: {config.kiosk_exit_keys!r}")
+    lock = _single_instance_lock()
+    if lock is None:
+        return _refuse(
+            "SDM Desktop is already running for this user: messages queued on this "
+            "computer are sent by one instance only. Switch to the open window."
+        )
+    try:
+        return run_on_qasync(app, run(config, app))
+    finally:
+        lock.unlock()
+
+
+def run_on_qasync(app: QApplication, coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run ``coroutine`` on a qasync loop over ``app`` and return its result."""
     # The loop, not Qt, decides when to stop: sockets and server close first.
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        return int(loop.run_until_complete(run(options, app)))
+        return int(loop.run_until_complete(coroutine))
+
+
+def make_application() -> QApplication:
+    """The QApplication, named and with the app's icon (and its launcher, on Linux)."""
+    app = QApplication(sys.argv[:1])
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("sdm-desktop")  # Wayland and GNOME match the window to it
+    return app
+
+
+def configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _refuse(message: str) -> int:
+    """One line on stderr, status 2: what the person must fix before the app can start."""
+    print(f"sdm-desktop: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _single_instance_lock() -> QLockFile | None:
+    """The lock that keeps a second instance from sending the same outbox (None: taken).
+
+    A lock left by a killed instance is taken over: Qt checks whether its process
+    still runs, so a kiosk restarted after a crash starts at once.
+    """
+    lock = QLockFile(str(_data_dir() / "instance.lock"))
+    lock.setStaleLockTime(0)  # never stale by age: only a dead owner frees it
+    return lock if lock.tryLock(0) else None

@@ -1,11 +1,31 @@
-"""The command line of ``sdm-desktop`` / ``python -m desktop_app``."""
+"""The command lines of ``sdm-desktop`` and of the console client, and loading the settings.
+
+The app's command line is the strongest layer of the configuration
+(:mod:`desktop_app.core.config`); :func:`load_config` adds the others.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
 
 from desktop_app import __version__
+from desktop_app.core.config import (
+    CONFIG_FILE_ENV,
+    DEMO_SERVER,
+    AppConfig,
+    ConfigError,
+    Layer,
+    assignments_layer,
+    describe,
+    env_layer,
+    file_layer,
+    resolve,
+    with_kiosk_rules,
+)
 from desktop_app.core.endpoints import ServerEndpoints, validate_conversation_id
 from desktop_app.core.errors import SdmError
 
@@ -25,15 +45,15 @@ DESCRIPTION = (
 )
 
 
-def parse_args(
-    argv: list[str] | None = None,
-    *,
-    prog: str = "sdm-desktop",
-    description: str = DESCRIPTION,
-    conversation_required_with_server: bool = False,
-) -> Options:
-    """Parse and check the command line; a bad value exits with one clear line (status 2)."""
-    parser = argparse.ArgumentParser(prog=prog, description=description)
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every start-up refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options the app and the console client share (unset ones stay None)."""
     parser.add_argument(
         "--server", metavar="URL", help="base URL of the SDM platform, e.g. https://sdm.example.org"
     )
@@ -46,9 +66,24 @@ def parse_args(
     parser.add_argument(
         "--allow-insecure",
         action="store_true",
+        default=None,
         help="allow plain http:// to a server other than this computer (trusted networks only)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log connection details")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=None, help="log connection details"
+    )
+
+
+def parse_args(
+    argv: list[str] | None = None,
+    *,
+    prog: str = "sdm-desktop",
+    description: str = DESCRIPTION,
+    conversation_required_with_server: bool = False,
+) -> Options:
+    """Parse and check the command line; a bad value exits with one clear line (status 2)."""
+    parser = _OneLineParser(prog=prog, description=description)
+    _add_server_arguments(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
     if args.server is not None and args.demo:
@@ -58,7 +93,7 @@ def parse_args(
     conversation = None
     try:
         if args.server is not None:
-            ServerEndpoints.from_base_url(args.server, allow_insecure=args.allow_insecure)
+            ServerEndpoints.from_base_url(args.server, allow_insecure=bool(args.allow_insecure))
     except SdmError as exc:
         parser.error(f"--server: {exc}")
     try:
@@ -70,6 +105,147 @@ def parse_args(
         server=args.server,
         demo=args.demo,
         conversation=conversation,
-        allow_insecure=args.allow_insecure,
-        verbose=args.verbose,
+        allow_insecure=bool(args.allow_insecure),
+        verbose=bool(args.verbose),
     )
+
+
+# --- the app's command line: one layer of the configuration ------------------
+
+#: The flags that set a configuration key, and how they are written.
+FLAG_NAMES = {
+    "server": "--server",
+    "conversation": "--conversation",
+    "allow_insecure": "--allow-insecure",
+    "verbose": "--verbose",
+    "kiosk": "--kiosk",
+}
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the app's command line asks for: a configuration layer and actions."""
+
+    layer: Layer
+    config_file: Path | None
+    self_test: bool
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(
+        prog="sdm-desktop",
+        description=DESCRIPTION,
+        epilog=(
+            "Settings come from, strongest first: this command line, SDM_* environment "
+            "variables, the config file (TOML), the server used last time, the defaults. "
+            "--list-settings shows them all."
+        ),
+    )
+    _add_server_arguments(parser)
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        default=None,
+        help="kiosk mode: full screen, one conversation, never gives up, no accidental exit",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help=f"the TOML config file (default: the per-user one; or ${CONFIG_FILE_ENV})",
+    )
+    parser.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="assignments",
+        help="set any setting, e.g. --set connection.ping_interval_s=15 (repeatable)",
+    )
+    parser.add_argument("--list-settings", action="store_true", help="list every setting and exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start the embedded server, send a message, check the reply, and exit (0: passed)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
+    return parser
+
+
+def version_line() -> str:
+    """The version, and the build it comes from when this is a packaged build."""
+    try:
+        from desktop_app.build_info import build_info
+    except ImportError:  # pragma: no cover - the module ships with the package
+        return __version__
+    info = build_info()
+    if info is None:
+        return __version__
+    return f"{__version__} (build {info.commit or 'unknown'}, {info.built_at})"
+
+
+def parse_command_line(argv: list[str] | None = None) -> CommandLine:
+    """The app's command line; a malformed one exits with one line (status 2)."""
+    parser = _app_parser()
+    args = parser.parse_args(argv)
+    if args.list_settings:
+        print("Settings (key, environment variable, default, meaning):")
+        print(describe())
+        parser.exit(0)
+    if args.server is not None and args.demo:
+        parser.error("--server and --demo exclude each other")
+    given = {
+        key: value
+        for key, value in {
+            "server": DEMO_SERVER if args.demo else args.server,
+            "conversation": args.conversation,
+            "allow_insecure": args.allow_insecure,
+            "verbose": args.verbose,
+            "kiosk": args.kiosk,
+        }.items()
+        if value is not None
+    }
+    names = dict(FLAG_NAMES, server="--demo" if args.demo else "--server")
+    try:
+        layer = assignments_layer(args.assignments, given, names)
+    except ConfigError as exc:
+        parser.error(str(exc))
+    return CommandLine(layer=layer, config_file=args.config, self_test=args.self_test)
+
+
+def default_config_file() -> Path:
+    """``config.toml`` in the per-user config directory (e.g. ~/.config/SDM/SDM Desktop)."""
+    from PySide6.QtCore import QStandardPaths
+
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
+    return Path(location or Path.home() / ".sdm-desktop") / "config.toml"
+
+
+def load_config(
+    command_line: CommandLine,
+    environ: Mapping[str, str],
+    *,
+    remembered_server: str | None,
+    default_file: Path | None,
+) -> AppConfig:
+    """The configuration from every source, strongest first; :class:`ConfigError` if bad."""
+    layers = [command_line.layer, env_layer(environ)]
+    named = command_line.config_file or (
+        Path(environ[CONFIG_FILE_ENV]) if environ.get(CONFIG_FILE_ENV) else None
+    )
+    path = named or default_file
+    if path is not None:
+        try:
+            layers.append(file_layer(str(path), path.read_bytes()))
+        except FileNotFoundError:
+            if named is not None:  # asked for by name: its absence is a mistake
+                raise ConfigError(str(path), "", "no such config file") from None
+        except OSError as exc:
+            raise ConfigError(str(path), "", f"cannot read it ({exc.strerror})") from None
+    if remembered_server:
+        layers.append(Layer(REMEMBERED, {"server": remembered_server}))
+    return with_kiosk_rules(resolve(layers))
+
+
+#: Names the last server used (QSettings) in messages, with the way out.
+REMEMBERED = "remembered from the last start (use --server URL or --demo to change it)"

@@ -110,3 +110,35 @@ def summarize(sockets: Sequence[SocketSnapshot]) -> Summary:
         reason = next((s.failure_reason for s in worst if s.failure_reason), "unknown reason")
         text = f"Connection failed — {reason}"
     return Summary(presence, text, "\n".join(describe(s) for s in sockets))
+
+
+#: The kiosk banner's second line: whatever is wrong, nothing typed is lost.
+KEEP_WRITING = (
+    "You can keep writing: your messages are kept on this computer and sent "
+    "as soon as the connection is back."
+)
+
+
+def banner_text(summary: Summary, restart_in_s: float | None = None) -> str | None:
+    """The kiosk's large banner for ``summary``, or None when there is nothing to say.
+
+    It never shows an end state: a failure names its reason and when the app
+    tries again (``restart_in_s``, counted by the kiosk's watchdog).
+    """
+    presence = summary.presence
+    if presence in (Presence.CONNECTED, Presence.IDLE):
+        return None
+    if presence is Presence.CONNECTING:
+        headline = "Connecting to the server…"
+    elif presence is Presence.RECONNECTING:
+        headline = f"The connection was lost. {summary.text}."
+    elif presence is Presence.OFFLINE:
+        headline = "This computer is offline. The app reconnects as soon as the network is back."
+    else:
+        reason = summary.text.removeprefix("Connection failed — ")
+        if restart_in_s is None:
+            headline = f"Cannot connect ({reason}). Trying again…"
+        else:
+            seconds = max(1, math.ceil(restart_in_s))
+            headline = f"Cannot connect ({reason}). Trying again in {seconds} s."
+    return f"{headline}\n{KEEP_WRITING}"

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
+from desktop_app.core.machine import ConnectionState
 from desktop_app.core.wake import SleepDetector
 from desktop_app.net.manager import WebSocketManager
 
@@ -56,5 +57,22 @@ def probe_after_sleep(managers: Iterable[WebSocketManager]) -> Callable[[float],
     def on_wake(_slept: float) -> None:
         for manager in targets:
             manager.probe_now()
+
+    return on_wake
+
+
+def reconnect_after_sleep(managers: Iterable[WebSocketManager]) -> Callable[[float], None]:
+    """An ``on_wake`` for kiosks: probe every manager, and start failed ones again.
+
+    An unattended machine has nobody to press Reconnect after a night asleep.
+    """
+    targets = list(managers)
+
+    def on_wake(_slept: float) -> None:
+        for manager in targets:
+            if manager.state is ConnectionState.FAILED:
+                manager.reconnect_now()
+            else:
+                manager.probe_now()
 
     return on_wake

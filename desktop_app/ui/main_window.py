@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import __version__
 from desktop_app.core.errors import SdmError
 from desktop_app.core.frames import ChatMessage, Role, decode_object
 from desktop_app.core.outbox import arrived_in_history
@@ -35,12 +34,14 @@ from desktop_app.net.http import PlatformClient, SignInRequired
 from desktop_app.net.outbox import OutboxFull, OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.store.outbox import OutboxEntry, OutboxState
+from desktop_app.ui.about import show_about
 from desktop_app.ui.ai_status_banner import AiStatusBanner
 from desktop_app.ui.bridge import ManagerBridge
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.connection_indicator import ConnectionIndicator
 from desktop_app.ui.conversation_list import ConversationList
 from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
+from desktop_app.ui.kiosk import KioskMode, enter_kiosk_mode
 from desktop_app.ui.network import NetworkSource, drive_managers
 from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.settings import Settings
@@ -77,6 +78,8 @@ class WindowServices:
     demo_account: tuple[str, str] | None = None
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
     choose_save_path: Callable[[QWidget, Path], Path | None] = _choose_save_path
+    kiosk_exit_keys: str | None = None  # kiosk mode, left with these keys (None: a desktop)
+    retry_failed_after_s: float = 30.0  # kiosk mode: a failed socket is started again
 
 
 class MainWindow(QMainWindow):
@@ -113,7 +116,7 @@ class MainWindow(QMainWindow):
         composer_row.addWidget(self.composer, 1)
         composer_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         centre = QWidget(self)
-        centre_layout = QVBoxLayout(centre)
+        self.centre_layout = centre_layout = QVBoxLayout(centre)
         centre_layout.addWidget(self.transcript_view, 1)
         centre_layout.addWidget(self.ai_status)
         centre_layout.addLayout(composer_row)
@@ -151,8 +154,13 @@ class MainWindow(QMainWindow):
 
         self._refresh_conversations()
         self.on_chat_state(chat.state)
-        geometry = services.settings.window_geometry()
-        if geometry is not None:
+        self._quitting = False  # quit_app() was called: a kiosk lets the window close
+        self.kiosk: KioskMode | None = None
+        if services.kiosk_exit_keys is not None:
+            self.kiosk = enter_kiosk_mode(
+                self, services.kiosk_exit_keys, services.retry_failed_after_s
+            )
+        elif (geometry := services.settings.window_geometry()) is not None:
             self.restoreGeometry(geometry)
         self.composer.setFocus()
 
@@ -162,16 +170,19 @@ class MainWindow(QMainWindow):
         new.setShortcut(QKeySequence.StandardKey.New)
         new.triggered.connect(self.on_new_conversation)
         file_menu.addAction(new)
+        self.new_conversation_action = new
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self.quit_action = quit_action
         connection_menu = self.menuBar().addMenu("&Connection")
         reconnect = QAction("&Reconnect now", self)
         reconnect.setShortcut(QKeySequence("Ctrl+R"))
         reconnect.triggered.connect(self.reconnect_button.on_reconnect_clicked)
         connection_menu.addAction(reconnect)
+        self.reconnect_action = reconnect
         help_menu = self.menuBar().addMenu("&Help")
         diagnostics = QAction("Connection &diagnostics", self)
         diagnostics.triggered.connect(self.on_show_diagnostics)
@@ -463,17 +474,22 @@ class MainWindow(QMainWindow):
         self.diagnostics.activateWindow()
 
     def on_about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "About SDM Desktop",
-            f"SDM Desktop {__version__}\nServer: {self.services.server_label}",
-            QMessageBox.StandardButton.Close,
-            self,
-        )
-        box.open()  # not exec(): no nested event loop under qasync
+        show_about(self, self.services.server_label)
+
+    def quit_app(self) -> None:
+        """Close the window and so end the app, in kiosk mode too (signals, admin keys)."""
+        self._quitting = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.services.settings.set_window_geometry(self.saveGeometry())
+        if self.kiosk is not None and not self._quitting:
+            logger.info("Kiosk mode: closing the window is ignored")
+            event.ignore()
+            return
+        if self.kiosk is not None:
+            self.kiosk.detach()
+        else:
+            self.services.settings.set_window_geometry(self.saveGeometry())
         self.indicator.detach()
         self.connection_log.detach()
         if self.diagnostics is not None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop_app.core.machine import ConnectionState
 from desktop_app.demo.server import DemoServer
-from desktop_app.net.wake import SleepWatcher, probe_after_sleep
+from desktop_app.net.wake import SleepWatcher, probe_after_sleep, reconnect_after_sleep
 from tests.faultproxy import FaultProxy
 from tests.net.conftest import Recorder, connected_pair, until
 
@@ -71,3 +71,34 @@ async def test_waking_up_retries_a_pending_reconnect_at_once(
     await until(lambda: chat.state is ConnectionState.RECONNECTING)
     chat.probe_now()  # what the watcher does after a sleep
     assert await chat.wait_connected(5)  # not after the 30 s backoff step
+
+
+async def test_a_kiosk_waking_up_starts_a_failed_socket_again_and_probes_the_open_one(
+    proxy: FaultProxy, demo: DemoServer, make: Any
+) -> None:
+    """Nobody presses Reconnect on a kiosk: a socket that gave up is started again."""
+    chat, status = await connected_pair(
+        make,
+        proxy.url(),
+        demo.create_conversation(),
+        max_reconnect_attempts=1,
+        ping_interval=30.0,
+        send_probe_timeout=0.3,
+    )
+    proxy.refuse()
+    proxy.reset()
+    await until(lambda: chat.state is ConnectionState.FAILED)
+    await until(lambda: status.state is ConnectionState.FAILED)
+    proxy.refuse(False)
+    status.reconnect_now()
+    assert await status.wait_connected(5)
+    events = Recorder()
+    status.on_message(events)
+
+    on_wake = reconnect_after_sleep([chat, status])
+    proxy.blackhole()  # the open one died in its sleep
+    on_wake(3600.0)
+    await events.wait_for("disconnected", timeout=5)  # probed, found dead
+    proxy.blackhole(False)
+    assert await chat.wait_connected(10)  # started again from FAILED
+    assert await status.wait_connected(10)

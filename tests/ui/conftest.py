@@ -17,6 +17,8 @@ from PySide6.QtCore import QEventLoop, QSettings, QUrl
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from desktop_app.app import run
+from desktop_app.core.config import AppConfig
 from desktop_app.core.outbox import OutboxLimits
 from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
@@ -204,7 +206,7 @@ def make_window(
 
     yield factory
     for window, client in built:
-        driver.call(window.close)
+        driver.call(window.quit_app)
         driver.run(window.tasks.cancel_all())
         driver.run(window.services.chat.aclose())
         driver.run(window.services.status.aclose())
@@ -214,3 +216,27 @@ def make_window(
             driver.run(window.services.background.aclose())
     for store in stores:
         store.close()
+
+
+def start_app(
+    driver: LoopDriver,
+    qapp: QApplication,
+    tmp_path: Path,
+    settings: Settings,
+    config: AppConfig | None = None,
+) -> tuple[asyncio.Task[int], MainWindow]:
+    """Start the whole app (:func:`desktop_app.app.run`) on a task; its files go under
+    ``tmp_path``, and the network is a :class:`ManualNetworkSource`."""
+    ready: asyncio.Future[MainWindow] = driver.loop.create_future()
+    task = driver.loop.create_task(
+        run(
+            config or AppConfig(),
+            qapp,
+            settings=settings,
+            network=ManualNetworkSource(),
+            demo_data=tmp_path / "demo.sqlite",
+            outbox_path=tmp_path / "outbox.sqlite3",
+            window_ready=ready,
+        )
+    )
+    return task, driver.run(ready)

@@ -2,53 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.app import EMBEDDED_SERVER_KEY, run
-from desktop_app.cli import Options
+from desktop_app.app import EMBEDDED_SERVER_KEY
+from desktop_app.cli import load_config, parse_command_line
 from desktop_app.core.presence import Presence
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
-from tests.ui.conftest import LoopDriver
-
-NO_ARGUMENTS = Options(
-    server=None, demo=False, conversation=None, allow_insecure=False, verbose=False
-)
-
-
-def start(
-    driver: LoopDriver,
-    qapp: QApplication,
-    tmp_path: Path,
-    settings: Settings,
-    options: Options = NO_ARGUMENTS,
-) -> tuple[asyncio.Task[int], MainWindow]:
-    """Start the app on a task; every file it keeps goes under ``tmp_path``."""
-    ready: asyncio.Future[MainWindow] = driver.loop.create_future()
-    task = driver.loop.create_task(
-        run(
-            options,
-            qapp,
-            settings=settings,
-            network=ManualNetworkSource(),
-            demo_data=tmp_path / "demo.sqlite",
-            outbox_path=tmp_path / "outbox.sqlite3",
-            window_ready=ready,
-        )
-    )
-    return task, driver.run(ready)
+from tests.ui.conftest import LoopDriver, start_app
 
 
 def test_first_start_opens_a_new_conversation_and_a_restart_reopens_it(
     driver: LoopDriver, qapp: QApplication, tmp_path: Path
 ) -> None:
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    task, window = start(driver, qapp, tmp_path, settings)
+    task, window = start_app(driver, qapp, tmp_path, settings)
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
     assert window.services.client.is_signed_in  # the demo account, no dialog
     conversation = window.conversation_id
@@ -63,7 +33,7 @@ def test_first_start_opens_a_new_conversation_and_a_restart_reopens_it(
     assert window.services.chat.state.value == "closed"
 
     # A restart (new port, same data file) reopens the same conversation with its history.
-    task, window = start(driver, qapp, tmp_path, settings)
+    task, window = start_app(driver, qapp, tmp_path, settings)
     assert window.conversation_id == conversation
     driver.wait_until(lambda: len(window.transcript.entries()) == 2)
     driver.call(window.close)
@@ -80,11 +50,14 @@ def test_a_server_given_once_is_remembered_for_the_next_start(
     driver.run(remote.start())
     conversation = remote.create_conversation()
     try:
-        for options in (
-            Options(remote.base_url, False, conversation, False, False),  # --server --conversation
-            NO_ARGUMENTS,  # the same server again
-        ):
-            task, window = start(driver, qapp, tmp_path, settings, options)
+        for argv in (["--server", remote.base_url, "--conversation", conversation], []):
+            options = load_config(
+                parse_command_line(argv),
+                {},
+                remembered_server=settings.last_server(),
+                default_file=None,
+            )
+            task, window = start_app(driver, qapp, tmp_path, settings, options)
             assert window.services.server_label == remote.base_url
             assert window.conversation_id == conversation
             indicator = window.indicator

@@ -46,3 +46,78 @@ def test_the_app_starts_and_quits_cleanly_on_a_signal(tmp_path: Path, stop: sign
         assert trouble not in log
     assert "[ChatWS] Connection closed: 1000 (client disconnect)" in log
     assert "stopped (" in log  # the embedded server
+
+
+class AppProcess:
+    """``python -m desktop_app`` with its own home; its log (stderr) read line by line."""
+
+    def __init__(self, home: Path, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "desktop_app", *args],
+            env={**os.environ, **_env(home)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+
+    def wait_for(self, fragment: str, timeout: float = 60) -> str:
+        """The first log line containing ``fragment``; fails after ``timeout`` s or at exit."""
+        assert self.process.stderr is not None
+        deadline = time.monotonic() + timeout
+        for line in self.process.stderr:
+            self.lines.append(line)
+            if fragment in line:
+                return line
+            assert time.monotonic() < deadline, f"no {fragment!r} in:\n{''.join(self.lines)}"
+        raise AssertionError(f"exited before {fragment!r}:\n{''.join(self.lines)}")
+
+    def finish(self, timeout: float = 30) -> str:
+        """Wait for the exit (closing the pipe); the whole log."""
+        _, rest = self.process.communicate(timeout=timeout)
+        self.lines.append(rest)
+        return "".join(self.lines)
+
+    def __enter__(self) -> AppProcess:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.process.kill()
+        self.process.communicate(timeout=30)
+
+
+def test_a_killed_kiosk_comes_back_to_the_same_conversation(tmp_path: Path) -> None:
+    with AppProcess(tmp_path, "--kiosk", "--verbose") as first:
+        opened = first.wait_for("Opening conversation ").split("Opening conversation ")[1]
+        first.wait_for("[ChatWS] Connected successfully")
+
+        # A second instance would send the same outbox: it refuses to start, in one line.
+        second = subprocess.run(
+            [sys.executable, "-m", "desktop_app"],
+            env={**os.environ, **_env(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 2
+        assert second.stderr.count("\n") == 1
+        assert "already running" in second.stderr
+
+        first.process.kill()  # no clean-up at all: the lock file stays behind
+    assert (tmp_path / "data" / "SDM" / "SDM Desktop" / "instance.lock").exists()
+
+    with AppProcess(tmp_path, "--kiosk", "--verbose") as again:
+        assert again.wait_for("Opening conversation ").split("Opening conversation ")[1] == opened
+        again.wait_for("[ChatWS] Connected successfully")
+        again.process.send_signal(signal.SIGTERM)  # the service manager may stop a kiosk
+        log = again.finish()
+    assert again.process.returncode == 0, log
+    assert "Traceback" not in log
+
+
+def _env(home: Path) -> dict[str, str]:
+    return {
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+    }
