@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QLockFile, QStandardPaths, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QStandardPaths, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -156,6 +156,7 @@ async def run(
 
         window.closed.connect(on_closed)
         stack.enter_context(_close_on_signals(window))
+        _FirstPaintLog(window)
         if config.kiosk:
             window.showFullScreen()
         else:
@@ -171,6 +172,24 @@ async def run(
         await closed
         settings.sync()
     return 0
+
+
+class _FirstPaintLog(QObject):
+    """Logs (at INFO: ``--verbose``) when the window is first painted, i.e. shown.
+
+    The start-up benchmark (``bench/b6_startup.py``) waits for this line, also from
+    the frozen bundle, where nothing else can observe the window.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            logger.info("Main window shown")
+        return False
 
 
 def _network_source(app: QApplication, chat: ChatWebSocketManager) -> NetworkSource:

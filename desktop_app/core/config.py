@@ -232,7 +232,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("connection.reconnect_delay_s", _positive_seconds, "first retry delay"),
     Setting("connection.max_reconnect_delay_s", _positive_seconds, "longest retry delay"),
     Setting("connection.stable_after_s", _positive_seconds, "open this long resets the attempts"),
-    Setting("connection.jitter", _parse_bool, "randomise retry delays (full jitter)"),
+    Setting("connection.jitter", _parse_bool, "spread retries at random in their windows"),
     Setting("connection.ping_interval_s", _positive_seconds, "idle time before a ping"),
     Setting("connection.pong_timeout_s", _positive_seconds, "wait for the pong, then reconnect"),
     Setting(

@@ -8,6 +8,7 @@ Every inbound text frame becomes exactly one of :class:`Pong`,
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ class Role(enum.Enum):
     USER = "user"
     BOT = "bot"
     UNKNOWN = "unknown"
+
+
+_ROLES = {role.value: role for role in Role}
 
 
 @dataclass(frozen=True)
@@ -115,18 +119,17 @@ def _str(obj: dict[str, Any], key: str, default: str | None = "", *, path: str =
 
 
 def _citation(value: object, position: int) -> Citation:
-    key = f"citations[{position}]"
     if not isinstance(value, dict):
-        raise _WrongType(key, "an object", value)
+        raise _WrongType(f"citations[{position}]", "an object", value)
     index = value.get("index")
     # bool is an int in Python, but never a citation number.
     if not isinstance(index, int) or isinstance(index, bool):
-        raise _WrongType(f"{key}.index", "an integer", index)
+        raise _WrongType(f"citations[{position}].index", "an integer", index)
     doc_id = value.get("doc_id")
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)  # some indexes number their documents
         value = {**value, "doc_id": doc_id}
-    path = key + "."
+    path = f"citations[{position}]."
     return Citation(
         index=index,
         url=_str(value, "url", path=path),
@@ -140,10 +143,7 @@ def _chat_message(obj: dict[str, Any]) -> ChatMessage:
     role_value = obj["role"]
     if not isinstance(role_value, str):
         raise _WrongType("role", "a string", role_value)
-    try:
-        role = Role(role_value)
-    except ValueError:
-        role = Role.UNKNOWN
+    role = _ROLES.get(role_value, Role.UNKNOWN)
     citations = obj.get("citations")
     if citations is None:
         citations = []
@@ -162,7 +162,7 @@ def _chat_message(obj: dict[str, Any]) -> ChatMessage:
         name=_str(obj, "name"),
         content=_str(obj, "content", default=None),
         timestamp=_str(obj, "timestamp"),
-        citations=tuple(_citation(c, i) for i, c in enumerate(citations)),
+        citations=tuple([_citation(c, i) for i, c in enumerate(citations)]) if citations else (),
         decision_aids=tuple(aids),
         client_message_id=client_id,
         raw=obj,
@@ -173,14 +173,22 @@ def decode_frame(data: str | bytes) -> Frame | ProtocolError:
     """Decode one inbound WebSocket message."""
     if isinstance(data, bytes):
         return ProtocolError(ProtocolErrorKind.BINARY, len(data))
-    size = len(data.encode("utf-8", "surrogatepass"))
     try:
         obj = json.loads(data)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-        return ProtocolError(ProtocolErrorKind.NOT_JSON, size)
+        return ProtocolError(ProtocolErrorKind.NOT_JSON, _size(data))
     if not isinstance(obj, dict):
-        return ProtocolError(ProtocolErrorKind.NOT_OBJECT, size, got=type(obj).__name__)
-    return decode_object(obj, size)
+        return ProtocolError(ProtocolErrorKind.NOT_OBJECT, _size(data), got=type(obj).__name__)
+    frame = decode_object(obj)
+    if isinstance(frame, ProtocolError):
+        # Measured only when needed: encoding every frame to count its bytes costs.
+        return dataclasses.replace(frame, size=_size(data))
+    return frame
+
+
+def _size(data: str) -> int:
+    """The frame's size in bytes on the wire (UTF-8)."""
+    return len(data.encode("utf-8", "surrogatepass"))
 
 
 def decode_object(obj: dict[str, Any], size: int = 0) -> Frame | ProtocolError:

@@ -25,6 +25,9 @@ socket is already being opened: it must not open a second one).
 The attempt counter only resets once a connection has stayed open for
 ``BackoffPolicy.stable_after_s``, on ``reconnect_now`` and when the network
 comes back, so a server that accepts and at once closes cannot make a hot loop.
+An outage's place in the backoff windows (drawn at its first retry) and whether
+the server announced a restart (:data:`RESTART_CLOSE_CODES`) last as long as
+the counter: see :mod:`desktop_app.core.backoff`.
 """
 
 from __future__ import annotations
@@ -79,6 +82,10 @@ class Closed:
     code: int | None
     reason: str
     retryable: bool = True
+    #: The server is away for every client, not just this one: it refused the
+    #: connection, or a proxy in front of it answered 502/503/504. Like a restart
+    #: close, it widens the backoff windows so that a fleet does not return at once.
+    server_down: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,16 @@ RETRYABLE_CLOSE_CODES = frozenset({1000, 1001, 1005, 1006, 1011, 1012, 1013, 101
 RETRYABLE_HANDSHAKE_STATUSES = frozenset({408, 429, 502, 503, 504})
 
 
+# Close codes with which a server announces that it goes away for every client at
+# once: going away (a server shutting down), service restart, try again later.
+RESTART_CLOSE_CODES = frozenset({1001, 1012, 1013})
+
+
+def is_restart_close(code: int | None) -> bool:
+    """Whether a close with ``code`` announces a restart of the server (all its clients)."""
+    return code in RESTART_CLOSE_CODES
+
+
 def is_retryable_close(code: int | None) -> bool:
     """Whether a socket closed with ``code`` (None: no close frame) should be retried."""
     return code is None or code in RETRYABLE_CLOSE_CODES
@@ -250,6 +267,11 @@ class ConnectionMachine:
         self._name = name
         self._state = ConnectionState.IDLE
         self.attempts = 0  # reconnect attempts since the last stable connection
+        # This outage's place in the backoff windows, and whether the server announced
+        # a restart: both last until the attempt counter resets.
+        self._place = 0.0
+        self._restart_announced = False
+        self._last_window = 0.0  # the window of the previous attempt of this outage
         self.network_available = True
         self.opened_at: float | None = None
         self.last_close: Disconnected | None = None
@@ -325,6 +347,8 @@ class ConnectionMachine:
         assert isinstance(inp, Closed)
         was_open = self._state is ConnectionState.OPEN
         self._leave_socket(None, Disconnected(inp.code, inp.reason) if was_open else None)
+        if is_restart_close(inp.code) or inp.server_down:
+            self._restart_announced = True
         self._after_loss(inp.reason, retryable=inp.retryable)
 
     def _keepalive_missed(self, _inp: Input) -> None:
@@ -363,7 +387,7 @@ class ConnectionMachine:
     # -- helpers ---------------------------------------------------------------
 
     def _forget_failures(self) -> None:
-        self.attempts = 0
+        self._reset_attempts()
         self.failure_reason = None
         self._failed_for_good = False
         self._do(CancelRetry())
@@ -378,8 +402,13 @@ class ConnectionMachine:
         if self.opened_at is not None:
             # Only a connection that stayed up a while proves the server healthy.
             if self._clock() - self.opened_at >= self.policy.stable_after_s:
-                self.attempts = 0
+                self._reset_attempts()
             self.opened_at = None
+
+    def _reset_attempts(self) -> None:
+        self.attempts = 0
+        self._restart_announced = False
+        self._last_window = 0.0
 
     def _after_loss(self, reason: str, *, retryable: bool) -> None:
         if not retryable:
@@ -391,7 +420,15 @@ class ConnectionMachine:
             self._fail(f"gave up after {tries} ({reason})", for_good=False)
         else:
             self.attempts += 1
-            delay = self.policy.delay(self.attempts, self._rng)
+            if self.attempts == 1:
+                self._place = self.policy.draw_place(self._rng)
+            restart = self._restart_announced
+            # The previous attempt's window as it was: a restart noticed mid-outage
+            # widens the windows from now on, not the one already behind.
+            delay = self.policy.delay(
+                self.attempts, self._place, restart=restart, previous_window=self._last_window
+            )
+            self._last_window = self.policy.window(self.attempts, restart=restart)
             self._set_state(ConnectionState.RECONNECTING)
             self._do(
                 ScheduleRetry(delay),

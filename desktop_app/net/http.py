@@ -34,10 +34,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
-
-import aiohttp
-from yarl import URL
+from typing import TYPE_CHECKING, Any, Self
 
 from desktop_app import __version__
 from desktop_app.core.endpoints import (
@@ -48,6 +45,12 @@ from desktop_app.core.endpoints import (
 from desktop_app.core.errors import SdmError
 from desktop_app.core.frames import ChatMessage, ProtocolError, decode_frame
 from desktop_app.net.manager import system_ssl_context
+
+if TYPE_CHECKING:
+    # Imported where first used: aiohttp is the heaviest import of the app, and with
+    # a remote server the window is shown before the first request.
+    import aiohttp
+    from yarl import URL
 
 __all__ = ["HttpError", "PlatformClient", "SignInFailed", "SignInRequired", "SummaryStatus"]
 
@@ -124,9 +127,8 @@ class PlatformClient:
         self._timeout_s = timeout_s
         self._session: aiohttp.ClientSession | None = None
         self._jar: aiohttp.CookieJar | None = None
+        self._cookie_url: URL | None = None  # set with the jar
         self._closed = False
-        # The URL whose cookies count: "/" so that cookies of the whole site match.
-        self._cookie_url = URL(self.endpoints.http_url("/"))
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -152,8 +154,13 @@ class PlatformClient:
         if self._closed:
             raise RuntimeError("the PlatformClient is closed")
         if self._session is None:
+            import aiohttp
+            from yarl import URL
+
             # unsafe=True: aiohttp's jar drops the cookies of IP hosts (127.0.0.1) otherwise.
             self._jar = aiohttp.CookieJar(unsafe=True)
+            # The URL whose cookies count: "/" so that cookies of the whole site match.
+            self._cookie_url = URL(self.endpoints.http_url("/"))
             ssl_option: ssl.SSLContext | bool = True
             if self.endpoints.secure:
                 ssl_option = self._ssl_context or system_ssl_context()
@@ -171,7 +178,7 @@ class PlatformClient:
     # --- cookies -------------------------------------------------------------------
 
     def _cookies(self) -> dict[str, str]:
-        if self._jar is None:
+        if self._jar is None or self._cookie_url is None:
             return {}
         # filter_cookies applies domain, path, Secure and expiry, as a browser would.
         return {
@@ -315,6 +322,8 @@ class PlatformClient:
         """
         conversation_id = validate_conversation_id(conversation_id)
         path = f"/memory/conversation/{conversation_id}/summary/download/"
+        import aiohttp
+
         # The total timeout fits a small answer, not a download over a slow link:
         # bound the connection and each read instead.
         timeout = aiohttp.ClientTimeout(
@@ -340,6 +349,8 @@ class PlatformClient:
         self, method: str, path: str, **options: Any
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """One request, redirects not followed; network failures become HttpError(None)."""
+        import aiohttp
+
         url = self.endpoints.http_url(path)
         try:
             async with self._http().request(
@@ -361,6 +372,8 @@ class PlatformClient:
 
     def _check(self, response: aiohttp.ClientResponse, path: str, what: str) -> None:
         """Raise for any answer but 200: SignInRequired for a redirect to the login page."""
+        from yarl import URL
+
         status = response.status
         if status == 200:
             return
@@ -499,6 +512,8 @@ async def _stream_to(
 
 def _describe(exc: BaseException, timeout_s: float) -> str:
     """Why a request failed, without any response body."""
+    import aiohttp
+
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return "its certificate could not be verified"
     if isinstance(exc, TimeoutError):

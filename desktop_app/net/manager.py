@@ -55,6 +55,9 @@ Unsubscribe = Callable[[], None]
 
 MIB = 1024 * 1024
 
+#: Frames are handled in slices of at most about this long before the loop gets a turn.
+READ_SLICE_S = 0.005
+
 
 def now_iso() -> str:
     """The wall-clock time with the local offset, like the server's live frames."""
@@ -86,6 +89,10 @@ class _FramelessLogger(logging.LoggerAdapter[logging.Logger]):
 
 
 _wire_logger = _FramelessLogger(logging.getLogger("desktop_app.net.wire"))
+
+
+#: Handshake answers of a proxy whose server is down or restarting (for every client).
+SERVER_DOWN_STATUSES = frozenset({502, 503, 504})
 
 
 def _handshake_refusal(status: int) -> str:
@@ -617,6 +624,7 @@ class WebSocketManager:
 
     async def _open(self, conn: _Connection) -> ClientConnection | None:
         """The handshake; None (after telling the machine why) when it fails."""
+        server_down = False  # the server is away for every client (see m.Closed)
         try:
             return await ws_connect(
                 conn.url,
@@ -639,6 +647,7 @@ class WebSocketManager:
             status = exc.response.status_code
             reason = _handshake_refusal(status)
             retryable = m.is_retryable_handshake_status(status)
+            server_down = status in SERVER_DOWN_STATUSES
         except ssl.SSLCertVerificationError as exc:
             reason = f"the server's certificate could not be verified ({exc.verify_message})"
             retryable = False
@@ -648,12 +657,21 @@ class WebSocketManager:
         except (OSError, websockets.InvalidHandshake, websockets.InvalidURI) as exc:
             reason = f"{type(exc).__name__}: {exc}"
             retryable = True
+            # Nothing listens: the server (not this client's network) is down.
+            server_down = isinstance(exc, ConnectionRefusedError)
         self._log.warning("%s Connection attempt failed: %s", self.log_prefix, reason)
-        self._feed_from(conn, m.Closed(None, reason, retryable))
+        self._feed_from(conn, m.Closed(None, reason, retryable, server_down=server_down))
         return None
 
     async def _read(self, conn: _Connection, ws: ClientConnection) -> tuple[int | None, str, bool]:
+        busy = 0.0  # seconds spent on frames since the loop last had a turn
         while True:
+            if busy > READ_SLICE_S:
+                # ws.recv() does not suspend while frames are queued: a burst would
+                # otherwise hold the loop (timers, the other socket, the window) until
+                # the whole burst is handled.
+                busy = 0.0
+                await asyncio.sleep(0)
             try:
                 data = await ws.recv()
             except ConnectionClosed as exc:
@@ -667,18 +685,22 @@ class WebSocketManager:
                 return code, reason, retryable
             if conn is not self._conn:
                 continue  # replaced; the close is on its way
-            frame = decode_frame(data)
-            # Any frame, even a malformed one, proves the connection alive. The
-            # keepalive timer is not re-armed: firing early is harmless (it re-arms).
-            conn.keepalive.frame_received(time.monotonic(), pong=isinstance(frame, Pong))
-            if isinstance(frame, ProtocolError):
-                self._log.warning(
-                    "%s Ignoring malformed frame: %s", self.log_prefix, frame.describe()
-                )
-                continue
-            if isinstance(frame, Pong):
-                self.latency = conn.keepalive.latency_s
-            self._handle_frame(frame)
+            received = time.monotonic()
+            self._receive(conn, data, received)
+            busy += time.monotonic() - received
+
+    def _receive(self, conn: _Connection, data: str | bytes, received: float) -> None:
+        """One inbound frame of the current socket: decode it and hand it on."""
+        frame = decode_frame(data)
+        # Any frame, even a malformed one, proves the connection alive. The
+        # keepalive timer is not re-armed: firing early is harmless (it re-arms).
+        conn.keepalive.frame_received(received, pong=isinstance(frame, Pong))
+        if isinstance(frame, ProtocolError):
+            self._log.warning("%s Ignoring malformed frame: %s", self.log_prefix, frame.describe())
+            return
+        if isinstance(frame, Pong):
+            self.latency = conn.keepalive.latency_s
+        self._handle_frame(frame)
 
     async def _write(self, conn: _Connection, ws: ClientConnection) -> None:
         while True:

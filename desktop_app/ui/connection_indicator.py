@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
@@ -27,8 +28,9 @@ REFRESH_MS = 250  # the countdown shows whole seconds; four refreshes a second k
 class ConnectionIndicator(QLabel):
     """Shows the combined state of the managers; click or hover for each socket's details.
 
-    It reads the managers' own state (snapshots) on every change and on a timer
-    for the countdown: it keeps no copy of the connection state.
+    It reads the managers' own state (snapshots) on every change of state, on every
+    pong (a new latency) and, only while a reconnect counts down, on a timer: it keeps
+    no copy of the connection state, and an idle window never wakes for it.
     """
 
     presence_changed = Signal(object)  # Presence
@@ -45,19 +47,30 @@ class ConnectionIndicator(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._unsubscribes = [
             m.on_state_change(lambda _s: self.refresh()) for _, m in self._managers
-        ]
-        self._timer = QTimer(self)
+        ] + [m.on_message(self._on_message) for _, m in self._managers]
+        self._detached = False
+        self._timer = QTimer(self)  # started by refresh() while a countdown is shown
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        self._timer.start()
         self.refresh()
 
     @property
     def presence(self) -> Presence:
         return self.summary.presence
 
+    @property
+    def counting_down(self) -> bool:
+        """Whether the timer runs: a reconnect is scheduled, so the text changes by itself."""
+        return self._timer.isActive()
+
     def refresh(self) -> None:
-        summary = summarize([m.snapshot(name) for name, m in self._managers])
+        snapshots = [m.snapshot(name) for name, m in self._managers]
+        if any(s.retry_in_s is not None for s in snapshots) and not self._detached:
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._timer.stop()
+        summary = summarize(snapshots)
         if summary == self.summary and self._presence is not None:
             return
         self.summary = summary
@@ -68,10 +81,16 @@ class ConnectionIndicator(QLabel):
 
     def detach(self) -> None:
         """Stop following the managers (before they are replaced or the window closes)."""
+        self._detached = True
         self._timer.stop()
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
+
+    def _on_message(self, event: dict[str, Any]) -> None:
+        # A pong brings a new latency: the one change that comes without a state change.
+        if event.get("type") == "pong":
+            self.refresh()
 
     def _show(self, summary: Summary) -> None:
         self.setText(f"● {summary.text}")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("desktop_app.ui.kiosk")
 
-REFRESH_MS = 250  # the banner's countdown shows whole seconds
+REFRESH_MS = 250  # the banner's countdown shows whole seconds; refreshed only while shown
 #: Dark text on amber while the app is on it; white on dark red when it waits to try again.
 BANNER_STYLES = {
     Presence.CONNECTING: ("#3d2e00", "#ffd75e"),
@@ -120,16 +120,30 @@ class OfflineBanner(QLabel):
         font.setBold(True)
         self.setFont(font)
         self.setVisible(False)
-        self._timer = QTimer(self)
+        self._detached = False
+        self._timer = QTimer(self)  # started by refresh() while a countdown is shown
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        self._timer.start()
         indicator.presence_changed.connect(lambda _p: self.refresh())
         watchdog.schedule_changed.connect(self.refresh)
 
+    @property
+    def counting_down(self) -> bool:
+        return self._timer.isActive()
+
     def refresh(self) -> None:
         summary = self._indicator.summary
-        text = banner_text(summary, self._watchdog.restart_in())
+        restart_in = self._watchdog.restart_in()
+        text = banner_text(summary, restart_in)
+        # Only a countdown changes the text by itself; every other change calls refresh().
+        counting = text is not None and (
+            summary.presence is Presence.RECONNECTING or restart_in is not None
+        )
+        if counting and not self._detached:
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._timer.stop()
         if text is None:
             self.setVisible(False)
             return
@@ -144,6 +158,7 @@ class OfflineBanner(QLabel):
         self.setVisible(True)
 
     def detach(self) -> None:
+        self._detached = True
         self._timer.stop()
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,7 +36,6 @@ from desktop_app.net.http import PlatformClient, SignInRequired
 from desktop_app.net.outbox import OutboxFull, OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.store.outbox import OutboxEntry, OutboxState
-from desktop_app.ui.about import show_about
 from desktop_app.ui.ai_status_banner import AiStatusBanner
 from desktop_app.ui.bridge import ManagerBridge
 from desktop_app.ui.composer import Composer
@@ -55,6 +56,11 @@ from desktop_app.ui.transcript import (
 )
 
 logger = logging.getLogger("desktop_app.ui")
+
+#: Live messages reach the transcript at most this often (a lone message at once). Every
+#: insertion makes the list view lay out all its rows again, so a burst of messages is
+#: shown in batches rather than one relayout per message.
+LIVE_REFRESH_S = 0.1
 
 
 def _choose_save_path(parent: QWidget, suggested: Path) -> Path | None:
@@ -95,6 +101,11 @@ class MainWindow(QMainWindow):
         self._history_loaded = False  # this conversation's history has been shown
         self._signing_in = False
         self._live_buffers: list[list[TranscriptEntry]] = []  # one per history request
+        self._live_pending: list[TranscriptEntry] = []  # arrived, shown at the next refresh
+        self._live_shown_at = -math.inf  # time.monotonic() of the last refresh
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.timeout.connect(self._show_pending_live)
         self.tasks = BackgroundTasks(self.on_task_failed)
         self.setWindowTitle("SDM Desktop")
         self.resize(1000, 700)
@@ -203,6 +214,7 @@ class MainWindow(QMainWindow):
             self.conversation_id = conversation_id
             self._was_connected = False
             self._history_loaded = False
+            self._drop_pending_live()
             self.transcript.clear()
             self.ai_status.set_summary_ready(False)
         known = {r.id: r.title for r in services.settings.conversations(services.settings_key)}
@@ -265,6 +277,7 @@ class MainWindow(QMainWindow):
             ):
                 continue
             entries.append(_outbox_entry(pending))
+        self._drop_pending_live()  # each one is in the history or in `live`
         self.transcript.replace_all(entries)
         self._history_loaded = True
         if messages and messages[-1].role is Role.BOT and self.services.status.is_thinking:
@@ -375,13 +388,16 @@ class MainWindow(QMainWindow):
             if isinstance(frame, ChatMessage):
                 entry = TranscriptEntry.from_message(frame)
                 confirmed = self.services.outbox.confirmed_by(data)
-                row = self.transcript.row_of(confirmed) if confirmed is not None else None
-                if row is not None:
-                    # The echo of a queued message: it now stands where the server put it.
-                    self.transcript.remove(row)
-                self._show_live(entry)
+                self._live_pending.append(entry)
                 for live in self._live_buffers:
                     live.append(entry)
+                if confirmed is not None and self.transcript.row_of(confirmed) is not None:
+                    # The echo of a queued message: it now stands where the server put
+                    # it, at once (the queued row goes).
+                    self._show_pending_live(confirmed)
+                elif not self._live_timer.isActive():
+                    wait_s = max(0.0, self._live_shown_at + LIVE_REFRESH_S - time.monotonic())
+                    self._live_timer.start(math.ceil(wait_s * 1000))
         elif data.get("type") == "connection_established":
             if self.conversation_id is not None and (
                 self._was_connected or not self._history_loaded
@@ -390,16 +406,26 @@ class MainWindow(QMainWindow):
                 self.tasks.start(self._load_history(self.conversation_id), name="load history")
             self._was_connected = True
 
-    def _show_live(self, entry: TranscriptEntry) -> None:
-        """Show a message the server sent, in the server's order.
+    def _show_pending_live(self, confirmed: str | None = None) -> None:
+        """Show the messages the server sent since the last refresh, in the server's order.
 
         Messages not yet confirmed (queued, sending, failed) stay at the bottom, as in
         the history reload: the transcript is always the server's order, then the outbox.
+        ``confirmed``: the client id of a queued message whose echo is among them.
         """
+        self._live_timer.stop()
+        self._live_shown_at = time.monotonic()
+        entries, self._live_pending = self._live_pending, []
+        if confirmed is not None and (queued := self.transcript.row_of(confirmed)) is not None:
+            self.transcript.remove(queued)
         row = self.transcript.rowCount()
         while row > 0 and self.transcript.entry(row - 1).state is not DeliveryState.DELIVERED:
             row -= 1
-        self.transcript.insert(row, entry)
+        self.transcript.insert_many(row, entries)
+
+    def _drop_pending_live(self) -> None:
+        self._live_timer.stop()
+        self._live_pending = []
 
     def on_chat_state(self, _state: object) -> None:
         # The composer stays enabled while disconnected: messages wait in the outbox.
@@ -474,6 +500,10 @@ class MainWindow(QMainWindow):
         self.diagnostics.activateWindow()
 
     def on_about(self) -> None:
+        # Imported when asked for: the notices it shows are read from the package
+        # metadata, which start-up does not need.
+        from desktop_app.ui.about import show_about
+
         show_about(self, self.services.server_label)
 
     def quit_app(self) -> None:
@@ -496,6 +526,7 @@ class MainWindow(QMainWindow):
             self.diagnostics.close()
         self.chat_bridge.detach()
         self.status_bridge.detach()
+        self._live_timer.stop()
         super().closeEvent(event)
         self.closed.emit()
 

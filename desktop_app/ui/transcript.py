@@ -95,7 +95,7 @@ _INDENT_MAX = 96  # user bubbles are pushed right, bot bubbles stop short of the
 _MIN_TEXT_WIDTH = 40
 _BOTTOM_SLACK = 4  # "at the bottom" tolerates this much
 _DOCUMENT_CACHE_SIZE = 512
-_EXACT_TAIL_ROWS = 64  # the newest rows, where the reader usually is, are laid out exactly
+_SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
 
 
 class DeliveryState(enum.Enum):
@@ -183,14 +183,21 @@ class TranscriptModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[TranscriptEntry] = []
+        #: A row's size as the view showing the model lays it out (set by TranscriptView),
+        #: answered as the size hint role. Qt's list layout asks for every row's size at
+        #: every insertion; through data() that costs a fraction of a delegate's sizeHint().
+        self.row_size: Callable[[int, TranscriptEntry], QSize] | None = None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._entries):
             return None
-        entry = self._entries[index.row()]
+        entry = self._entries[row]
+        if role == _SIZE_HINT_ROLE:
+            return None if self.row_size is None else self.row_size(row, entry)
         if role == self.EntryRole:
             return entry
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -202,20 +209,21 @@ class TranscriptModel(QAbstractListModel):
 
     def extend(self, entries: Iterable[TranscriptEntry]) -> None:
         """Append a batch with one insertion, so the view lays out once."""
-        batch = list(entries)
-        if not batch:
-            return
-        first = len(self._entries)
-        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
-        self._entries.extend(batch)
-        self.endInsertRows()
+        self.insert_many(len(self._entries), entries)
 
     def insert(self, row: int, entry: TranscriptEntry) -> None:
         """Insert ``entry`` before row ``row`` (``row == len``: append)."""
+        self.insert_many(row, [entry])
+
+    def insert_many(self, row: int, entries: Iterable[TranscriptEntry]) -> None:
+        """Insert a batch before row ``row`` with one insertion, so the view lays out once."""
         if not 0 <= row <= len(self._entries):
             raise IndexError(f"no transcript row {row} (of {len(self._entries)})")
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._entries.insert(row, entry)
+        batch = list(entries)
+        if not batch:
+            return
+        self.beginInsertRows(QModelIndex(), row, row + len(batch) - 1)
+        self._entries[row:row] = batch
         self.endInsertRows()
 
     def remove(self, row: int) -> None:
@@ -380,12 +388,6 @@ def build_document(
     return document
 
 
-def _row_width(option: QStyleOptionViewItem) -> int:
-    # A row spans the viewport; in sizeHint() option.rect is not the row's rect.
-    view = option.widget
-    return view.viewport().width() if isinstance(view, QAbstractScrollArea) else option.rect.width()
-
-
 def _entry_at(index: _Index) -> TranscriptEntry | None:
     model = index.model()
     if isinstance(model, TranscriptModel):  # the fast path: no QVariant round trip
@@ -402,80 +404,105 @@ def _estimated_height(entry: TranscriptEntry, text_width: int, metrics: QFontMet
 
 
 class TranscriptDelegate(QStyledItemDelegate):
-    """Paints a message as a tinted bubble holding its laid-out document.
+    """Paints a message as a tinted bubble holding its laid-out document, and sizes it.
 
     Laying out every document of a long history would stall each resize for
-    seconds, so only the newest rows and the rows actually painted get exact
-    heights; the others are estimated from their length until they are shown.
+    seconds, so only the rows that fill the bottom of the view (where the reader
+    usually is) and the rows actually painted get exact heights; the others are
+    estimated from their length until they are shown.
+
+    Sizes reach Qt through the model's size hint role (:attr:`TranscriptModel.row_size`),
+    not a ``sizeHint()`` override: the list view asks for every row at every insertion.
     """
 
     #: The href of a link the user clicked (not yet checked: the view decides).
     anchor_clicked = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, view: QAbstractScrollArea) -> None:
+        super().__init__(view)
+        self._view = view
         # Entries are immutable and both caches hold them, so an id() is never reused.
         self._documents: OrderedDict[tuple[int, int], tuple[TranscriptEntry, QTextDocument]]
         self._documents = OrderedDict()  # LRU by (entry, text width)
-        self._heights: dict[int, tuple[TranscriptEntry, int, int, bool]] = {}  # w, h, exact
+        self._sizes: dict[int, tuple[TranscriptEntry, int, QSize, bool]] = {}  # width, exact
+        self._width: int | None = None  # the rows' width at the last layout
+        self._exact_from = 0  # rows from here on fill the bottom of the view
         self._pressed_anchor = ""
 
     def invalidate(self) -> None:
         """Forget every layout (the rows, font or palette changed)."""
         self._documents.clear()
-        self._heights.clear()
+        self._sizes.clear()
+
+    def prepare_layout(self, model: TranscriptModel) -> None:
+        """Before the view lays its rows out: the rows' width, and exact heights for the
+        rows that fill the bottom of the view, so that following the bottom lands right."""
+        viewport = self._view.viewport()
+        self._width = width = viewport.width()
+        row, filled = model.rowCount(), 0
+        while row > 0 and filled < viewport.height():
+            row -= 1
+            filled += self._size(model.entry(row), width, exact=True).height()
+        self._exact_from = row
+
+    def row_size(self, row: int, entry: TranscriptEntry) -> QSize:
+        """The size of row ``row``: exact at the bottom and once shown, else estimated."""
+        width = self._width if self._width is not None else self._view.viewport().width()
+        return self._size(entry, width, exact=row >= self._exact_from)
+
+    def _size(self, entry: TranscriptEntry, width: int, *, exact: bool) -> QSize:
+        cached = self._sizes.get(id(entry))
+        if (
+            cached is not None
+            and cached[0] is entry
+            and cached[1] == width
+            and (cached[3] or not exact)  # an estimate does not do where exact is asked
+        ):
+            return cached[2]
+        if exact:
+            view = self._view
+            height = self._exact_height(entry, width, view.font(), view.palette())
+        else:
+            text_width = _text_width(width, entry.role)
+            height = _estimated_height(entry, text_width, self._view.fontMetrics())
+        size = QSize(width, height)
+        self._sizes[id(entry)] = (entry, width, size, exact)
+        return size
 
     def document(
-        self, entry: TranscriptEntry, row_width: int, option: QStyleOptionViewItem
+        self, entry: TranscriptEntry, row_width: int, font: QFont, palette: QPalette
     ) -> QTextDocument:
         key = (id(entry), _text_width(row_width, entry.role))
         cached = self._documents.get(key)
         if cached is not None and cached[0] is entry:
             self._documents.move_to_end(key)
             return cached[1]
-        document = build_document(entry, key[1], option.font, option.palette)
+        document = build_document(entry, key[1], font, palette)
         self._documents[key] = (entry, document)
         if len(self._documents) > _DOCUMENT_CACHE_SIZE:
             self._documents.popitem(last=False)
         return document
 
     def _exact_height(
-        self, entry: TranscriptEntry, width: int, option: QStyleOptionViewItem
+        self, entry: TranscriptEntry, width: int, font: QFont, palette: QPalette
     ) -> int:
-        height = self.document(entry, width, option).size().height()
+        height = self.document(entry, width, font, palette).size().height()
         return math.ceil(height) + 2 * (_PADDING + _MARGIN_V)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        entry = _entry_at(index)
-        if entry is None:
-            return super().sizeHint(option, index)
-        width = _row_width(option)
-        cached = self._heights.get(id(entry))
-        if cached is not None and cached[0] is entry and cached[1] == width:
-            return QSize(width, cached[2])
-        exact = index.row() >= index.model().rowCount() - _EXACT_TAIL_ROWS
-        if exact:
-            height = self._exact_height(entry, width, option)
-        else:
-            text_width = _text_width(width, entry.role)
-            height = _estimated_height(entry, text_width, option.fontMetrics)
-        self._heights[id(entry)] = (entry, width, height, exact)
-        return QSize(width, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         entry = _entry_at(index)
         if entry is None:
             super().paint(painter, option, index)
             return
-        rect, palette, width = option.rect, option.palette, _row_width(option)
-        cached = self._heights.get(id(entry))
+        rect, palette, width = option.rect, option.palette, self._view.viewport().width()
+        cached = self._sizes.get(id(entry))
         if cached is None or cached[0] is not entry or cached[1] != width or not cached[3]:
             # Shown at last: replace the estimate, once, so this cannot loop.
-            height = self._exact_height(entry, width, option)
-            self._heights[id(entry)] = (entry, width, height, True)
+            height = self._exact_height(entry, width, option.font, palette)
+            self._sizes[id(entry)] = (entry, width, QSize(width, height), True)
             if height != rect.height():
                 self.sizeHintChanged.emit(index)  # the view lays out again
-        document = self.document(entry, width, option)
+        document = self.document(entry, width, option.font, palette)
         bubble = _bubble_rect(rect, entry.role)
         user = entry.role is Role.USER
         tint = palette.color(QPalette.ColorRole.Highlight if user else QPalette.ColorRole.Text)
@@ -504,7 +531,8 @@ class TranscriptDelegate(QStyledItemDelegate):
         if entry is None:
             return ("", "")
         bubble = _bubble_rect(option.rect, entry.role)
-        layout = self.document(entry, _row_width(option), option).documentLayout()
+        width = self._view.viewport().width()
+        layout = self.document(entry, width, option.font, option.palette).documentLayout()
         local = pos - QPointF(bubble.left() + _PADDING, bubble.top() + _PADDING)
         href = layout.anchorAt(local)
         if not href:
@@ -638,6 +666,20 @@ class TranscriptView(QListView):
         if not self._geometry_updates:
             bar = self.verticalScrollBar()
             self._follow_bottom = bar.value() >= bar.maximum() - _BOTTOM_SLACK
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        previous = self.model()
+        if isinstance(previous, TranscriptModel) and previous.row_size == self._delegate.row_size:
+            previous.row_size = None
+        if isinstance(model, TranscriptModel):
+            model.row_size = self._delegate.row_size
+        super().setModel(model)
+
+    def doItemsLayout(self) -> None:
+        model = self.model()
+        if isinstance(model, TranscriptModel):
+            self._delegate.prepare_layout(model)
+        super().doItemsLayout()
 
     def dataChanged(self, topLeft: _Index, bottomRight: _Index, roles: Sequence[int] = ()) -> None:
         super().dataChanged(topLeft, bottomRight, roles)

@@ -1,7 +1,8 @@
-"""BackoffPolicy: the capped exponential schedule and its full jitter."""
+"""BackoffPolicy: the capped exponential windows and each client's place in them."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -55,7 +56,12 @@ def test_boundary_settings_are_accepted() -> None:
 
 def test_defaults() -> None:
     assert BackoffPolicy() == BackoffPolicy(
-        initial_delay_s=1.0, factor=2.0, max_delay_s=30.0, jitter=True, stable_after_s=10.0
+        initial_delay_s=1.0,
+        factor=2.0,
+        max_delay_s=30.0,
+        jitter=True,
+        stable_after_s=10.0,
+        restart_spread=6.0,
     )
 
 
@@ -97,7 +103,7 @@ def test_huge_attempt_numbers_with_a_large_factor_stay_at_the_cap() -> None:
     assert BackoffPolicy(factor=1e5, max_delay_s=60.0).step(100) == 60.0
 
 
-# --- jitter -----------------------------------------------------------------
+# --- windows and places ------------------------------------------------------
 
 
 def test_without_jitter_the_delay_is_the_step_and_draws_nothing() -> None:
@@ -105,40 +111,94 @@ def test_without_jitter_the_delay_is_the_step_and_draws_nothing() -> None:
     rng = random.Random(1)
     state = rng.getstate()
 
-    assert [policy.delay(n, rng) for n in range(1, 7)] == [1.0, 2.0, 4.0, 8.0, 16.0, 16.0]
+    place = policy.draw_place(rng)
+    delays = [policy.delay(n, place, restart=True) for n in range(1, 7)]
+
+    assert place == 0.0
+    assert delays == [1.0, 2.0, 4.0, 8.0, 16.0, 16.0]  # a restart widens nothing either
     assert rng.getstate() == state
 
 
-@pytest.mark.parametrize("attempt", range(1, 9))
-def test_jittered_delays_stay_within_zero_and_the_step(attempt: int) -> None:
-    policy = BackoffPolicy(max_delay_s=30.0)
-    rng = random.Random(attempt)
-
-    delays = [policy.delay(attempt, rng) for _ in range(200)]
-
-    assert all(0.0 <= d <= policy.step(attempt) for d in delays)
-    assert len(set(delays)) == 200  # really drawn, not a constant
-
-
-def test_jittered_delays_spread_over_the_whole_window() -> None:
-    policy = BackoffPolicy(max_delay_s=30.0)
-    rng = random.Random(20240501)
-
-    delays = [policy.delay(5, rng) for _ in range(1000)]  # step 16 s
-
-    assert min(delays) < 0.5
-    assert max(delays) > 15.5
-    assert 7.0 < sum(delays) / len(delays) < 9.0
-    quarters = [sum(1 for d in delays if q * 4 <= d < (q + 1) * 4) for q in range(4)]
-    assert all(count > 200 for count in quarters), quarters
-
-
-def test_same_seed_gives_the_same_delays() -> None:
+def test_a_place_is_drawn_uniformly_from_the_injected_rng() -> None:
     policy = BackoffPolicy()
 
-    rng_a, rng_b = random.Random(7), random.Random(7)
+    places = [policy.draw_place(random.Random(seed)) for seed in range(1000)]
 
-    first = [policy.delay(n, rng_a) for n in range(1, 6)]
-    second = [policy.delay(n, rng_b) for n in range(1, 6)]
+    assert places[7] == random.Random(7).random()
+    assert all(0.0 <= p < 1.0 for p in places)
+    assert all(sum(1 for p in places if q / 4 <= p < (q + 1) / 4) > 200 for q in range(4))
 
-    assert first == second
+
+@pytest.mark.parametrize("place", [0.0, 0.25, 0.5, 0.99, 1.0])
+def test_every_attempt_fires_at_the_same_place_in_its_window(place: float) -> None:
+    policy = BackoffPolicy(max_delay_s=30.0)
+    windows = [policy.window(n) for n in range(1, 9)]  # 1, 2, 4, 8, 16, 30, 30, 30
+
+    fired = list(itertools.accumulate(policy.delay(n, place) for n in range(1, 9)))
+
+    opens = [0.0, *itertools.accumulate(windows)][:-1]
+    assert fired == pytest.approx([o + place * w for o, w in zip(opens, windows, strict=True)])
+
+
+def test_one_client_waits_as_long_as_full_jitter_on_average() -> None:
+    # The first retry is uniform in [0, 1 s]; the later ones wait 1-2, 2-4, 4-8 s.
+    policy = BackoffPolicy()
+
+    assert (policy.delay(1, 0.0), policy.delay(1, 1.0)) == (0.0, 1.0)
+    assert (policy.delay(2, 0.0), policy.delay(2, 1.0)) == (1.0, 2.0)
+    assert (policy.delay(4, 0.0), policy.delay(4, 0.5), policy.delay(4, 1.0)) == (4.0, 6.0, 8.0)
+    assert policy.delay(9, 0.3) == 30.0  # at the cap, windows are equal: exactly one apart
+
+
+def test_a_fleet_is_spread_evenly_over_every_window() -> None:
+    # 1000 clients lost the server together: each window holds every client once,
+    # half of them in its first half.
+    policy = BackoffPolicy()
+    rng = random.Random(20240501)
+    places = [policy.draw_place(rng) for _ in range(1000)]
+
+    for attempt in range(1, 6):
+        opens = sum(policy.window(n) for n in range(1, attempt))
+        window = policy.window(attempt)
+        fired = [sum(policy.delay(n, p) for n in range(1, attempt + 1)) for p in places]
+        assert all(opens <= t <= opens + window for t in fired)
+        first_half = sum(1 for t in fired if t - opens < window / 2)
+        assert 450 < first_half < 550, (attempt, first_half)
+
+
+@pytest.mark.parametrize("place", [-0.1, 1.1, math.nan])
+def test_a_place_outside_the_window_is_rejected(place: float) -> None:
+    with pytest.raises(ValueError, match="place must be within"):
+        BackoffPolicy().delay(1, place)
+
+
+# --- a restart the server announced --------------------------------------------
+
+
+def test_after_an_announced_restart_the_windows_are_at_least_six_initial_delays() -> None:
+    policy = BackoffPolicy()
+
+    assert [policy.window(n, restart=True) for n in range(1, 8)] == [6, 6, 6, 8, 16, 30, 30]
+    assert [policy.window(n) for n in range(1, 4)] == [1, 2, 4]
+    assert policy.delay(1, 0.5, restart=True) == 3.0
+    assert policy.delay(4, 0.5, restart=True) == 7.0  # the rest of 6 s, half of 8 s
+
+
+def test_the_restart_spread_scales_with_the_initial_delay_and_stays_within_the_cap() -> None:
+    scaled_down = BackoffPolicy(initial_delay_s=0.05, max_delay_s=0.4)
+    assert scaled_down.window(1, restart=True) == pytest.approx(0.3)
+    assert BackoffPolicy(initial_delay_s=2.0, max_delay_s=4.0).window(1, restart=True) == 4.0
+    assert BackoffPolicy(restart_spread=1.0).window(1, restart=True) == 1.0
+
+
+@pytest.mark.parametrize("spread", [0.5, math.inf, math.nan])
+def test_a_restart_spread_below_one_initial_delay_is_rejected(spread: float) -> None:
+    with pytest.raises(ValueError, match="restart_spread must be a number >= 1"):
+        BackoffPolicy(restart_spread=spread)
+
+
+def test_the_previous_window_as_it_really_was_replaces_the_computed_one() -> None:
+    policy = BackoffPolicy()
+    # The previous attempt had a 1 s window; this one is a restart's 6 s window.
+    assert policy.delay(2, 0.5, restart=True, previous_window=1.0) == pytest.approx(3.5)
+    assert policy.delay(2, 0.5, restart=True) == pytest.approx(6.0)

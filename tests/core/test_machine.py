@@ -40,6 +40,7 @@ from desktop_app.core.machine import (
     RetryTimerFired,
     ScheduleRetry,
     WentOffline,
+    is_restart_close,
     is_retryable_close,
     is_retryable_handshake_status,
 )
@@ -386,15 +387,117 @@ def test_unlimited_attempts_retry_forever_with_capped_delays() -> None:
     assert machine.state is S.CONNECTING
 
 
+JITTERED = BackoffPolicy(max_delay_s=16.0)
+HANDSHAKE_FAILED = Closed(None, "ConnectionRefusedError")
+
+
 def test_jittered_delay_is_announced_as_scheduled_and_drawn_from_the_injected_rng() -> None:
-    policy = BackoffPolicy(max_delay_s=16.0)  # jitter on
-    machine = machine_in(S.CONNECTING, policy=policy, seed=99)
-    expected = policy.delay(1, random.Random(99))
+    machine = machine_in(S.CONNECTING, policy=JITTERED, seed=99)
+    expected = JITTERED.delay(1, random.Random(99).random())
 
     actions = machine.handle(ABNORMAL)
 
     assert actions == [ScheduleRetry(expected), Notify(Reconnecting(1, 3, expected))]
     assert 0.0 <= expected <= 1.0
+
+
+def retry_delays(machine: ConnectionMachine, *closes: Closed) -> list[float]:
+    """The delays scheduled after each close; the retry timer fires between them."""
+    delays: list[float] = []
+    for close in closes:
+        if delays:
+            machine.handle(RetryTimerFired())
+        delays += scheduled_delays(machine.handle(close))
+    return delays
+
+
+def places(seed: int, count: int) -> list[float]:
+    """The places a machine seeded with ``seed`` draws, outage after outage."""
+    rng = random.Random(seed)
+    return [rng.random() for _ in range(count)]
+
+
+def test_one_place_is_drawn_per_outage_and_kept_for_every_attempt() -> None:
+    machine = make_machine(policy=JITTERED, max_attempts=None, seed=5)
+    first, second = places(5, 2)
+    machine.handle(ConnectRequested())
+
+    delays = retry_delays(machine, ABNORMAL, HANDSHAKE_FAILED, HANDSHAKE_FAILED)
+
+    assert delays == [JITTERED.delay(n, first) for n in (1, 2, 3)]
+    machine.handle(ReconnectNow())  # a new outage from here: a new place
+    assert retry_delays(machine, ABNORMAL) == [JITTERED.delay(1, second)]
+
+
+@pytest.mark.parametrize("code", [1001, 1012, 1013])
+def test_a_restart_the_server_announced_widens_the_windows_for_the_whole_outage(
+    code: int,
+) -> None:
+    machine = make_machine(policy=JITTERED, max_attempts=None, seed=5)
+    (place,) = places(5, 1)
+    drive(machine, ConnectRequested(), Opened())
+
+    delays = retry_delays(machine, Closed(code, "restart"), HANDSHAKE_FAILED, HANDSHAKE_FAILED)
+
+    assert delays == [JITTERED.delay(n, place, restart=True) for n in (1, 2, 3)]
+    assert delays[0] == 6.0 * place
+
+
+def test_a_server_found_down_widens_the_windows_after_the_one_already_behind() -> None:
+    """A crash sends no close frame (1006): the first retry is fast, and finds nothing
+    listening. From then on the windows are a restart's, but the first one was 1 s,
+    so the fleet's second attempts spread over 1 + 6 s, not 6 s + the first place."""
+    machine = make_machine(policy=JITTERED, max_attempts=None, seed=5)
+    (place,) = places(5, 1)
+    drive(machine, ConnectRequested(), Opened())
+    refused = Closed(None, "ConnectionRefusedError", server_down=True)
+
+    delays = retry_delays(machine, ABNORMAL, refused, refused)
+
+    assert delays[0] == JITTERED.delay(1, place)  # 1 s window: a lone client's loss
+    assert delays[1] == pytest.approx((1 - place) * 1.0 + place * 6.0)
+    assert delays[2] == pytest.approx(JITTERED.delay(3, place, restart=True))
+    assert delays[2] == pytest.approx(6.0)  # 6 s windows now: exactly one window apart
+
+
+def test_other_closes_keep_the_fast_first_window() -> None:
+    machine = make_machine(policy=JITTERED, max_attempts=None, seed=5)
+    (place,) = places(5, 1)
+    drive(machine, ConnectRequested(), Opened())
+
+    assert retry_delays(machine, ABNORMAL) == [JITTERED.delay(1, place)]
+
+
+@pytest.mark.parametrize(
+    "forget",
+    [[ReconnectNow()], [NetworkLost(), NetworkBack()], [RetryTimerFired(), Opened(), "stable"]],
+    ids=["reconnect now", "network back", "stable connection"],
+)
+def test_the_restart_is_forgotten_with_the_attempts(forget: list[Input | str]) -> None:
+    clock = FakeClock()
+    machine = make_machine(clock, policy=JITTERED, max_attempts=None, seed=5)
+    _, second = places(5, 2)
+    drive(machine, ConnectRequested(), Opened(), Closed(1012, "service restart"))
+    for step in forget:
+        if step == "stable":
+            clock.advance(JITTERED.stable_after_s)
+        else:
+            machine.handle(step)  # type: ignore[arg-type]
+    if machine.state is S.CONNECTING:
+        machine.handle(Opened())
+
+    actions = machine.handle(ABNORMAL)
+
+    assert machine.attempts == 1
+    assert scheduled_delays(actions) == [JITTERED.delay(1, second)]  # not restart=True
+
+
+@pytest.mark.parametrize(
+    ("code", "restart"),
+    [(1001, True), (1012, True), (1013, True), (1000, False), (1006, False), (None, False)],
+)
+def test_is_restart_close(code: int | None, restart: bool) -> None:
+    assert is_restart_close(code) is restart
 
 
 @pytest.mark.parametrize(

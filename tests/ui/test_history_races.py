@@ -98,3 +98,42 @@ def test_overlapping_loads_keep_a_reply_that_raced_them(
 
     assert [(e.role.value, e.content) for e in main.transcript.entries()] == [("bot", "a reply")]
     assert main._live_buffers == []
+
+
+def test_a_burst_of_live_messages_is_shown_in_order_in_one_insertion(
+    driver: LoopDriver, window: tuple[MainWindow, HeldHistory]
+) -> None:
+    main, client = window
+    driver.call(main.open_conversation, CONVERSATION)
+    driver.wait_until(lambda: len(client.pending) == 1)
+    client.pending[0].set_result([])
+    driver.wait_until(lambda: main._history_loaded)
+    inserted: list[tuple[int, int]] = []
+    main.transcript.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+
+    def burst() -> None:  # frames that arrive together, in one turn of the loop
+        for n in range(30):
+            main.on_chat_message({**REPLY, "content": f"reply {n}"})
+
+    driver.call(burst)
+    driver.wait_until(lambda: main.transcript.rowCount() == 30)
+    assert [e.content for e in main.transcript.entries()] == [f"reply {n}" for n in range(30)]
+    assert inserted == [(0, 29)]  # the view lays out once, not 30 times
+
+
+def test_live_messages_not_yet_shown_stay_with_their_conversation(
+    driver: LoopDriver, window: tuple[MainWindow, HeldHistory]
+) -> None:
+    main, client = window
+    driver.call(main.open_conversation, CONVERSATION)
+    driver.wait_until(lambda: len(client.pending) == 1)
+    client.pending[0].set_result([])
+    driver.wait_until(lambda: main._history_loaded)
+
+    def arrive_then_switch() -> None:
+        main.on_chat_message(dict(REPLY))
+        main.open_conversation("22222222-3333-4444-8555-666666666666")
+
+    driver.call(arrive_then_switch)
+    driver.sleep(0.3)  # longer than a refresh
+    assert main.transcript.entries() == []

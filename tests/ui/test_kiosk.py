@@ -102,6 +102,7 @@ def test_kiosk_mode_is_full_screen_without_chrome_on_the_configured_conversation
     assert server.history(window.conversation_id) == []  # the configured one, opened
     assert window.kiosk is not None
     assert not window.kiosk.banner.isVisible()
+    assert not window.kiosk.banner.counting_down  # an idle kiosk has no timer running
     # Retry forever, whatever the default says.
     assert window.services.chat.snapshot("Chat").max_attempts is None
 
@@ -140,6 +141,7 @@ def test_a_one_minute_outage_scaled_down_never_shows_a_dead_end(
         assert window.composer.isEnabled()
         if "Reconnecting in" in banner.text():
             countdowns.add(banner.text().split("Reconnecting in ")[1].split(" ")[0])
+            assert banner.counting_down
         most_attempts = max(most_attempts, chat.snapshot("Chat").attempts)
         driver.sleep(0.05)
     assert Presence.RECONNECTING in seen
@@ -151,6 +153,7 @@ def test_a_one_minute_outage_scaled_down_never_shows_a_dead_end(
     proxy.refuse(False)
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
     driver.wait_until(lambda: not banner.isVisible())
+    assert not banner.counting_down
     conversation = window.conversation_id
 
     def delivered_and_answered() -> bool:
@@ -201,6 +204,7 @@ def test_a_refused_connection_is_tried_again_until_the_server_accepts(
         window.services.chat.on_state_change(states.append)
         driver.wait_until(lambda: "Trying again in" in banner.text())
         assert "HTTP 403" in banner.text()
+        assert banner.counting_down  # the watchdog's countdown
         assert window.indicator.presence is Presence.FAILED
         states.clear()
         # Tried again by itself, and refused again: the countdown starts over.

@@ -58,6 +58,7 @@ def test_server_outage_shows_a_countdown_and_keeps_the_composer(
         reconnect_delay=2.0, max_reconnect_delay=4.0, max_reconnect_attempts=None, jitter=False
     )
     open_connected(driver, window, demo.create_conversation())
+    assert not window.indicator.counting_down  # an idle window has no timer running
 
     driver.run(demo.stop())
     driver.wait_until(lambda: window.indicator.presence is Presence.RECONNECTING)
@@ -65,6 +66,7 @@ def test_server_outage_shows_a_countdown_and_keeps_the_composer(
     assert "(attempt 1)" in window.indicator.text()
     assert window.composer.isEnabled()  # messages wait in the outbox
     assert window.reconnect_button.isVisible()
+    assert window.indicator.counting_down
     first = window.indicator.text()
     driver.wait_until(lambda: window.indicator.text() != first, timeout=3)  # it counts down
 
@@ -72,6 +74,7 @@ def test_server_outage_shows_a_countdown_and_keeps_the_composer(
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
     assert window.composer.isEnabled()
     assert not window.reconnect_button.isVisible()
+    assert not window.indicator.counting_down
 
 
 def test_reconnect_button_reconnects_before_the_timer(

@@ -98,6 +98,18 @@ def test_append_and_extend_insert_rows_in_one_batch(qtbot: QtBot, model: Transcr
     assert model.rowCount(model.index(0)) == 0  # a list: no children
 
 
+def test_insert_many_inserts_a_batch_in_place_in_one_insertion(model: TranscriptModel) -> None:
+    model.extend([user("a"), user("d")])
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    model.insert_many(1, [user("b"), user("c")])
+    model.insert_many(4, [])  # nothing to insert: no signal
+    assert inserted == [(1, 2)]
+    assert [e.content for e in model.entries()] == ["a", "b", "c", "d"]
+    with pytest.raises(IndexError):
+        model.insert_many(9, [user("x")])
+
+
 def test_replace_all_and_clear_reset_the_model(qtbot: QtBot, model: TranscriptModel) -> None:
     model.extend([user("a"), user("b")])
     with qtbot.waitSignal(model.modelReset):
@@ -346,6 +358,23 @@ def test_row_height_follows_text_length_and_view_width(
     view.resize(900, 600)
     qtbot.waitUntil(lambda: view.visualRect(long).height() < narrow)
     assert view.visualRect(long).width() == view.viewport().width()
+
+
+def test_row_sizes_reach_qt_through_the_size_hint_role(
+    qtbot: QtBot, view: TranscriptView, model: TranscriptModel
+) -> None:
+    # Qt's list layout asks for every row at every insertion: data() answers it
+    # for a fraction of what a delegate's sizeHint() override would cost.
+    model.extend([user("short"), bot("a longer reply that wraps " * 20)])
+    show(qtbot, view)
+    short, long = (model.data(model.index(row), Qt.ItemDataRole.SizeHintRole) for row in (0, 1))
+    assert short.width() == long.width() == view.viewport().width()
+    assert long.height() > short.height() > 0
+    assert view.visualRect(model.index(1)).height() == long.height()
+
+    other = TranscriptModel()
+    view.setModel(other)  # the old model is no longer measured by this view
+    assert model.data(model.index(0), Qt.ItemDataRole.SizeHintRole) is None
 
 
 def test_rows_far_from_the_end_get_exact_heights_once_shown(
