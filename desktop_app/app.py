@@ -12,13 +12,22 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QStandardPaths, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLockFile,
+    QObject,
+    QSocketNotifier,
+    QStandardPaths,
+    QTimer,
+)
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -202,20 +211,39 @@ def _network_source(app: QApplication, chat: ChatWebSocketManager) -> NetworkSou
 
 @contextlib.contextmanager
 def _close_on_signals(window: MainWindow) -> Iterator[None]:
-    """Ctrl+C in the terminal, or SIGTERM, closes the window like the user would.
+    """Ctrl+C in the terminal, or SIGTERM, closes the window like the user would
+    (in kiosk mode too: the service manager or an administrator asked).
 
-    Python runs signal handlers between bytecodes; the window's timers give it
-    the chance several times a second even while Qt waits for events.
+    Python runs a signal handler only when the interpreter next gets control,
+    and an idle window may not call into Python for seconds. So the signal also
+    writes a byte to a socket Qt watches (``signal.set_wakeup_fd``): Qt wakes,
+    calls into Python, and the handler runs at once.
     """
     signals = [signal.SIGINT, signal.SIGTERM]
     previous = {sig: signal.getsignal(sig) for sig in signals}
     for sig in signals:
         signal.signal(sig, lambda _sig, _frame: QTimer.singleShot(0, window.quit_app))
+    wake_read, wake_write = socket.socketpair()
+    wake_read.setblocking(False)
+    wake_write.setblocking(False)
+    notifier = QSocketNotifier(wake_read.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(lambda: _drain(wake_read))
+    previous_fd = signal.set_wakeup_fd(wake_write.fileno())
     try:
         yield
     finally:
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        wake_read.close()
+        wake_write.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _drain(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while sock.recv(512):
+            pass
 
 
 def _data_dir() -> Path:
