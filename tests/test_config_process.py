@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app import __version__
+from tests.conftest import app_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 CONVERSATION = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -36,14 +37,7 @@ def run_app(
         timeout=60,
         check=False,
         cwd=ROOT,
-        env={
-            **inherited,
-            "QT_QPA_PLATFORM": "offscreen",
-            "HOME": str(tmp_path),  # no real settings, config file or data
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            **(env or {}),
-        },
+        env={**app_environment(tmp_path, inherited), **(env or {})},
     )
 
 

@@ -7,7 +7,6 @@ tiny run on a busy CI machine says nothing about speed.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 
 from bench.__main__ import BENCHMARKS, document
 from bench.common import Result, markdown_rows, percentile, ratio, seconds
+from tests.conftest import app_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,13 +27,7 @@ def test_every_issue_benchmark_has_a_module() -> None:
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("module", BENCHMARKS)
 def test_each_benchmark_runs_on_a_tiny_size(module: str, tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
+    env = app_environment(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", f"bench.{module}", "--quick", "--json"],
         cwd=ROOT,

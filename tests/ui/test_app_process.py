@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,16 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import app_environment
+
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_the_app_starts_and_quits_cleanly_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),  # fresh settings and demo data
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
+    env = app_environment(tmp_path)  # fresh settings and demo data
     process = subprocess.Popen(
         [sys.executable, "-m", "desktop_app", "--verbose"],
         env=env,
@@ -54,7 +49,7 @@ class AppProcess:
     def __init__(self, home: Path, *args: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "desktop_app", *args],
-            env={**os.environ, **_env(home)},
+            env=app_environment(home),
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -93,7 +88,7 @@ def test_a_killed_kiosk_comes_back_to_the_same_conversation(tmp_path: Path) -> N
         # A second instance would send the same outbox: it refuses to start, in one line.
         second = subprocess.run(
             [sys.executable, "-m", "desktop_app"],
-            env={**os.environ, **_env(tmp_path)},
+            env=app_environment(tmp_path),
             capture_output=True,
             text=True,
             timeout=60,
@@ -112,12 +107,3 @@ def test_a_killed_kiosk_comes_back_to_the_same_conversation(tmp_path: Path) -> N
         log = again.finish()
     assert again.process.returncode == 0, log
     assert "Traceback" not in log
-
-
-def _env(home: Path) -> dict[str, str]:
-    return {
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-    }

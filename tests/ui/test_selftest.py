@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.selftest import self_test
+from tests.conftest import app_environment
 from tests.ui.conftest import LoopDriver
 
 
@@ -42,13 +42,7 @@ def test_a_step_that_does_not_finish_fails_the_self_test_with_its_reason(
 
 
 def test_the_self_test_leaves_the_users_files_alone(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
+    env = app_environment(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "desktop_app", "--self-test"],
         env=env,
