@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from desktop_app import __version__
+from desktop_app.build_info import build_info
 from desktop_app.core.config import (
     CONFIG_FILE_ENV,
     DEMO_SERVER,
@@ -122,6 +123,10 @@ FLAG_NAMES = {
 }
 
 
+#: Names the last server used (QSettings) in messages, with the way out.
+REMEMBERED = "remembered from the last start (use --server URL or --demo to change it)"
+
+
 @dataclass(frozen=True)
 class CommandLine:
     """What the app's command line asks for: a configuration layer and actions."""
@@ -174,10 +179,6 @@ def _app_parser() -> argparse.ArgumentParser:
 
 def version_line() -> str:
     """The version, and the build it comes from when this is a packaged build."""
-    try:
-        from desktop_app.build_info import build_info
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return __version__
     info = build_info()
     if info is None:
         return __version__
@@ -245,7 +246,3 @@ def load_config(
     if remembered_server:
         layers.append(Layer(REMEMBERED, {"server": remembered_server}))
     return with_kiosk_rules(resolve(layers))
-
-
-#: Names the last server used (QSettings) in messages, with the way out.
-REMEMBERED = "remembered from the last start (use --server URL or --demo to change it)"

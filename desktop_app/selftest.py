@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from PySide6.QtCore import QSettings, qVersion
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.cli import CommandLine, version_line
@@ -30,6 +29,7 @@ from desktop_app.core.config import DEMO_SERVER, AppConfig
 from desktop_app.core.frames import Role
 from desktop_app.core.presence import Presence
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.network import SystemNetworkSource
 from desktop_app.ui.settings import Settings
 
 #: Each step must finish within this; generous, for a cold start on a slow machine.
@@ -44,15 +44,12 @@ class SelfTestFailed(Exception):
 
 
 def network_backend() -> str:
-    """The name of the network-information backend Qt loads, or ``none``.
+    """The network-information backend the app loads (``SystemNetworkSource``), or ``none``.
 
-    Qt falls back to its built-in ``dummy`` backend when no plugin loads; the app
-    works without one (it then counts as online), so this is reported, not failed.
+    The app works without one (it then counts as online), so a missing backend
+    is reported, not failed.
     """
-    if not QNetworkInformation.loadDefaultBackend():
-        return "none (online/offline changes are not detected)"
-    instance = QNetworkInformation.instance()
-    name = instance.backendName() if instance is not None else "none"
+    name = SystemNetworkSource().backend
     if name in ("dummy", "none"):
         return f"{name} (online/offline changes are not detected)"
     return name
@@ -170,6 +167,6 @@ def main(command_line: CommandLine) -> int:
     """The ``--self-test`` action (the user's configuration is not read)."""
     from desktop_app.app import configure_logging, make_application, run_on_qasync
 
-    configure_logging(verbose=command_line.layer.values.get("verbose") == "true")
+    configure_logging(verbose=bool(command_line.layer.values.get("verbose")))
     app = make_application()
     return run_on_qasync(app, self_test(app, sys.stdout, step_timeout_s=STEP_TIMEOUT_S))
