@@ -40,6 +40,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench import keyring_backend
 from bench.common import Result, main, ratio, seconds
 from bench.demo_process import demo_server, stop_process
 
@@ -57,6 +58,7 @@ def _env(home: Path) -> dict[str, str]:
         XDG_DATA_HOME=str(home / "data"),
         XDG_CACHE_HOME=str(home / "cache"),
     )
+    env.update(keyring_backend.ENVIRONMENT)
     return env
 
 

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench import keyring_backend
 from bench.common import Result, main
 
 if TYPE_CHECKING:
@@ -246,6 +247,7 @@ async def _start_child(
             "XDG_DATA_HOME": str(home / "data"),
             "XDG_CACHE_HOME": str(home / "cache"),
             "XDG_STATE_HOME": str(home / "state"),
+            **keyring_backend.ENVIRONMENT,
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable,

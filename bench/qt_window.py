@@ -52,6 +52,7 @@ async def open_window(base_url: str, conversation_id: str, **knobs: Any) -> Asyn
     """A shown :class:`MainWindow` on ``conversation_id``, both sockets open, history shown."""
     from PySide6.QtCore import QSettings
 
+    from desktop_app.control.session import SessionController
     from desktop_app.core.presence import Presence
     from desktop_app.net.chat import ChatWebSocketManager
     from desktop_app.net.http import PlatformClient
@@ -64,8 +65,13 @@ async def open_window(base_url: str, conversation_id: str, **knobs: Any) -> Asyn
 
     with tempfile.TemporaryDirectory(prefix="sdm-bench-") as folder:
         client = PlatformClient(base_url)
+        # The benchmark servers require no sign-in; a session cookie they ignore lets
+        # the window connect (it never opens a socket without one), and their first
+        # history answer confirms it like the platform's would.
+        client.restore_session({"sessionid": "benchmark"})
         chat = ChatWebSocketManager(base_url, **knobs)
         status = StatusWebSocketManager(base_url, **knobs)
+        session = SessionController(client, [chat, status], server_key=base_url, store=None)
         store = OutboxStore(None)
         outbox = OutboxSender(store, chat, client.history)
         settings = Settings(
@@ -81,6 +87,7 @@ async def open_window(base_url: str, conversation_id: str, **knobs: Any) -> Asyn
                 network=ManualNetworkSource(),
                 settings=settings,
                 outbox=outbox,
+                session=session,
             )
         )
         try:
@@ -89,7 +96,7 @@ async def open_window(base_url: str, conversation_id: str, **knobs: Any) -> Asyn
             await until(
                 lambda: (
                     window.indicator.presence is Presence.CONNECTED
-                    and window._history_loaded
+                    and window.controller.phase.value == "ready"
                     and not window.tasks.pending
                 ),
                 30,
@@ -99,8 +106,10 @@ async def open_window(base_url: str, conversation_id: str, **knobs: Any) -> Asyn
         finally:
             window.quit_app()
             await window.tasks.cancel_all()
+            await window.controller.aclose()
             await chat.aclose()
             await status.aclose()
             await outbox.aclose()
+            await session.aclose()
             await client.aclose()
             store.close()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
 from desktop_app.cli import default_config_file, load_config, parse_command_line
+from desktop_app.control.session import SessionController, StoreFactory, system_store
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import is_loopback_host
 from desktop_app.core.outbox import OutboxLimits
@@ -67,6 +68,7 @@ async def run(
     network: NetworkSource | None = None,
     demo_data: Path | None = None,
     outbox_path: Path | None = None,
+    session_store: StoreFactory | None = system_store,
     window_ready: asyncio.Future[MainWindow] | None = None,
 ) -> int:
     """Run the app until its window closes; the keyword arguments are for tests."""
@@ -90,24 +92,33 @@ async def run(
         insecure = config.allow_insecure
         client = PlatformClient(base_url, allow_insecure=insecure, timeout_s=config.http_timeout_s)
         stack.push_async_callback(client.aclose)
-        if demo_account is not None:
-            # The embedded server's account is known: a new user starts signed in.
-            await client.sign_in(*demo_account)
-        cookies = client.websocket_cookies()
         knobs: dict[str, Any] = {
             **config.connection.manager_options(),
             "allow_insecure": insecure,
-            "cookies": cookies,
         }
         chat = ChatWebSocketManager(base_url, **knobs)
         status = StatusWebSocketManager(base_url, **knobs)
         stack.push_async_callback(status.aclose)
         stack.push_async_callback(chat.aclose)
+        # The embedded server's session is not kept: its account is known, and a new
+        # user starts signed in with it.
+        session = SessionController(
+            client,
+            [chat, status],
+            server_key=key,
+            store=None if demo_account is not None else session_store,
+        )
+        stack.push_async_callback(session.aclose)
+        if demo_account is not None:
+            await client.sign_in(*demo_account)
+        else:
+            await session.restore()
 
         # The outbox of other conversations is delivered whenever possible: it never gives up.
         background_chat = BackgroundChatWebSocketManager(
             base_url, **{**knobs, "max_reconnect_attempts": None}
         )
+        session.add_manager(background_chat)
         managers = [chat, status, background_chat]
         # A kiosk starts afresh after a sleep; a desktop checks its sockets and keeps good ones.
         on_wake = reconnect_after_sleep if config.kiosk else probe_after_sleep
@@ -135,6 +146,7 @@ async def run(
             background_chat,
             client.history,
             foreground=lambda: windows[0].conversation_id if windows else None,
+            may_send=lambda: session.may_send(background_chat),
         )
         stack.push_async_callback(background.aclose)
 
@@ -148,6 +160,7 @@ async def run(
                 network=network or _network_source(app, chat),
                 settings=settings,
                 outbox=outbox,
+                session=session,
                 background=background,
                 demo_account=demo_account,
                 kiosk_exit_keys=config.kiosk_exit_keys if config.kiosk else None,
@@ -155,6 +168,7 @@ async def run(
             )
         )
         windows.append(window)
+        stack.push_async_callback(window.controller.aclose)
         drive_managers(window.services.network, [background_chat])
         stack.push_async_callback(window.tasks.cancel_all)
         closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()

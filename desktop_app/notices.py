@@ -35,6 +35,7 @@ ROOT_DISTRIBUTION = "sdm-desktop"
 #: starts when the app runs from a source checkout that was never installed.
 DIRECT_DEPENDENCIES = (
     "aiohttp",
+    "keyring",
     "packaging",
     "PySide6-Essentials",
     "qasync",

@@ -1,10 +1,15 @@
-"""Settings shared by every test: Qt runs offscreen unless a test asks for a real display."""
+"""Settings shared by every test: Qt runs offscreen unless a test asks for a real display,
+and asyncio's own complaints fail the test that caused them."""
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+import pytest
 
 # Before anything imports Qt. A test that wants Xvfb sets DISPLAY for its own subprocess.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -12,11 +17,63 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def app_environment(home: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of an app process with a home of its own: no real settings,
-    config file or data are read or written, and Qt runs offscreen."""
+    config file, data or password store are read or written, and Qt runs offscreen."""
     return {
         **(os.environ if base is None else base),
         "QT_QPA_PLATFORM": "offscreen",
+        # No password store: the session is not kept, the app asks at each start.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
     }
+
+
+#: What asyncio says when a nested event loop (a dialog's ``exec()``) ran inside a task
+#: and another task woke meanwhile, or when a task was dropped while still pending. An
+#: app process's log must not contain them either (:func:`asyncio_trouble`).
+ASYNCIO_TROUBLE = (
+    "Cannot enter into task",
+    "Cannot leave task",
+    "Task was destroyed but it is pending",
+    "Task exception was never retrieved",
+    "Exception in callback",
+    "was never awaited",
+)
+
+
+def asyncio_trouble(log: str) -> list[str]:
+    """The lines of an app process's ``log`` in which asyncio reports trouble."""
+    return [line for line in log.splitlines() if any(t in line for t in ASYNCIO_TROUBLE)]
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _asyncio_guard() -> Iterator[None]:
+    """Fail any test during which asyncio logged an error: a task re-entered (a nested
+    event loop ran inside a task), a task destroyed while pending, an exception that no
+    one retrieved. Such errors are logged, not raised, so a test would pass without this.
+    """
+    recorder = _Recorder()
+    asyncio_logger = logging.getLogger("asyncio")
+    asyncio_logger.addHandler(recorder)
+    try:
+        yield
+        # A pending task the test dropped is reported when it is collected: now.
+        gc.collect()
+    finally:
+        asyncio_logger.removeHandler(recorder)
+    if recorder.records:
+        lines = []
+        for record in recorder.records:
+            exc = record.exc_info[1] if record.exc_info else None
+            lines.append(record.getMessage() + (f" ({exc!r})" if exc is not None else ""))
+        pytest.fail("asyncio reported errors:\n" + "\n".join(lines), pytrace=False)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.machine import ConnectionState
+from desktop_app.core.session import SessionState
 
 
 class Presence(enum.Enum):
@@ -99,9 +100,11 @@ def summarize(sockets: Sequence[SocketSnapshot]) -> Summary:
     elif presence is Presence.RECONNECTING:
         waiting = [s for s in worst if s.retry_in_s is not None]
         if waiting:
-            soonest = min(waiting, key=lambda s: s.retry_in_s or 0.0)
-            seconds = max(1, math.ceil(soonest.retry_in_s or 0.0))
-            text = f"Reconnecting in {seconds} s ({_attempts(soonest)})"
+            # The last of the sockets' retries: when the first one fires, the countdown
+            # goes on from where it was instead of jumping back to the other's.
+            latest = max(waiting, key=lambda s: s.retry_in_s or 0.0)
+            seconds = max(1, math.ceil(latest.retry_in_s or 0.0))
+            text = f"Reconnecting in {seconds} s ({_attempts(latest)})"
         else:
             text = "Reconnecting…"
     elif presence is Presence.OFFLINE:
@@ -110,6 +113,28 @@ def summarize(sockets: Sequence[SocketSnapshot]) -> Summary:
         reason = next((s.failure_reason for s in worst if s.failure_reason), "unknown reason")
         text = f"Connection failed — {reason}"
     return Summary(presence, text, "\n".join(describe(s) for s in sockets))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n} {many}"
+
+
+def connected_attention(session: SessionState, unsent: tuple[int, int]) -> str | None:
+    """What qualifies "Connected" (None: nothing; connected and all is well).
+
+    ``unsent``: (messages on their way, messages that failed) in the open conversation.
+    A green "Connected" beside messages that cannot leave would be a lie.
+    """
+    waiting, failed = unsent
+    if session is SessionState.UNKNOWN:
+        return "checking your sign-in"
+    if session is not SessionState.SIGNED_IN:
+        return "not signed in"
+    if failed:
+        return _count(failed, "message not sent", "messages not sent")
+    if waiting:
+        return f"sending {_count(waiting, 'message', 'messages')}"
+    return None
 
 
 #: The kiosk banner's second line: whatever is wrong, nothing typed is lost.

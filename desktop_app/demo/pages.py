@@ -1,4 +1,4 @@
-"""The demo server's two HTML pages: the start page and the Django-style login form."""
+"""The demo server's HTML pages: the start page, the Django-style login form, sign-out."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def index_page(*, signed_in_as: str | None, demo_email: str, demo_password: str)
     if signed_in_as is None:
         who = '<p>Not signed in. <a href="/accounts/login/">Sign in</a></p>'
     else:
-        who = f"<p>Signed in as {escape(signed_in_as)}.</p>"
+        who = (
+            f'<p>Signed in as {escape(signed_in_as)}. <a href="/accounts/logout/">Sign out</a></p>'
+        )
     body = (
         f"{who}\n"
         "<p>This server stands in for the SDM platform so the desktop client can be tried "
@@ -47,3 +49,15 @@ def login_page(*, csrf_token: str, next_url: str, error: str | None) -> str:
         "</form>"
     )
     return _PAGE.format(title="Sign in", body=body)
+
+
+def logout_page(*, csrf_token: str) -> str:
+    """allauth's sign-out confirmation: a form that POSTs to ``/accounts/logout/``."""
+    body = (
+        "<p>Are you sure you want to sign out?</p>\n"
+        '<form method="post" action="/accounts/logout/">\n'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">\n'
+        '<p><button type="submit">Sign out</button></p>\n'
+        "</form>"
+    )
+    return _PAGE.format(title="Sign out", body=body)

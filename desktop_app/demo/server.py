@@ -7,6 +7,11 @@ shapes and status events, with a scripted assistant instead of the AI. Conversat
 messages, login sessions and summary PDFs live in SQLite (:mod:`desktop_app.demo.store`),
 in memory or in a file that survives a restart.
 
+For tests of the awkward cases, the server can also do what happens to a client out of
+its sight: end every login session (:meth:`DemoServer.revoke_sessions`), let them expire
+(:meth:`DemoServer.expire_sessions`), or delete a conversation
+(:meth:`DemoServer.delete_conversation`), each as the real server would show it.
+
 Theory of operation, following the real server's ``ProtocolTypeRouter``:
 
 - every WebSocket handshake, whatever its path, goes through :meth:`DemoServer._ws_gate`:
@@ -15,7 +20,13 @@ Theory of operation, following the real server's ``ProtocolTypeRouter``:
 - every other request goes through the HTTP router (404 when nothing matches);
 - a user message is stored and broadcast by the chat consumer itself, then
   :meth:`DemoServer._run_assistant` plays the scripted reply in a background task,
-  one reply at a time per conversation.
+  one reply at a time per conversation;
+- a session that ended (signed out, revoked, expired) is no session: HTTP endpoints
+  redirect to the login page and a handshake carrying it is anonymous. A socket keeps
+  the user it was opened with, like Channels' ``AuthMiddleware``;
+- a chat socket creates a conversation it does not know, except a deleted one: a user
+  message for a deleted conversation makes the real consumer raise, so the connection
+  is dropped (1006) and nothing is stored.
 
 Message text is patient information: it is stored and sent, never logged.
 """
@@ -26,6 +37,7 @@ import asyncio
 import hmac
 import json
 import logging
+import math
 import re
 import secrets
 import uuid
@@ -81,6 +93,7 @@ CSRF_FIELD = "csrfmiddlewaretoken"
 SESSION_AGE = timedelta(weeks=2)  # Django's SESSION_COOKIE_AGE
 CSRF_COOKIE_AGE = timedelta(weeks=52)  # Django's CSRF_COOKIE_AGE
 LOGIN_PATH = "/accounts/login/"
+LOGOUT_PATH = "/accounts/logout/"
 
 # uvicorn pings every 20 s and gives up 20 s later; aiohttp waits heartbeat / 2 for a pong.
 WS_HEARTBEAT_S = 20.0
@@ -105,6 +118,7 @@ class DemoConfig:
     echo_client_ids: bool = True  # echo the client message id back (the real server does not)
     reply_delay_s: float = 0.5  # scripted assistant "thinking" time before the reply
     step_delay_s: float = 0.1  # delay between the later status events (extraction, summary)
+    session_age_s: float = SESSION_AGE.total_seconds()  # lifetime of a new login session
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
 
 
@@ -256,6 +270,37 @@ class DemoServer:
         logger.info("conversation %s created", conversation_id)
         return conversation_id
 
+    def delete_conversation(self, conversation_id: str) -> bool:
+        """Delete a conversation with its messages and summary; whether it existed.
+
+        The id stays deleted (also across restarts with a data file): a chat socket
+        does not create it again. Open sockets of the conversation stay open; a user
+        message on a chat socket then drops that connection (1006).
+        """
+        existed = self._store.delete_conversation(conversation_id, _now())
+        logger.info(
+            "conversation %s deleted%s", conversation_id, "" if existed else " (it did not exist)"
+        )
+        return existed
+
+    def revoke_sessions(self) -> int:
+        """End every login session now, as a sign-out elsewhere would; how many were live.
+
+        Open sockets keep their user; the next request or handshake has no session.
+        """
+        ended = self._store.delete_sessions(_now())
+        logger.info("%d login sessions revoked", ended)
+        return ended
+
+    def expire_sessions(self) -> int:
+        """Let every login session expire now; how many were live.
+
+        Open sockets keep their user; the next request or handshake has no session.
+        """
+        expired = self._store.expire_sessions(_now())
+        logger.info("%d login sessions expired", expired)
+        return expired
+
     def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """What ``GET /conversation/<id>/history/`` answers under ``messages``."""
         if not self._store.has_conversation(conversation_id):
@@ -279,6 +324,8 @@ class DemoServer:
         app.router.add_get("/health/", self._health)
         app.router.add_get(LOGIN_PATH, self._login_form)
         app.router.add_post(LOGIN_PATH, self._login_submit)
+        app.router.add_get(LOGOUT_PATH, self._logout_form)
+        app.router.add_post(LOGOUT_PATH, self._logout_submit)
         app.router.add_post("/conversation/", self._create_conversation)
         app.router.add_get("/conversation/{conversation_id}/history/", self._history)
         app.router.add_get(
@@ -299,13 +346,11 @@ class DemoServer:
     # --- HTTP: pages and login ------------------------------------------------------
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
-        return _html(
-            pages.index_page(
-                signed_in_as=self._session_email(request),
-                demo_email=DEMO_EMAIL,
-                demo_password=DEMO_PASSWORD,
-            )
+        email = self._session_email(request)
+        response = _html(
+            pages.index_page(signed_in_as=email, demo_email=DEMO_EMAIL, demo_password=DEMO_PASSWORD)
         )
+        return _forget_ended_session(request, email, response)
 
     async def _health(self, request: web.Request) -> web.StreamResponse:
         return web.Response(text="OK", content_type="text/plain", headers=_NO_STORE)
@@ -337,18 +382,47 @@ class DemoServer:
                 )
             )
         session_key = secrets.token_hex(16)
-        self._store.add_session(session_key, DEMO_EMAIL, _now() + SESSION_AGE)
+        session_age_s = self._config.session_age_s
+        self._store.add_session(session_key, DEMO_EMAIL, _now() + timedelta(seconds=session_age_s))
         response = _redirect(_safe_next(next_url))
         response.set_cookie(
             SESSION_COOKIE,
             session_key,
-            max_age=int(SESSION_AGE.total_seconds()),
+            # Whole seconds, rounded up: the server decides when the session ends.
+            max_age=math.ceil(session_age_s),
             httponly=True,
             samesite="Lax",
         )
         # Django rotates the CSRF token at login: a client must read it again afterwards.
         _set_csrf_cookie(response, _new_csrf_token())
         logger.info("login succeeded: new session")
+        return response
+
+    async def _logout_form(self, request: web.Request) -> web.StreamResponse:
+        # allauth asks for confirmation on GET, and sends a signed-out user home.
+        email = self._session_email(request)
+        if email is None:
+            return _forget_ended_session(request, email, _redirect("/"))
+        token = request.cookies.get(CSRF_COOKIE) or _new_csrf_token()
+        response = _html(pages.logout_page(csrf_token=token))
+        _set_csrf_cookie(response, token)
+        return response
+
+    async def _logout_submit(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        if not _csrf_ok(request, fields.get(CSRF_FIELD)):
+            logger.info("logout refused: CSRF check failed")
+            return _csrf_failure()
+        response = _redirect(_safe_next(fields.get("next") or request.query.get("next", "")))
+        session_key = request.cookies.get(SESSION_COOKIE)
+        if session_key:
+            ended = self._store.delete_session(session_key)
+            # Django's session middleware deletes the cookie of an emptied session.
+            response.del_cookie(SESSION_COOKIE, samesite="Lax")
+            logger.info("logout: %s", "session ended" if ended else "the session had already ended")
+        else:
+            logger.info("logout: no session cookie")
         return response
 
     def _session_email(self, request: web.Request) -> str | None:
@@ -359,9 +433,13 @@ class DemoServer:
 
     def _login_redirect(self, request: web.Request) -> web.StreamResponse | None:
         """A redirect to the login page when login is required and missing, else ``None``."""
-        if not self._config.require_login or self._session_email(request) is not None:
+        if not self._config.require_login:
             return None
-        return _redirect(f"{LOGIN_PATH}?next={quote(request.path_qs, safe='/')}")
+        email = self._session_email(request)
+        if email is not None:
+            return None
+        redirect = _redirect(f"{LOGIN_PATH}?next={quote(request.path_qs, safe='/')}")
+        return _forget_ended_session(request, email, redirect)
 
     # --- HTTP: conversations and summaries -------------------------------------------
 
@@ -411,6 +489,8 @@ class DemoServer:
         conversation_id = _conversation_id(request)
         if (redirect := self._login_redirect(request)) is not None:
             return redirect
+        if not self._store.has_conversation(conversation_id):
+            return _json_error(404, "conversation not found")
         summary = self._store.summary(conversation_id)
         if summary is None:
             return _json_error(404, "no summary has been generated for this conversation")
@@ -434,10 +514,12 @@ class DemoServer:
             return web.Response(status=500, text="500 Internal Server Error")
         kind, conversation_id = match.groups()
         email = self._session_email(request)
-        if kind == "chat" and self._store.add_conversation(
-            conversation_id, "Untitled conversation", _now()
-        ):
-            logger.info("conversation %s created by a chat socket", conversation_id)
+        if kind == "chat":
+            if self._store.add_conversation(conversation_id, "Untitled conversation", _now()):
+                logger.info("conversation %s created by a chat socket", conversation_id)
+            elif self._store.is_deleted(conversation_id):
+                # The real consumer accepts the socket; only a message fails later.
+                logger.info("chat socket for deleted conversation %s", conversation_id)
 
         ws = web.WebSocketResponse(heartbeat=WS_HEARTBEAT_S)
         await ws.prepare(request)
@@ -512,8 +594,8 @@ class DemoServer:
                 break
             if isinstance(frame, PingFrame):
                 await self._send(client, pong_frame())
-            else:
-                await self._on_user_message(client, frame)
+            elif not await self._on_user_message(client, frame):
+                break
 
     async def _serve_status(self, client: _Client) -> None:
         async for msg in client.ws:
@@ -524,7 +606,8 @@ class DemoServer:
             else:
                 logger.debug("status socket #%d: frame ignored", client.id)
 
-    async def _on_user_message(self, client: _Client, frame: ChatFrame) -> None:
+    async def _on_user_message(self, client: _Client, frame: ChatFrame) -> bool:
+        """Store, broadcast and answer a user message; ``False`` when the socket was dropped."""
         conversation_id = client.conversation_id
         echo_ids = self._config.echo_client_ids
         client_id = frame.client_message_id if echo_ids else None
@@ -538,7 +621,7 @@ class DemoServer:
                     client_id,
                 )
                 await self._send(client, stored.to_frame(local_time=True, include_client_id=True))
-                return
+                return True
         message = ChatMessage(
             role="user",
             name=client.user_name or ANONYMOUS_NAME,
@@ -546,7 +629,15 @@ class DemoServer:
             created_at=_now(),
             client_message_id=client_id,
         )
-        self._store.add_message(conversation_id, message)
+        if not self._store.add_message(conversation_id, message):
+            # The real handler's model lookup raises and the ASGI server drops the connection.
+            logger.warning(
+                "chat socket #%d: conversation %s was deleted; dropping the connection",
+                client.id,
+                conversation_id,
+            )
+            client.abort()
+            return False
         sequence = self._store.count_messages(conversation_id, "user")
         logger.info(
             "conversation %s: user message %d (%d chars, client id %s) from socket #%d",
@@ -567,6 +658,7 @@ class DemoServer:
                 summary_requested=assistant.wants_summary(frame.text),
             )
         )
+        return True
 
     # --- the scripted assistant ----------------------------------------------------
 
@@ -612,7 +704,13 @@ class DemoServer:
                     citations=reply.citations,
                     decision_aids=reply.decision_aids,
                 )
-                self._store.add_message(conversation_id, message)
+                if not self._store.add_message(conversation_id, message):
+                    logger.info(
+                        "conversation %s: deleted during reply %d; reply dropped",
+                        conversation_id,
+                        sequence,
+                    )
+                    return
                 await self._broadcast(
                     "chat",
                     conversation_id,
@@ -630,10 +728,11 @@ class DemoServer:
             )
             if summary_requested:
                 await asyncio.sleep(self._config.step_delay_s)
-                self._write_summary(conversation_id)
-                await self._status(conversation_id, "summary_complete")
+                if self._write_summary(conversation_id):
+                    await self._status(conversation_id, "summary_complete")
 
-    def _write_summary(self, conversation_id: str) -> None:
+    def _write_summary(self, conversation_id: str) -> bool:
+        """Generate and store the summary PDF; ``False`` when the conversation is gone."""
         generated_at = _now()
         lines = assistant.summary_lines(
             conversation_id,
@@ -642,8 +741,11 @@ class DemoServer:
             generated_at=generated_at,
         )
         pdf = build_pdf(assistant.SUMMARY_TITLE, lines, created_at=generated_at)
-        self._store.save_summary(conversation_id, generated_at, pdf)
+        if not self._store.save_summary(conversation_id, generated_at, pdf):
+            logger.info("conversation %s: deleted before its summary; none stored", conversation_id)
+            return False
         logger.info("conversation %s: summary PDF ready (%d bytes)", conversation_id, len(pdf))
+        return True
 
     # --- sending -------------------------------------------------------------------
 
@@ -691,6 +793,19 @@ def _conversation_id(request: web.Request) -> str:
     if _UUID_RE.fullmatch(conversation_id) is None:
         raise web.HTTPNotFound()
     return conversation_id
+
+
+def _forget_ended_session(
+    request: web.Request, email: str | None, response: web.StreamResponse
+) -> web.StreamResponse:
+    """``response``, deleting a session cookie that names no live session, as Django does.
+
+    Django's session middleware deletes the cookie of a session that a view loaded and
+    found empty: one that was signed out, revoked, expired or never existed.
+    """
+    if email is None and request.cookies.get(SESSION_COOKIE):
+        response.del_cookie(SESSION_COOKIE, samesite="Lax")
+    return response
 
 
 def _csrf_ok(request: web.Request, form_token: str | None) -> bool:

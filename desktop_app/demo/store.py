@@ -3,6 +3,10 @@
 In memory by default; with a file, conversations and login sessions survive a
 restart of the server. Every timestamp is stored as UTC ISO 8601 text.
 
+A deleted conversation leaves its id in ``deleted_conversations``: the id is never
+created again (a chat socket creates the conversations it does not know), and a
+message or summary for it is not stored.
+
 The connection is shared by the event loop and the synchronous test helpers of
 :class:`~desktop_app.demo.server.DemoServer`, possibly from different threads, so
 every access holds one lock.
@@ -51,6 +55,10 @@ CREATE TABLE IF NOT EXISTS summaries (
     generated_at TEXT NOT NULL,
     pdf BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS deleted_conversations (
+    id TEXT PRIMARY KEY,
+    deleted_at TEXT NOT NULL
+);
 """
 
 
@@ -89,13 +97,41 @@ class DemoStore:
     # --- conversations -----------------------------------------------------------
 
     def add_conversation(self, conversation_id: str, title: str, created_at: datetime) -> bool:
-        """Create a conversation unless it exists; whether it was created."""
+        """Create a conversation unless it exists or was deleted; whether it was created."""
         with self._lock, self._conn:
             cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO conversations (id, title, created_at) VALUES (?, ?, ?)",
-                (conversation_id, title, _to_text(created_at)),
+                "INSERT OR IGNORE INTO conversations (id, title, created_at)"
+                " SELECT ?, ?, ? WHERE NOT EXISTS"
+                " (SELECT 1 FROM deleted_conversations WHERE id = ?)",
+                (conversation_id, title, _to_text(created_at), conversation_id),
             )
             return cursor.rowcount == 1
+
+    def delete_conversation(self, conversation_id: str, deleted_at: datetime) -> bool:
+        """Delete a conversation with its messages and summary; whether it existed.
+
+        The id is remembered as deleted either way, so it is never created again.
+        """
+        with self._lock, self._conn:
+            self._conn.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+            self._conn.execute(
+                "DELETE FROM summaries WHERE conversation_id = ?", (conversation_id,)
+            )
+            cursor = self._conn.execute(
+                "DELETE FROM conversations WHERE id = ?", (conversation_id,)
+            )
+            self._conn.execute(
+                "INSERT OR IGNORE INTO deleted_conversations (id, deleted_at) VALUES (?, ?)",
+                (conversation_id, _to_text(deleted_at)),
+            )
+            return cursor.rowcount == 1
+
+    def is_deleted(self, conversation_id: str) -> bool:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM deleted_conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        return row is not None
 
     def has_conversation(self, conversation_id: str) -> bool:
         with self._lock:
@@ -114,12 +150,14 @@ class DemoStore:
 
     # --- messages ----------------------------------------------------------------
 
-    def add_message(self, conversation_id: str, message: ChatMessage) -> None:
+    def add_message(self, conversation_id: str, message: ChatMessage) -> bool:
+        """Store a message; ``False`` (nothing stored) when the conversation does not exist."""
         with self._lock, self._conn:
-            self._conn.execute(
+            cursor = self._conn.execute(
                 "INSERT INTO messages (conversation_id, role, name, content, created_at,"
                 " citations, decision_aids, client_message_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+                " WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?)",
                 (
                     conversation_id,
                     message.role,
@@ -129,8 +167,10 @@ class DemoStore:
                     json.dumps([citation.to_json() for citation in message.citations]),
                     json.dumps([aid.to_json() for aid in message.decision_aids]),
                     message.client_message_id,
+                    conversation_id,
                 ),
             )
+            return cursor.rowcount == 1
 
     def messages(self, conversation_id: str) -> list[ChatMessage]:
         """The conversation's messages, oldest first."""
@@ -177,15 +217,51 @@ class DemoStore:
             return None
         return str(row[0])
 
+    def delete_session(self, session_key: str) -> bool:
+        """End one session (sign-out); whether it existed."""
+        with self._lock, self._conn:
+            cursor = self._conn.execute(
+                "DELETE FROM sessions WHERE session_key = ?", (session_key,)
+            )
+            return cursor.rowcount == 1
+
+    def delete_sessions(self, now: datetime) -> int:
+        """End every session; how many of them had not expired yet."""
+        with self._lock, self._conn:
+            live = len(self._live_session_keys(now))
+            self._conn.execute("DELETE FROM sessions")
+        return live
+
+    def expire_sessions(self, now: datetime) -> int:
+        """Set every live session's expiry to ``now``; how many there were.
+
+        The rows stay, like Django's expired sessions until ``clearsessions`` runs.
+        """
+        with self._lock, self._conn:
+            keys = self._live_session_keys(now)
+            self._conn.executemany(
+                "UPDATE sessions SET expires_at = ? WHERE session_key = ?",
+                [(_to_text(now), key) for key in keys],
+            )
+        return len(keys)
+
+    def _live_session_keys(self, now: datetime) -> list[str]:
+        # The caller holds the lock. Compared as datetimes: the stored text does not
+        # always sort in time order (isoformat drops a zero microsecond part).
+        rows = self._conn.execute("SELECT session_key, expires_at FROM sessions").fetchall()
+        return [str(key) for key, expires_at in rows if _from_text(expires_at) > now]
+
     # --- summaries ---------------------------------------------------------------
 
-    def save_summary(self, conversation_id: str, generated_at: datetime, pdf: bytes) -> None:
+    def save_summary(self, conversation_id: str, generated_at: datetime, pdf: bytes) -> bool:
+        """Store the summary PDF; ``False`` (nothing stored) when the conversation is gone."""
         with self._lock, self._conn:
-            self._conn.execute(
+            cursor = self._conn.execute(
                 "INSERT OR REPLACE INTO summaries (conversation_id, generated_at, pdf)"
-                " VALUES (?, ?, ?)",
-                (conversation_id, _to_text(generated_at), pdf),
+                " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?)",
+                (conversation_id, _to_text(generated_at), pdf, conversation_id),
             )
+            return cursor.rowcount == 1
 
     def summary(self, conversation_id: str) -> Summary | None:
         with self._lock:

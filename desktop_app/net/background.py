@@ -45,12 +45,19 @@ class BackgroundDelivery:
         *,
         foreground: Callable[[], str | None],
         echo_timeout: float = 20.0,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self.store = store
         self.chat = chat
         self._foreground = foreground
         self.sender = OutboxSender(
-            store, chat, history, echo_timeout=echo_timeout, on_change=self._on_change
+            store,
+            chat,
+            history,
+            echo_timeout=echo_timeout,
+            may_send=may_send,
+            verify_on_open=True,
+            on_change=self._on_change,
         )
         self._timer: asyncio.TimerHandle | None = None
         self._closed = False

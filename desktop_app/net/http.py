@@ -25,12 +25,15 @@ Errors::
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import logging
+import math
 import os
 import ssl
 import tempfile
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -44,7 +47,13 @@ from desktop_app.core.endpoints import (
 )
 from desktop_app.core.errors import SdmError
 from desktop_app.core.frames import ChatMessage, ProtocolError, decode_frame
-from desktop_app.net.manager import system_ssl_context
+from desktop_app.core.session import (
+    SESSION_COOKIE_SUFFIX,
+    SessionState,
+    SessionTracker,
+    session_cookie_of,
+)
+from desktop_app.net.manager import Unsubscribe, system_ssl_context
 
 if TYPE_CHECKING:
     # Imported where first used: aiohttp is the heaviest import of the app, and with
@@ -57,7 +66,7 @@ __all__ = ["HttpError", "PlatformClient", "SignInFailed", "SignInRequired", "Sum
 logger = logging.getLogger("desktop_app.net.http")
 
 LOGIN_PATH = "/accounts/login/"
-SESSION_COOKIE_SUFFIX = "sessionid"
+LOGOUT_PATH = "/accounts/logout/"
 CSRF_COOKIE_SUFFIX = "csrftoken"
 
 #: Largest JSON answer read into memory (a long history with citations stays far below).
@@ -69,6 +78,11 @@ MAX_SERVER_ERROR_CHARS = 160
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+# Per task (a request and the check of its answer run in one task).
+_request_sent_at: contextvars.ContextVar[float] = contextvars.ContextVar(
+    "request_sent_at", default=-math.inf
+)
 
 
 class HttpError(SdmError):
@@ -129,6 +143,11 @@ class PlatformClient:
         self._jar: aiohttp.CookieJar | None = None
         self._cookie_url: URL | None = None  # set with the jar
         self._closed = False
+        #: The last failed request's technical detail (errno, host), for the diagnostics.
+        self.last_error: str | None = None
+        #: What the server's answers proved about the session (core/session.py).
+        self.session = SessionTracker()
+        self._session_listeners: list[Callable[[SessionState], object]] = []
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -201,6 +220,59 @@ class PlatformClient:
         """This server's cookies, for the WebSocket handshakes (``cookies=``, ``set_cookies``)."""
         return self._cookies()
 
+    # --- the session -------------------------------------------------------------------
+
+    @property
+    def session_state(self) -> SessionState:
+        return self.session.state
+
+    def on_session_change(self, callback: Callable[[SessionState], object]) -> Unsubscribe:
+        """Call ``callback`` with the new state whenever the session's state changes."""
+        self._session_listeners.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._session_listeners.remove(callback)
+
+        return unsubscribe
+
+    def restore_session(self, cookies: Mapping[str, str]) -> None:
+        """Put session cookies kept from an earlier run into the jar: state UNKNOWN until
+        the next authenticated request tells."""
+        self._http()  # the jar
+        assert self._jar is not None
+        assert self._cookie_url is not None
+        self._jar.update_cookies(dict(cookies), response_url=self._cookie_url)
+        self._track(self.session.cookie_changed, self._cookie(SESSION_COOKIE_SUFFIX))
+
+    def forget_session(self) -> None:
+        """Drop the session cookie from the jar (signed out on this computer)."""
+        if self._jar is not None:
+            self._jar.clear(lambda morsel: morsel.key.endswith(SESSION_COOKIE_SUFFIX))
+        self._track(lambda _cookie: self.session.signed_out(), None)
+
+    def _track(self, event: Callable[[str | None], SessionState], cookie: str | None) -> None:
+        """Apply ``event`` to the session; tell the listeners of a new state or a new
+        confirmation (which may let a held message leave)."""
+        before = (self.session.state, self.session.confirmed_at)
+        event(cookie)
+        if (self.session.state, self.session.confirmed_at) != before:
+            for listener in list(self._session_listeners):
+                listener(self.session.state)
+
+    def _session_evidence(self, response: aiohttp.ClientResponse, *, signed_in: bool) -> None:
+        """What a login-required endpoint's answer proved about the cookie it was sent."""
+        sent = _sent_session_cookie(response)
+        if signed_in:
+            at = _request_sent_at.get()
+            self._track(lambda cookie: self.session.confirmed(cookie, at), sent)
+        else:
+            self._track(self.session.refused, sent)
+        # The answer may have set a new cookie (or deleted it).
+        current = self._cookie(SESSION_COOKIE_SUFFIX)
+        if current != self.session.cookie:
+            self._track(self.session.cookie_changed, current)
+
     # --- the endpoints --------------------------------------------------------------
 
     async def sign_in(self, email: str, password: str) -> None:
@@ -211,6 +283,7 @@ class PlatformClient:
         login_url = self.endpoints.http_url(LOGIN_PATH)
         form = {"login": email, "password": password, "csrfmiddlewaretoken": token}
         headers = self._csrf_headers(token, referer=login_url)
+        posted_at = time.monotonic()
         async with self._request("POST", LOGIN_PATH, data=form, headers=headers) as response:
             status = response.status
         if status == 200:
@@ -226,13 +299,28 @@ class PlatformClient:
             if status == 429:
                 raise HttpError(429, "too many sign-in attempts (HTTP 429): wait, then retry")
             raise _status_error(status, "the sign-in")
-        if not self.is_signed_in:
+        cookie = self._cookie(SESSION_COOKIE_SUFFIX)
+        if cookie is None:
             raise HttpError(
                 302,
                 "the server accepted the sign-in but set no session cookie: check that the "
                 "server URL uses the scheme and host the server expects",
             )
+        self._track(lambda value: self.session.signed_in(value or "", posted_at), cookie)
         logger.info("signed in to %s", self.endpoints.origin)
+
+    async def sign_out(self) -> None:
+        """End the session on the server (best effort) and forget it here."""
+        token = self._cookie(CSRF_COOKIE_SUFFIX)
+        if token is not None and self.is_signed_in:
+            headers = self._csrf_headers(token, referer=self.endpoints.http_url("/"))
+            try:
+                async with self._request("POST", LOGOUT_PATH, headers=headers) as response:
+                    logger.info("sign-out answered %d", response.status)
+            except HttpError:
+                # The cookie is forgotten anyway; the server ends the session when it expires.
+                logger.warning("sign-out could not reach the server")
+        self.forget_session()
 
     async def history(self, conversation_id: str) -> list[ChatMessage]:
         """The conversation's messages, oldest first; malformed entries are skipped."""
@@ -352,6 +440,8 @@ class PlatformClient:
         import aiohttp
 
         url = self.endpoints.http_url(path)
+        # When this request left: a session it proves valid was valid from then on back.
+        _request_sent_at.set(time.monotonic())
         try:
             async with self._http().request(
                 method, url, allow_redirects=False, **options
@@ -366,6 +456,7 @@ class PlatformClient:
                 yield response
         except (aiohttp.ClientError, TimeoutError) as exc:
             logger.warning("%s %s failed: %s", method, path, type(exc).__name__)
+            self.last_error = _technical_detail(exc)
             raise HttpError(
                 None, f"cannot reach the server: {_describe(exc, self._timeout_s)}"
             ) from exc
@@ -376,7 +467,11 @@ class PlatformClient:
 
         status = response.status
         if status == 200:
+            self._session_evidence(response, signed_in=True)
             return
+        if status == 404 and response.content_type == "application/json":
+            # The view answered (login_required redirects before it runs): signed in.
+            self._session_evidence(response, signed_in=True)
         if status in _REDIRECTS:
             try:
                 target = response.url.join(URL(response.headers.get("Location", "")))
@@ -385,6 +480,7 @@ class PlatformClient:
                 target, origin = response.url, response.url.origin()
             if target.path.endswith(LOGIN_PATH):
                 logger.info("%s: the server asks to sign in", path)
+                self._session_evidence(response, signed_in=False)
                 raise SignInRequired(path)
             if origin != response.url.origin():
                 # http:// to https://, or a new host name: the configured URL is outdated.
@@ -413,6 +509,21 @@ class PlatformClient:
     def _csrf_headers(self, token: str, *, referer: str) -> dict[str, str]:
         # Django checks the Origin when there is one, and over HTTPS the Referer too.
         return {"X-CSRFToken": token, "Origin": self.endpoints.origin, "Referer": referer}
+
+
+def _sent_session_cookie(response: aiohttp.ClientResponse) -> str | None:
+    """The session cookie the request of ``response`` carried (its Cookie header)."""
+    from http.cookies import CookieError, SimpleCookie
+
+    header = response.request_info.headers.get("Cookie")
+    if not header:
+        return None
+    cookies: SimpleCookie = SimpleCookie()
+    try:
+        cookies.load(header)
+    except CookieError:
+        return None
+    return session_cookie_of({name: morsel.value for name, morsel in cookies.items()})
 
 
 def _status_error(status: int, what: str) -> HttpError:
@@ -510,6 +621,16 @@ async def _stream_to(
     return size
 
 
+def _technical_detail(exc: BaseException) -> str:
+    """The exception type and, for connection failures only, the operating system's
+    error (a response body never: only answers carry one)."""
+    import aiohttp
+
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"{type(exc).__name__}: {exc.os_error}"
+    return type(exc).__name__
+
+
 def _describe(exc: BaseException, timeout_s: float) -> str:
     """Why a request failed, without any response body."""
     import aiohttp
@@ -520,4 +641,6 @@ def _describe(exc: BaseException, timeout_s: float) -> str:
         return f"no answer within {timeout_s:g} s"
     if isinstance(exc, aiohttp.ClientPayloadError):
         return "the connection broke during the transfer"
-    return str(exc) or type(exc).__name__
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "no connection could be made"
+    return "the connection failed"

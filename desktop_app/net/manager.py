@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import json
 import logging
 import random
@@ -109,6 +110,19 @@ def _handshake_refusal(status: int) -> str:
     return f"the server could not open the conversation (HTTP {status})"
 
 
+def _attempt_failure(exc: BaseException) -> str:
+    """Why an attempt failed, in words (the exception's own text goes to the diagnostics)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "the server is not accepting connections"
+    if isinstance(exc, websockets.InvalidURI):
+        return "the server address is not valid"
+    if isinstance(exc, websockets.InvalidHandshake):
+        return "the server answered in a way this app does not understand"
+    if isinstance(exc, ssl.SSLError):
+        return "a secure connection to the server could not be set up"
+    return "the server cannot be reached"
+
+
 def _close_details(exc: ConnectionClosed) -> tuple[int | None, str, bool]:
     """(code, reason, retryable) for a closed connection."""
     if exc.sent is not None and exc.sent.code == 1009:
@@ -119,13 +133,25 @@ def _close_details(exc: ConnectionClosed) -> tuple[int | None, str, bool]:
     return code, exc.rcvd.reason[:123], m.is_retryable_close(code)
 
 
+@dataclasses.dataclass(frozen=True)
+class Handshake:
+    """What an open socket's handshake carried, and when it completed (time.monotonic())."""
+
+    cookies: dict[str, str]
+    opened_at: float
+
+
 class _Connection:
     """One socket's lifetime: its task, its outbox, its keepalive."""
 
-    def __init__(self, generation: int, url: str, keepalive: Keepalive) -> None:
+    def __init__(
+        self, generation: int, url: str, keepalive: Keepalive, cookies: Mapping[str, str]
+    ) -> None:
         self.generation = generation
         self.url = url
         self.keepalive = keepalive
+        self.cookies = dict(cookies)  # what the handshake carries
+        self.opened_at: float | None = None  # time.monotonic() once the handshake succeeded
         self.ws: ClientConnection | None = None
         self.task: asyncio.Task[None] | None = None
         self.outbox: collections.deque[str] = collections.deque()
@@ -226,6 +252,8 @@ class WebSocketManager:
         self._listeners: list[Listener] = []
         self._state_listeners: list[StateListener] = []
         self.latency: float | None = None  # round trip of the last answered ping
+        #: The last failed attempt's technical detail (exception, errno), for diagnostics.
+        self.last_error: str | None = None
         self.last_event: dict[str, Any] | None = None
 
     # --- public API --------------------------------------------------------------
@@ -290,6 +318,23 @@ class WebSocketManager:
     def set_cookies(self, cookies: Mapping[str, str]) -> None:
         """Cookies (the session) for the next handshakes."""
         self._cookies = dict(cookies)
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The cookies the next handshake will carry."""
+        return dict(self._cookies)
+
+    @property
+    def handshake(self) -> Handshake | None:
+        """The open socket's handshake: its cookies, and when it opened; None when closed.
+
+        The server resolved the user from these cookies once, at the handshake: what
+        the socket sends is stored under that user, whatever the cookies are now.
+        """
+        conn = self._conn
+        if conn is None or conn.opened_at is None or self.state is not m.ConnectionState.OPEN:
+            return None
+        return Handshake(dict(conn.cookies), conn.opened_at)
 
     def send(self, data: Mapping[str, Any] | str) -> bool:
         """Queue one frame on the open socket; False (and a warning) when it is not open."""
@@ -576,6 +621,7 @@ class WebSocketManager:
                 timeout_s=self._pong_timeout,
                 probe_timeout_s=self._send_probe_timeout,
             ),
+            self._cookies,
         )
         self._conn = conn
         self._log.info("%s Connecting to: %s", self.log_prefix, url)
@@ -593,10 +639,11 @@ class WebSocketManager:
         if self._conn is conn:
             self._conn = None
 
-    def _handshake_headers(self) -> dict[str, str]:
+    @staticmethod
+    def _handshake_headers(conn: _Connection) -> dict[str, str]:
         headers = {}
-        if self._cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self._cookies.items())
+        if conn.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in conn.cookies.items())
         return headers
 
     async def _run_connection(self, conn: _Connection) -> None:
@@ -605,7 +652,8 @@ class WebSocketManager:
             if ws is None:
                 return
             conn.ws = ws
-            conn.keepalive.start(time.monotonic())
+            conn.opened_at = time.monotonic()
+            conn.keepalive.start(conn.opened_at)
             self._feed_from(conn, m.Opened())
             if conn is self._conn:
                 self._arm_keepalive(conn)
@@ -625,11 +673,12 @@ class WebSocketManager:
     async def _open(self, conn: _Connection) -> ClientConnection | None:
         """The handshake; None (after telling the machine why) when it fails."""
         server_down = False  # the server is away for every client (see m.Closed)
+        self.last_error = None
         try:
             return await ws_connect(
                 conn.url,
                 origin=Origin(self.endpoints.origin),
-                additional_headers=self._handshake_headers(),
+                additional_headers=self._handshake_headers(conn),
                 user_agent_header=f"SDM-Desktop/{__version__} websockets/{websockets_version}",
                 ssl=(self._ssl_context or system_ssl_context()) if self.endpoints.secure else None,
                 open_timeout=self._open_timeout,
@@ -652,14 +701,18 @@ class WebSocketManager:
             reason = f"the server's certificate could not be verified ({exc.verify_message})"
             retryable = False
         except TimeoutError:
-            reason = f"no answer within {self._open_timeout:g} s"
+            reason = f"the server did not answer within {self._open_timeout:g} s"
             retryable = True
         except (OSError, websockets.InvalidHandshake, websockets.InvalidURI) as exc:
-            reason = f"{type(exc).__name__}: {exc}"
+            # The library's text (errno, host, port) is for the diagnostics, not a label.
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            reason = _attempt_failure(exc)
             retryable = True
             # Nothing listens: the server (not this client's network) is down.
             server_down = isinstance(exc, ConnectionRefusedError)
-        self._log.warning("%s Connection attempt failed: %s", self.log_prefix, reason)
+        self._log.warning(
+            "%s Connection attempt failed: %s", self.log_prefix, self.last_error or reason
+        )
         self._feed_from(conn, m.Closed(None, reason, retryable, server_down=server_down))
         return None
 

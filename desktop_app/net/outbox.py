@@ -9,6 +9,13 @@ reconnect or a silence of ``echo_timeout`` seconds, by the history endpoint
 QUEUED again and resent; after ``max_attempts`` sends → FAILED, until the user
 retries or deletes it. Because a message only leaves when the previous one has
 arrived, the server's history holds them in the order typed.
+
+Nothing leaves while ``may_send()`` says no: the session layer
+(:mod:`desktop_app.control.session`) allows a message only on a socket opened with
+a session the server confirmed as signed in. A message that cannot be resolved
+becomes FAILED with a reason a person can act on (:meth:`OutboxSender.failure_reason`):
+the conversation is gone (history 404), or the history kept failing
+``max_history_failures`` times, or it was sent ``max_attempts`` times in vain.
 """
 
 from __future__ import annotations
@@ -22,11 +29,18 @@ from desktop_app.core.errors import SdmError
 from desktop_app.core.frames import ChatMessage, decode_object
 from desktop_app.core.outbox import OutboxLimits, admission_refusal, arrived_in_history, is_echo_of
 from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.http import HttpError, SignInRequired
 from desktop_app.store.outbox import OutboxEntry, OutboxState, OutboxStore
 
 logger = logging.getLogger("desktop_app.net.outbox")
 
 History = Callable[[str], Awaitable[list[ChatMessage]]]
+
+#: Why a message is FAILED, in words for the person who wrote it.
+GONE = "This conversation no longer exists on the server."
+UNCONFIRMED = "The server did not confirm this message, and its history could not be checked."
+NOT_ACCEPTED = "The server did not take this message after several tries."
+FAILED_EARLIER = "This message could not be sent."
 
 
 class OutboxFull(SdmError):
@@ -44,6 +58,9 @@ class OutboxSender:
         *,
         limits: OutboxLimits | None = None,
         echo_timeout: float = 20.0,
+        max_history_failures: int = 3,
+        may_send: Callable[[], bool] = lambda: True,
+        verify_on_open: bool = False,
         on_change: Callable[[OutboxEntry], object] | None = None,
     ) -> None:
         self.store = store
@@ -51,6 +68,15 @@ class OutboxSender:
         self._history = history
         self.limits = limits or OutboxLimits()
         self._echo_timeout = echo_timeout
+        self._max_history_failures = max_history_failures
+        # Ask the history each time the socket opens: also proves the session signed in
+        # after the socket opened (for a sender whose window loads no history).
+        self._verify_on_open = verify_on_open
+        #: Whether a message may leave now (the session layer's rule); pump() asks it.
+        self.may_send = may_send
+        self._held = False  # pump() found a message but may_send() said no (logged once)
+        self._history_failures: dict[str, int] = {}  # conversation -> failures in a row
+        self._reasons: dict[str, str] = {}  # client id -> why it failed
         #: Called with every entry that changed state (the window shows it).
         self.on_change = on_change
         self._in_flight: OutboxEntry | None = None
@@ -80,8 +106,28 @@ class OutboxSender:
 
     def retry(self, client_id: str) -> None:
         """Queue a failed message again."""
+        self._reasons.pop(client_id, None)
+        entry = self.store.get(client_id)
+        if entry is not None:
+            self._history_failures.pop(entry.conversation_id, None)
         self._changed(self.store.mark_queued(client_id))
         self.pump()
+
+    def failure_reason(self, client_id: str) -> str:
+        """Why a FAILED message failed (a generic reason for one failed before a restart)."""
+        return self._reasons.get(client_id, FAILED_EARLIER)
+
+    def waiting(self, conversation_id: str) -> int:
+        """How many messages of the conversation are not delivered yet (failed included)."""
+        return len(self.store.undelivered(conversation_id))
+
+    def conversation_gone(self, conversation_id: str) -> None:
+        """The server no longer knows the conversation: its messages fail, kept for the user."""
+        if self._in_flight is not None and self._in_flight.conversation_id == conversation_id:
+            self._clear_in_flight()
+        for entry in self.store.undelivered(conversation_id):
+            if entry.state is not OutboxState.FAILED:
+                self._fail(entry, GONE)
 
     def delete(self, client_id: str) -> None:
         """Forget a message that will not be sent (the user's choice)."""
@@ -121,6 +167,12 @@ class OutboxSender:
         entry = next((e for e in pending if e.state is OutboxState.QUEUED), None)
         if entry is None:
             return
+        if not self.may_send():
+            if not self._held:
+                logger.info("Outbox of %s held: not signed in on this socket", conversation)
+                self._held = True
+            return
+        self._held = False
         if not self.chat.send_message(entry.text, client_message_id=entry.client_id):
             return  # the socket just closed: the next connection_established pumps again
         entry = self.store.mark_sent(entry.client_id)
@@ -140,7 +192,11 @@ class OutboxSender:
         kind = data.get("type")
         if kind == "connection_established":
             self._clear_in_flight()  # whatever was in flight is resolved from history
-            self.pump()
+            conversation = self.chat.current_conversation_id
+            if self._verify_on_open and conversation is not None and not self._busy():
+                self._resolve(conversation)
+            else:
+                self.pump()
         elif kind == "disconnected":
             self._cancel_echo_timer()
         elif "role" in data and self._in_flight is not None:
@@ -176,11 +232,10 @@ class OutboxSender:
         try:
             history = await self._history(conversation_id)
         except SdmError as exc:
-            # Stays SENT: try again after a while, or at the next connection.
-            logger.warning("Outbox: history unavailable (%s)", type(exc).__name__)
             self._resolving = None
-            self._echo_timer = asyncio.get_event_loop().call_later(self._echo_timeout, self.pump)
+            self._history_unavailable(conversation_id, exc)
             return
+        self._history_failures.pop(conversation_id, None)
         for entry in self.store.undelivered(conversation_id):
             if entry.state is not OutboxState.SENT:
                 continue
@@ -192,14 +247,45 @@ class OutboxSender:
                 logger.warning(
                     "%s not delivered after %d sends: failed", entry.client_id, entry.attempts
                 )
-                self._changed(self.store.mark_failed(entry.client_id))
+                self._fail(entry, NOT_ACCEPTED)
             else:
                 logger.info("History lacks %s: sending again", entry.client_id)
                 self._changed(self.store.mark_queued(entry.client_id))
         self._resolving = None
         self.pump()
 
+    def _history_unavailable(self, conversation_id: str, exc: SdmError) -> None:
+        if isinstance(exc, HttpError) and exc.status == 404:
+            logger.warning("Outbox: conversation %s is gone (history 404)", conversation_id)
+            self.conversation_gone(conversation_id)
+            return
+        if isinstance(exc, SignInRequired):
+            # The session layer now says "expired": pump() waits for the next sign-in.
+            logger.info("Outbox: history needs a sign-in; waiting")
+            return
+        failures = self._history_failures.get(conversation_id, 0) + 1
+        self._history_failures[conversation_id] = failures
+        logger.warning(
+            "Outbox: history unavailable (%s, %d/%d)",
+            type(exc).__name__,
+            failures,
+            self._max_history_failures,
+        )
+        if failures >= self._max_history_failures:
+            self._history_failures.pop(conversation_id, None)
+            for entry in self.store.undelivered(conversation_id):
+                if entry.state is OutboxState.SENT:
+                    self._fail(entry, UNCONFIRMED)
+            self.pump()
+            return
+        # Stays SENT: try again after a while, or at the next connection.
+        self._echo_timer = asyncio.get_event_loop().call_later(self._echo_timeout, self.pump)
+
     # --- helpers -----------------------------------------------------------------------
+
+    def _fail(self, entry: OutboxEntry, reason: str) -> None:
+        self._reasons[entry.client_id] = reason
+        self._changed(self.store.mark_failed(entry.client_id))
 
     def _clear_in_flight(self) -> None:
         self._in_flight = None

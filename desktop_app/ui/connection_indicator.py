@@ -22,6 +22,9 @@ COLOURS = {
     Presence.FAILED: "#b3261e",
 }
 
+#: "Connected", but not everything is well (not signed in, messages waiting).
+ATTENTION_COLOUR = "#9a6700"
+
 REFRESH_MS = 250  # the countdown shows whole seconds; four refreshes a second keep it exact
 
 
@@ -49,6 +52,7 @@ class ConnectionIndicator(QLabel):
             m.on_state_change(lambda _s: self.refresh()) for _, m in self._managers
         ] + [m.on_message(self._on_message) for _, m in self._managers]
         self._detached = False
+        self.attention: str | None = None  # what qualifies "Connected" (set_attention)
         self._timer = QTimer(self)  # started by refresh() while a countdown is shown
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -79,6 +83,12 @@ class ConnectionIndicator(QLabel):
             self._presence = summary.presence
             self.presence_changed.emit(summary.presence)
 
+    def set_attention(self, attention: str | None) -> None:
+        """Qualify "Connected" (not signed in, messages waiting): amber, never plain green."""
+        if attention != self.attention:
+            self.attention = attention
+            self._show(self.summary)
+
     def detach(self) -> None:
         """Stop following the managers (before they are replaced or the window closes)."""
         self._detached = True
@@ -93,10 +103,13 @@ class ConnectionIndicator(QLabel):
             self.refresh()
 
     def _show(self, summary: Summary) -> None:
-        self.setText(f"● {summary.text}")
-        self.setStyleSheet(f"QLabel#connectionIndicator {{ color: {COLOURS[summary.presence]}; }}")
+        text, colour = summary.text, COLOURS[summary.presence]
+        if summary.presence is Presence.CONNECTED and self.attention is not None:
+            text, colour = f"{text} — {self.attention}", ATTENTION_COLOUR
+        self.setText(f"● {text}")
+        self.setStyleSheet(f"QLabel#connectionIndicator {{ color: {colour}; }}")
         self.setToolTip(summary.details)
-        self.setAccessibleDescription(summary.text)
+        self.setAccessibleDescription(text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         QToolTip.showText(event.globalPosition().toPoint(), self.summary.details, self)

@@ -154,6 +154,7 @@ def socket_rows(manager: WebSocketManager) -> list[Row]:
     rows += [
         ("Last close", NONE if last_close is None else _close(*last_close)),
         ("Failure reason", manager.failure_reason or NONE),
+        ("Last error detail", manager.last_error or NONE),
         ("Next retry in", NONE if retry_in is None else f"{retry_in:.1f} s"),
         ("Network available", _yes_no(manager.network_available)),
     ]

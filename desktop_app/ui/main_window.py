@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QMainWindow,
@@ -26,16 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.control.conversation import ConversationController
+from desktop_app.control.session import SessionController
+from desktop_app.core.conversation import Notice, NoticeAction
 from desktop_app.core.errors import SdmError
-from desktop_app.core.frames import ChatMessage, Role, decode_object
-from desktop_app.core.outbox import arrived_in_history
-from desktop_app.core.reconcile import merge_history
+from desktop_app.core.presence import connected_attention
+from desktop_app.core.session import SessionState
+from desktop_app.core.transcript import DeliveryState, TranscriptEntry
 from desktop_app.net.background import BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
-from desktop_app.net.http import PlatformClient, SignInRequired
+from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxFull, OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
-from desktop_app.store.outbox import OutboxEntry, OutboxState
 from desktop_app.ui.ai_status_banner import AiStatusBanner
 from desktop_app.ui.bridge import ManagerBridge
 from desktop_app.ui.composer import Composer
@@ -44,16 +46,12 @@ from desktop_app.ui.conversation_list import ConversationList
 from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
 from desktop_app.ui.kiosk import KioskMode, enter_kiosk_mode
 from desktop_app.ui.network import NetworkSource, drive_managers
+from desktop_app.ui.notice_bar import NoticeBar
 from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.sign_in_dialog import SignInDialog
 from desktop_app.ui.tasks import BackgroundTasks
-from desktop_app.ui.transcript import (
-    DeliveryState,
-    TranscriptEntry,
-    TranscriptModel,
-    TranscriptView,
-)
+from desktop_app.ui.transcript import TranscriptModel, TranscriptView
 
 logger = logging.getLogger("desktop_app.ui")
 
@@ -63,9 +61,11 @@ logger = logging.getLogger("desktop_app.ui")
 LIVE_REFRESH_S = 0.1
 
 
-def _choose_save_path(parent: QWidget, suggested: Path) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Save summary", str(suggested), "PDF (*.pdf)")
-    return Path(name) if name else None
+def _suggested_summary_path(conversation_id: str) -> Path:
+    """Documents, else the home folder (never the working directory), and a clear name."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+    return base / f"SDM summary {conversation_id[:8]}.pdf"
 
 
 @dataclass
@@ -80,33 +80,35 @@ class WindowServices:
     network: NetworkSource
     settings: Settings
     outbox: OutboxSender
+    session: SessionController
     background: BackgroundDelivery | None = None  # the outbox of the other conversations
     demo_account: tuple[str, str] | None = None
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
-    choose_save_path: Callable[[QWidget, Path], Path | None] = _choose_save_path
     kiosk_exit_keys: str | None = None  # kiosk mode, left with these keys (None: a desktop)
     retry_failed_after_s: float = 30.0  # kiosk mode: a failed socket is started again
 
 
 class MainWindow(QMainWindow):
-    """One conversation at a time over the chat and status sockets."""
+    """One conversation at a time: the window shows what its controller decides.
+
+    :class:`~desktop_app.control.conversation.ConversationController` decides what
+    the transcript holds, when to load and retry, what the session allows; the
+    window builds the widgets, forwards the person's actions to it, and implements
+    its :class:`~desktop_app.control.conversation.ConversationView`.
+    """
 
     closed = Signal()  # the user closed the window: the app shuts down
 
     def __init__(self, services: WindowServices) -> None:
         super().__init__()
         self.services = services
-        self.conversation_id: str | None = None
-        self._was_connected = False  # this conversation's chat socket was open before
-        self._history_loaded = False  # this conversation's history has been shown
-        self._signing_in = False
-        self._live_buffers: list[list[TranscriptEntry]] = []  # one per history request
         self._live_pending: list[TranscriptEntry] = []  # arrived, shown at the next refresh
         self._live_shown_at = -math.inf  # time.monotonic() of the last refresh
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
         self._live_timer.timeout.connect(self._show_pending_live)
         self.tasks = BackgroundTasks(self.on_task_failed)
+        self.sign_in_dialog: SignInDialog | None = None
         self.setWindowTitle("SDM Desktop")
         self.resize(1000, 700)
 
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.transcript_view = TranscriptView(self, open_url=services.open_url)
         self.transcript_view.setModel(self.transcript)
         self.ai_status = AiStatusBanner(status, self)
+        self.notice_bar = NoticeBar(self)
         self.composer = Composer(self)
         self.send_button = QPushButton("&Send", self)
         self.send_button.setToolTip("Send the message (Enter)")
@@ -130,6 +133,7 @@ class MainWindow(QMainWindow):
         self.centre_layout = centre_layout = QVBoxLayout(centre)
         centre_layout.addWidget(self.transcript_view, 1)
         centre_layout.addWidget(self.ai_status)
+        centre_layout.addWidget(self.notice_bar)
         centre_layout.addLayout(composer_row)
         splitter = QSplitter(self)
         splitter.addWidget(self.conversations)
@@ -147,24 +151,39 @@ class MainWindow(QMainWindow):
         self.reconnect_button.on_presence_changed(self.indicator.presence)
         self.statusBar().addPermanentWidget(self.reconnect_button)
         self.statusBar().addPermanentWidget(self.indicator)
+
+        self.controller = ConversationController(
+            client=services.client,
+            chat=chat,
+            status=status,
+            outbox=services.outbox,
+            session=services.session,
+            view=self,
+            background=services.background,
+            titles=self._titles,
+            own_name=services.settings.own_name(services.settings_key),
+            on_own_name=lambda name: services.settings.set_own_name(services.settings_key, name),
+        )
         self._build_menus()
 
         self.composer.submit_requested.connect(self.on_send)
         self.send_button.clicked.connect(self.on_send)
         self.conversations.conversation_selected.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.on_new_conversation)
-        self.chat_bridge.message.connect(self.on_chat_message)
         self.chat_bridge.state_changed.connect(self.on_chat_state)
         self.status_bridge.status_event.connect(self.ai_status.on_status_event)
         self.status_bridge.state_changed.connect(lambda _state: self.ai_status.refresh())
         self.ai_status.download_requested.connect(self.on_download_summary)
+        self.notice_bar.action_requested.connect(self.on_notice_action)
+        self.reconnect_button.clicked.connect(self.controller.retry_now)
+        self._unsubscribe_session = services.session.on_change(self.on_session_change)
         drive_managers(services.network, [chat, status])
-        services.outbox.on_change = self.on_outbox_change
         self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.transcript_view.customContextMenuRequested.connect(self.on_transcript_menu)
 
         self._refresh_conversations()
         self.on_chat_state(chat.state)
+        self.on_session_change(services.session.state)
         self._quitting = False  # quit_app() was called: a kiosk lets the window close
         self.kiosk: KioskMode | None = None
         if services.kiosk_exit_keys is not None:
@@ -173,6 +192,9 @@ class MainWindow(QMainWindow):
             )
         elif (geometry := services.settings.window_geometry()) is not None:
             self.restoreGeometry(geometry)
+        if services.session.store_problem is not None:
+            # Said once, at start: the person will be asked to sign in each time.
+            self.statusBar().showMessage(services.session.store_problem, 30000)
         self.composer.setFocus()
 
     def _build_menus(self) -> None:
@@ -183,6 +205,15 @@ class MainWindow(QMainWindow):
         file_menu.addAction(new)
         self.new_conversation_action = new
         file_menu.addSeparator()
+        sign_in = QAction("&Sign in…", self)
+        sign_in.triggered.connect(self.on_sign_in_requested)
+        file_menu.addAction(sign_in)
+        self.sign_in_action = sign_in
+        sign_out = QAction("Sign &out", self)
+        sign_out.triggered.connect(self.on_sign_out_requested)
+        file_menu.addAction(sign_out)
+        self.sign_out_action = sign_out
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -192,6 +223,7 @@ class MainWindow(QMainWindow):
         reconnect = QAction("&Reconnect now", self)
         reconnect.setShortcut(QKeySequence("Ctrl+R"))
         reconnect.triggered.connect(self.reconnect_button.on_reconnect_clicked)
+        reconnect.triggered.connect(self.controller.retry_now)
         connection_menu.addAction(reconnect)
         self.reconnect_action = reconnect
         help_menu = self.menuBar().addMenu("&Help")
@@ -204,141 +236,31 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
         self.help_menu = help_menu
 
-    # --- conversations -----------------------------------------------------------
+    @property
+    def conversation_id(self) -> str | None:
+        return self.controller.conversation_id
+
+    # --- what the person does ----------------------------------------------------------
 
     def open_conversation(self, conversation_id: str, title: str | None = None) -> None:
         """Switch to ``conversation_id``: both sockets move, its history loads."""
-        services = self.services
-        if conversation_id != self.conversation_id:
-            logger.info("Opening conversation %s", conversation_id)
-            self.conversation_id = conversation_id
-            self._was_connected = False
-            self._history_loaded = False
-            self._drop_pending_live()
-            self.transcript.clear()
-            self.ai_status.set_summary_ready(False)
-        known = {r.id: r.title for r in services.settings.conversations(services.settings_key)}
-        services.settings.remember_conversation(
-            services.settings_key,
-            conversation_id,
-            title or known.get(conversation_id) or f"Conversation {conversation_id[:8]}",
-        )
-        self._refresh_conversations()
-        services.chat.connect(conversation_id)
-        services.status.connect(conversation_id)
-        if services.background is not None:
-            # Off this conversation; on to the one left behind, if it has mail.
-            services.background.poll()
-        self.tasks.start(self._load_history(conversation_id), name="load history")
+        self.controller.open(conversation_id, title)
 
     def on_new_conversation(self) -> None:
-        self.tasks.start(self._create_conversation(), name="new conversation")
-
-    async def _create_conversation(self) -> None:
-        title = f"Conversation {datetime.now().strftime('%Y-%m-%d %H:%M')}"
-        self.statusBar().showMessage("Creating a new conversation…")
-        try:
-            conversation_id = await self.services.client.create_conversation(title)
-        except SignInRequired:
-            if not await self.sign_in():
-                return
-            conversation_id = await self.services.client.create_conversation(title)
-        self.statusBar().clearMessage()
-        self.open_conversation(conversation_id, title)
-
-    async def _load_history(self, conversation_id: str) -> None:
-        client = self.services.client
-        # Live messages that arrive while the request is on its way are kept here.
-        live: list[TranscriptEntry] = []
-        self._live_buffers.append(live)
-        try:
-            try:
-                messages = await client.history(conversation_id)
-            except SignInRequired:
-                if not await self.sign_in():
-                    return
-                live.clear()
-                messages = await client.history(conversation_id)
-        finally:
-            # By identity: two empty buffers are equal, and list.remove() would take either.
-            self._live_buffers = [b for b in self._live_buffers if b is not live]
-        if conversation_id != self.conversation_id:
-            return  # the user moved on meanwhile
-        history = [TranscriptEntry.from_message(m) for m in messages]
-        entries = merge_history(history, live, key=_message_key)
-        # What is still in the outbox follows, unless the history already holds it
-        # (sent just before a drop: the outbox marks it delivered in a moment).
-        outbox = self.services.outbox
-        shown = {e.client_message_id for e in entries if e.client_message_id}
-        for pending in outbox.undelivered(conversation_id):
-            same = outbox.store.delivered_count(conversation_id, pending.text)
-            if pending.client_id in shown or arrived_in_history(
-                messages, pending.client_id, pending.text, same
-            ):
-                continue
-            entries.append(_outbox_entry(pending))
-        self._drop_pending_live()  # each one is in the history or in `live`
-        self.transcript.replace_all(entries)
-        self._history_loaded = True
-        if messages and messages[-1].role is Role.BOT and self.services.status.is_thinking:
-            # The reply is already here: a thinking flag left on is stale.
-            self.services.status.finish_thinking()
-        logger.info("History of %s: %d messages", conversation_id, len(messages))
-        summary = await client.summary_status(conversation_id)
-        if conversation_id == self.conversation_id:
-            self.ai_status.set_summary_ready(summary.ready)
-
-    def _refresh_conversations(self) -> None:
-        settings = self.services.settings
-        self.conversations.set_conversations(
-            settings.conversations(self.services.settings_key), self.conversation_id
-        )
-
-    # --- sign-in -----------------------------------------------------------------
-
-    async def sign_in(self) -> bool:
-        """Ask for credentials; on success the sockets reconnect carrying the session."""
-        if self._signing_in:
-            return False
-        self._signing_in = True
-        try:
-            dialog = SignInDialog(
-                self.services.client,
-                self.services.server_label,
-                demo_account=self.services.demo_account,
-                parent=self,
-            )
-            self.sign_in_dialog = dialog
-            if not await dialog.ask():
-                self.statusBar().showMessage("Not signed in: conversations cannot be loaded.")
-                return False
-        finally:
-            self._signing_in = False
-        cookies = self.services.client.websocket_cookies()
-        if self.services.background is not None:
-            self.services.background.chat.set_cookies(cookies)
-        for manager in (self.services.chat, self.services.status):
-            manager.set_cookies(cookies)
-            if self.conversation_id is not None:
-                manager.disconnect()
-                manager.connect(self.conversation_id)
-        return True
-
-    # --- chat --------------------------------------------------------------------
+        self.controller.new_conversation()
 
     def on_send(self) -> None:
         """Queue the composer's text in the outbox; it leaves as soon as it can."""
         text = self.composer.text()
-        if not text.strip() or self.conversation_id is None:
+        if not text.strip():
             return
         try:
-            entry = self.services.outbox.submit(self.conversation_id, text)
+            queued = self.controller.send(text)
         except OutboxFull as exc:
             self._show_refusal(str(exc))  # the text stays in the composer
             return
-        self.composer.clear()
-        if self.transcript.row_of(entry.client_id) is None:
-            self.transcript.append(_outbox_entry(entry))
+        if queued:
+            self.composer.clear()
         self.composer.setFocus()
 
     def _show_refusal(self, reason: str) -> None:
@@ -352,12 +274,14 @@ class MainWindow(QMainWindow):
         self.refusal_box = box
         box.open()
 
-    def on_outbox_change(self, entry: OutboxEntry) -> None:
-        if entry.conversation_id != self.conversation_id:
-            return
-        row = self.transcript.row_of(entry.client_id)
-        if row is not None:
-            self.transcript.set_state(row, _DISPLAY_STATE[entry.state])
+    def on_notice_action(self, action: NoticeAction) -> None:
+        if action is NoticeAction.SIGN_IN:
+            self.on_sign_in_requested()
+        elif action is NoticeAction.RETRY:
+            self.reconnect_button.on_reconnect_clicked()
+            self.controller.retry_now()
+        else:
+            self.controller.new_conversation()
 
     def on_transcript_menu(self, position: QPoint) -> None:
         index = self.transcript_view.indexAt(position)
@@ -367,44 +291,143 @@ class MainWindow(QMainWindow):
         if entry.state is not DeliveryState.FAILED or entry.client_message_id is None:
             return
         client_id = entry.client_message_id
+        controller = self.controller
         menu = QMenu(self)
-        menu.addAction("&Retry sending", lambda: self.services.outbox.retry(client_id))
-        menu.addAction("&Delete message", lambda: self.on_delete_failed(client_id))
+        menu.addAction("&Retry sending", lambda: controller.retry(client_id))
+        menu.addAction("&Delete message", lambda: controller.delete(client_id))
+        menu.addAction("&Copy text", lambda: self.on_copy_failed(client_id))
+        menu.addAction(
+            "Send in a &new conversation", lambda: controller.send_in_new_conversation(client_id)
+        )
         self.transcript_menu = menu
         menu.popup(self.transcript_view.viewport().mapToGlobal(position))
 
+    def on_copy_failed(self, client_id: str) -> None:
+        text = self.controller.failed_text(client_id)
+        if text is not None:
+            QGuiApplication.clipboard().setText(text)
+            self.statusBar().showMessage("Message text copied.", 5000)
+
     def on_delete_failed(self, client_id: str) -> None:
-        self.services.outbox.delete(client_id)
+        self.controller.delete(client_id)
+
+    # --- sign-in -------------------------------------------------------------------------
+
+    def on_sign_in_requested(self) -> None:
+        """Open the sign-in dialog (window-modal, no nested event loop), unless it is open."""
+        if self.sign_in_dialog is not None and self.sign_in_dialog.isVisible():
+            self.sign_in_dialog.raise_()
+            return
+        dialog = SignInDialog(
+            self.services.session,
+            self.services.server_label,
+            demo_account=self.services.demo_account,
+            parent=self,
+        )
+        self.sign_in_dialog = dialog
+        # Back to writing once the dialog is gone, signed in or not.
+        dialog.finished.connect(lambda _result: self.composer.setFocus())
+        logger.info("Sign-in requested")
+        dialog.open()
+
+    def on_sign_out_requested(self) -> None:
+        self.tasks.start(self.services.session.sign_out(), name="sign out")
+
+    def on_session_change(self, state: SessionState) -> None:
+        self.sign_in_action.setEnabled(state is not SessionState.SIGNED_IN)
+        self.sign_out_action.setEnabled(state is not SessionState.SIGNED_OUT)
+        self._refresh_attention()
+
+    # --- the controller's view -----------------------------------------------------------
+
+    def conversation_opened(self, conversation_id: str, title: str | None) -> None:
+        self._drop_pending_live()
+        services = self.services
+        known = {r.id: r.title for r in services.settings.conversations(services.settings_key)}
+        services.settings.remember_conversation(
+            services.settings_key,
+            conversation_id,
+            title or known.get(conversation_id) or f"Conversation {conversation_id[:8]}",
+        )
+        self._refresh_conversations()
+
+    def show_transcript(self, entries: list[TranscriptEntry]) -> None:
+        self._drop_pending_live()  # each one is in ``entries`` now
+        self.transcript.replace_all(entries)
+        self._refresh_attention()
+
+    def show_live(self, entry: TranscriptEntry, confirmed: str | None) -> None:
+        self._live_pending.append(entry)
+        if confirmed is not None and self.transcript.row_of(confirmed) is not None:
+            # The echo of a queued message: it now stands where the server put it, at
+            # once (the queued row goes).
+            self._show_pending_live(confirmed)
+        elif not self._live_timer.isActive():
+            wait_s = max(0.0, self._live_shown_at + LIVE_REFRESH_S - time.monotonic())
+            self._live_timer.start(math.ceil(wait_s * 1000))
+
+    def show_delivery(self, entry: TranscriptEntry) -> None:
+        assert entry.client_message_id is not None
+        row = self.transcript.row_of(entry.client_message_id)
+        if row is None:
+            if entry.state is not DeliveryState.DELIVERED:
+                self.transcript.append(entry)
+        elif self.transcript.entry(row).state is not DeliveryState.DELIVERED:
+            # Only the outbox's own rows change: the echo's row is the server's.
+            self.transcript.replace_entry(
+                row,
+                dataclasses.replace(
+                    self.transcript.entry(row), state=entry.state, failure=entry.failure
+                ),
+            )
+        self._refresh_attention()
+
+    def remove_message(self, client_id: str) -> None:
         row = self.transcript.row_of(client_id)
         if row is not None:
-            entries = self.transcript.entries()
-            del entries[row]
-            self.transcript.replace_all(entries)
-        self._history_loaded = True
+            self.transcript.remove(row)
+        self._refresh_attention()
 
-    def on_chat_message(self, data: dict[str, Any]) -> None:
-        if "role" in data:
-            frame = decode_object(data)
-            if isinstance(frame, ChatMessage):
-                entry = TranscriptEntry.from_message(frame)
-                confirmed = self.services.outbox.confirmed_by(data)
-                self._live_pending.append(entry)
-                for live in self._live_buffers:
-                    live.append(entry)
-                if confirmed is not None and self.transcript.row_of(confirmed) is not None:
-                    # The echo of a queued message: it now stands where the server put
-                    # it, at once (the queued row goes).
-                    self._show_pending_live(confirmed)
-                elif not self._live_timer.isActive():
-                    wait_s = max(0.0, self._live_shown_at + LIVE_REFRESH_S - time.monotonic())
-                    self._live_timer.start(math.ceil(wait_s * 1000))
-        elif data.get("type") == "connection_established":
-            if self.conversation_id is not None and (
-                self._was_connected or not self._history_loaded
-            ):
-                # The server does not replay what we missed: history fills the gap.
-                self.tasks.start(self._load_history(self.conversation_id), name="load history")
-            self._was_connected = True
+    def show_summary_ready(self, ready: bool) -> None:
+        self.ai_status.set_summary_ready(ready)
+
+    def show_notice(self, notice: Notice | None) -> None:
+        self.notice_bar.set_notice(notice)
+
+    def ask_sign_in(self) -> None:
+        self.on_sign_in_requested()
+
+    def finish_stale_thinking(self) -> None:
+        if self.services.status.is_thinking:
+            self.services.status.finish_thinking()
+
+    def show_problem(self, action: str, exc: BaseException) -> None:
+        self.on_task_failed(action, exc)
+
+    def _titles(self) -> list[str]:
+        services = self.services
+        return [r.title for r in services.settings.conversations(services.settings_key)]
+
+    def _refresh_conversations(self) -> None:
+        settings = self.services.settings
+        self.conversations.set_conversations(
+            settings.conversations(self.services.settings_key), self.conversation_id
+        )
+
+    def _refresh_attention(self) -> None:
+        """What the connection light adds to "Connected": the session and the outbox."""
+        self.indicator.set_attention(
+            connected_attention(self.services.session.state, self._unsent_counts())
+        )
+
+    def _unsent_counts(self) -> tuple[int, int]:
+        waiting = failed = 0
+        for entry in self.transcript.entries():
+            if entry.state is DeliveryState.FAILED:
+                failed += 1
+            elif entry.state is not DeliveryState.DELIVERED:
+                waiting += 1
+        return waiting, failed
 
     def _show_pending_live(self, confirmed: str | None = None) -> None:
         """Show the messages the server sent since the last refresh, in the server's order.
@@ -422,6 +445,7 @@ class MainWindow(QMainWindow):
         while row > 0 and self.transcript.entry(row - 1).state is not DeliveryState.DELIVERED:
             row -= 1
         self.transcript.insert_many(row, entries)
+        self._refresh_attention()
 
     def _drop_pending_live(self) -> None:
         self._live_timer.stop()
@@ -438,28 +462,44 @@ class MainWindow(QMainWindow):
     # --- summary -----------------------------------------------------------------
 
     def on_download_summary(self) -> None:
-        if self.conversation_id is not None:
-            self.tasks.start(self._download_summary(self.conversation_id), name="download summary")
-
-    async def _download_summary(self, conversation_id: str) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = Path(folder or Path.home()) / f"SDM summary {conversation_id[:8]}.pdf"
-        destination = self.services.choose_save_path(self, suggested)
-        if destination is None:
+        """Ask where to save the summary: a window-modal dialog, no nested event loop."""
+        if self.conversation_id is None:
             return
+        conversation_id = self.conversation_id
+        dialog = QFileDialog(self, "Save summary", str(_suggested_summary_path(conversation_id)))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("PDF (*.pdf)")
+        dialog.setDefaultSuffix("pdf")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(
+            lambda name: self._start_summary_download(conversation_id, Path(name))
+        )
+        self.save_dialog = dialog
+        # open(), never exec() or QFileDialog.getSaveFileName(): those run Qt's event
+        # loop inside the caller, and every asyncio task that wakes meanwhile dies.
+        dialog.open()
+
+    def _start_summary_download(self, conversation_id: str, destination: Path) -> None:
+        # Not modal: a modal QProgressDialog runs processEvents() inside setValue(),
+        # which would be called from inside the download task.
         progress = QProgressDialog("Downloading the summary…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Summary")
+        progress.setWindowModality(Qt.WindowModality.NonModal)
         progress.setMinimumDuration(300)
         self.summary_progress = progress
         task = self.tasks.start(
-            self.services.client.download_summary(
-                conversation_id, destination, progress=_progress_updater(progress)
-            ),
-            name="summary download",
+            self._download_summary(conversation_id, destination, progress),
+            name="download summary",
         )
         progress.canceled.connect(task.cancel)
+
+    async def _download_summary(
+        self, conversation_id: str, destination: Path, progress: QProgressDialog
+    ) -> None:
         try:
-            saved = await task
+            saved = await self.services.client.download_summary(
+                conversation_id, destination, progress=_progress_updater(progress)
+            )
         finally:
             progress.reset()
             progress.close()
@@ -483,8 +523,14 @@ class MainWindow(QMainWindow):
     # --- errors, about, closing ------------------------------------------------------
 
     def on_task_failed(self, name: str, exc: BaseException) -> None:
-        message = str(exc) if isinstance(exc, SdmError) else f"unexpected {type(exc).__name__}"
-        self.statusBar().showMessage(f"Could not {name}: {message}", 15000)
+        what = _ACTIONS.get(name, "finish what you asked for")
+        if isinstance(exc, SdmError):
+            reason = str(exc)  # written for people, without message text
+        elif isinstance(exc, OSError):
+            reason = "the file could not be written (is the disk full, or the folder read-only?)"
+        else:
+            reason = "something unexpected went wrong"
+        self.statusBar().showMessage(f"Could not {what}: {reason}.", 15000)
 
     def on_show_diagnostics(self) -> None:
         if self.diagnostics is None:
@@ -524,36 +570,26 @@ class MainWindow(QMainWindow):
         self.connection_log.detach()
         if self.diagnostics is not None:
             self.diagnostics.close()
+        for dialog in self.findChildren(QDialog):
+            # A dialog left open (save, sign-in) would outlive the window it belongs to.
+            if dialog.isVisible():
+                dialog.reject()
         self.chat_bridge.detach()
         self.status_bridge.detach()
+        self._unsubscribe_session()
         self._live_timer.stop()
         super().closeEvent(event)
         self.closed.emit()
 
 
-_DISPLAY_STATE = {
-    OutboxState.QUEUED: DeliveryState.QUEUED,
-    OutboxState.SENT: DeliveryState.SENDING,
-    OutboxState.DELIVERED: DeliveryState.DELIVERED,
-    OutboxState.FAILED: DeliveryState.FAILED,
+#: The background tasks' names, as the action a person asked for.
+_ACTIONS = {
+    "download summary": "download the summary",
+    "sign out": "sign out",
+    "new conversation": "start a new conversation",
+    "send in a new conversation": "move the message to a new conversation",
+    "load history": "load the conversation",
 }
-
-
-def _outbox_entry(entry: OutboxEntry) -> TranscriptEntry:
-    """A message of the outbox as the transcript shows it before its echo."""
-    return TranscriptEntry(
-        role=Role.USER,
-        name="You",
-        content=entry.text,
-        timestamp=entry.created_at,
-        client_message_id=entry.client_id,
-        state=_DISPLAY_STATE[entry.state],
-    )
-
-
-def _message_key(entry: TranscriptEntry) -> tuple[str, str]:
-    # History timestamps are UTC, live ones local: match by role and text (PROTOCOL.md).
-    return entry.role.value, entry.content
 
 
 def _progress_updater(dialog: QProgressDialog) -> Callable[[int, int | None], None]:

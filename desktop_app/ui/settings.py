@@ -74,6 +74,14 @@ class Settings:
         records = self.conversations(server)
         return records[0].id if records else None
 
+    def own_name(self, server: str) -> str | None:
+        """The name ``server`` gives this person's messages (learned from an echo)."""
+        value = self._q.value("own-name/" + server.replace("/", "|"))
+        return value if isinstance(value, str) and 0 < len(value) <= 256 else None
+
+    def set_own_name(self, server: str, name: str) -> None:
+        self._q.setValue("own-name/" + server.replace("/", "|"), name)
+
     def window_geometry(self) -> QByteArray | None:
         value = self._q.value("window/geometry")
         return value if isinstance(value, QByteArray) else None

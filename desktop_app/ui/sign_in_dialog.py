@@ -1,4 +1,9 @@
-"""The sign-in dialog: the platform's form login, with the session kept in the client's jar.
+"""The sign-in dialog: the platform's form login, through the session controller.
+
+Opened with ``open()`` (window-modal, no nested event loop); the sign-in runs in
+a task of its own and the dialog closes itself when it worked. What follows a
+sign-in (sockets reopened with the session, history, the outbox) is the session
+layer's business, not the dialog's.
 
 The password goes to the server and nowhere else: it is not stored, not
 logged, and the field is cleared once the attempt is over.
@@ -9,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,31 +25,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.control.session import SessionController
 from desktop_app.core.errors import SdmError
-from desktop_app.net.http import PlatformClient, SignInFailed
+from desktop_app.net.http import HttpError, SignInFailed
 
 logger = logging.getLogger("desktop_app.ui")
 
 WRONG_PASSWORD = "Wrong email or password. Please try again."
+UNREACHABLE = "The server cannot be reached. Check the network connection, then try again."
+REFUSED = "The server refused the sign-in. Try again; if it keeps failing, tell your administrator."
 
 
 class SignInDialog(QDialog):
-    """Asks for email and password and signs in; :meth:`ask` says whether it worked."""
+    """Asks for email and password and signs in; accepted once signed in."""
 
     def __init__(
         self,
-        client: PlatformClient,
+        session: SessionController,
         server_label: str,
         *,
         demo_account: tuple[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._client = client
+        self._session = session
         self._attempt: asyncio.Task[None] | None = None
         self.setWindowTitle("Sign in")
         self.setModal(True)
         intro = QLabel(f"Sign in to {server_label} to open your conversations.", self)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.email = QLineEdit(self)
         self.email.setAccessibleName("Email")
@@ -51,6 +61,7 @@ class SignInDialog(QDialog):
         self.password.setAccessibleName("Password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setObjectName("signInError")
         self.error.setStyleSheet("QLabel#signInError { color: #b3261e; }")
         self.error.setWordWrap(True)
@@ -69,9 +80,8 @@ class SignInDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         if demo_account is not None:
-            hint = QLabel(
-                f"Demo server account: <b>{demo_account[0]}</b> / <b>{demo_account[1]}</b>", self
-            )
+            hint = QLabel(f"Demo server account: {demo_account[0]} / {demo_account[1]}", self)
+            hint.setTextFormat(Qt.TextFormat.PlainText)
             hint.setObjectName("demoAccountHint")
             layout.addWidget(hint)
             self.email.setText(demo_account[0])
@@ -79,17 +89,12 @@ class SignInDialog(QDialog):
         layout.addWidget(self.buttons)
         (self.password if self.email.text() else self.email).setFocus()
 
-    async def ask(self) -> bool:
-        """Show the dialog (window-modal, without a nested event loop); True once signed in."""
-        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-        def on_finished(result: int) -> None:
-            if not done.done():
-                done.set_result(result)
-
-        self.finished.connect(on_finished)
-        self.open()
-        return await done == QDialog.DialogCode.Accepted
+    def done(self, result: int) -> None:
+        # Cancelled or closed meanwhile: an attempt still on its way is not needed.
+        attempt = self._attempt
+        if attempt is not None and not attempt.done() and attempt is not asyncio.current_task():
+            attempt.cancel()
+        super().done(result)
 
     def on_sign_in_clicked(self) -> None:
         if self._attempt is not None and not self._attempt.done():
@@ -99,16 +104,23 @@ class SignInDialog(QDialog):
             self._show_error("Enter your email and password.")
             return
         self._set_busy(True)
-        self._attempt = asyncio.get_event_loop().create_task(self._sign_in(email, password))
+        self._attempt = asyncio.get_event_loop().create_task(
+            self._sign_in(email, password), name="sign in"
+        )
 
     async def _sign_in(self, email: str, password: str) -> None:
         try:
-            await self._client.sign_in(email, password)
+            await self._session.sign_in(email, password)
         except SignInFailed:
             logger.info("Sign-in refused: wrong email or password")
             self._show_error(WRONG_PASSWORD)
+        except HttpError as exc:
+            # The details (status, library text) are for the diagnostics, not this label.
+            logger.warning("Sign-in failed: HTTP %s", exc.status)
+            self._show_error(UNREACHABLE if exc.status is None else REFUSED)
         except SdmError as exc:
-            self._show_error(str(exc))
+            logger.warning("Sign-in failed: %s", type(exc).__name__)
+            self._show_error(REFUSED)
         else:
             logger.info("Signed in")
             self.password.clear()
@@ -128,3 +140,6 @@ class SignInDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(True)
+        # Grow for the error line instead of squeezing the fields (a fixed-size dialog
+        # after its first show keeps its height otherwise).
+        self.adjustSize()

@@ -12,13 +12,11 @@ inserted as plain text, never interpreted.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import functools
 import logging
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -70,7 +68,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.frames import ChatMessage, Citation, Role
+from desktop_app.core.frames import Citation, Role
+from desktop_app.core.transcript import DeliveryState, TranscriptEntry
 
 logger = logging.getLogger(__name__)
 
@@ -98,47 +97,12 @@ _DOCUMENT_CACHE_SIZE = 512
 _SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
 
 
-class DeliveryState(enum.Enum):
-    """Where a user message is on its way to the server (the outbox sets it)."""
-
-    DELIVERED = "delivered"
-    QUEUED = "queued"
-    SENDING = "sending"
-    FAILED = "failed"
-
-
 #: The badge shown in the header of a message that is not delivered: text, colour.
 BADGES: dict[DeliveryState, tuple[str, str]] = {
     DeliveryState.QUEUED: ("Queued", "#b26a00"),
     DeliveryState.SENDING: ("Sending…", "#6b6b6b"),
     DeliveryState.FAILED: ("Failed", "#c62828"),
 }
-
-
-@dataclass(frozen=True)
-class TranscriptEntry:
-    """One message of the transcript; immutable, so a changed state is a new entry."""
-
-    role: Role
-    name: str = field(repr=False)  # may be the patient's name
-    content: str = field(repr=False)  # patient text: kept out of reprs and logs
-    timestamp: str
-    citations: tuple[Citation, ...] = ()
-    decision_aids: tuple[Any, ...] = ()
-    client_message_id: str | None = None
-    state: DeliveryState = DeliveryState.DELIVERED
-
-    @classmethod
-    def from_message(cls, message: ChatMessage) -> TranscriptEntry:
-        return cls(
-            role=message.role,
-            name=message.name,
-            content=message.content,
-            timestamp=message.timestamp,
-            citations=message.citations,
-            decision_aids=message.decision_aids,
-            client_message_id=message.client_message_id,
-        )
 
 
 def format_timestamp(timestamp: str, *, now: datetime | None = None) -> str:
@@ -172,6 +136,8 @@ def summary(entry: TranscriptEntry) -> str:
     text = " ".join(plain_text(entry).split())
     badge = BADGES.get(entry.state)
     state = f", {badge[0].lower()}" if badge else ""
+    if entry.state is DeliveryState.FAILED and entry.failure:
+        state += f" ({entry.failure})"
     return f"{sender_name(entry)}, {format_timestamp(entry.timestamp)}{state}: {text}"
 
 
@@ -354,6 +320,11 @@ def build_document(
         badge_format = QTextCharFormat(bold)
         badge_format.setForeground(QColor(badge[1]))
         cursor.insertText("  " + badge[0], badge_format)
+        if entry.state is DeliveryState.FAILED:
+            failed = QTextCharFormat()
+            failed.setForeground(QColor(badge[1]))
+            reason = entry.failure or "This message could not be sent."
+            cursor.insertText(f" — {reason} Right-click for Retry, Delete, Copy.", failed)
     cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
     if entry.role is Role.BOT:
         body_start = cursor.position()

@@ -45,6 +45,7 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.control.session import SessionController
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import PlatformClient
@@ -120,9 +121,9 @@ class ScriptedUser:
                 return
 
     def build_window(self) -> MainWindow:
-        options = {**MANAGER_OPTIONS, "cookies": self.client.websocket_cookies()}
-        chat = ChatWebSocketManager(self.server, **options)
-        status = StatusWebSocketManager(self.server, **options)
+        chat = ChatWebSocketManager(self.server, **MANAGER_OPTIONS)
+        status = StatusWebSocketManager(self.server, **MANAGER_OPTIONS)
+        session = SessionController(self.client, [chat, status], server_key="chaos", store=None)
         outbox = OutboxSender(self.store, chat, self.client.history, echo_timeout=ECHO_TIMEOUT_S)
         settings = Settings(QSettings(str(self.state / "settings.ini"), QSettings.Format.IniFormat))
         window = MainWindow(
@@ -135,9 +136,9 @@ class ScriptedUser:
                 network=ManualNetworkSource(),
                 settings=settings,
                 outbox=outbox,
+                session=session,
                 demo_account=(DEMO_EMAIL, DEMO_PASSWORD),
                 open_url=lambda _url: None,
-                choose_save_path=lambda _parent, _suggested: None,
             )
         )
         window.transcript.modelReset.connect(self._on_reset)
@@ -334,6 +335,7 @@ class ScriptedUser:
         if window is not None:
             window.close()
             await window.tasks.cancel_all()
+            await window.controller.aclose()
             await window.services.outbox.aclose()
             await window.services.chat.aclose()
             await window.services.status.aclose()

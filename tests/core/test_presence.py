@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.core.machine import ConnectionState
-from desktop_app.core.presence import Presence, SocketSnapshot, describe, summarize
+from desktop_app.core.presence import (
+    Presence,
+    SocketSnapshot,
+    connected_attention,
+    describe,
+    summarize,
+)
+from desktop_app.core.session import SessionState
 
 S = ConnectionState
 
@@ -44,14 +51,34 @@ def test_reconnecting_counts_down_whole_seconds(retry_in: float, shown: str) -> 
     assert summary.text == f"Reconnecting in {shown} (attempt 3/5)"
 
 
-def test_reconnecting_shows_the_soonest_retry_and_an_unlimited_count() -> None:
+def test_reconnecting_counts_down_to_the_last_retry_and_an_unlimited_count() -> None:
     summary = summarize(
         [
             chat(S.RECONNECTING, attempts=7, retry_in_s=9.0),
             status(S.RECONNECTING, attempts=2, retry_in_s=1.5),
         ]
     )
-    assert summary.text == "Reconnecting in 2 s (attempt 2)"
+    assert summary.text == "Reconnecting in 9 s (attempt 7)"
+
+
+def test_the_countdown_never_jumps_back_when_one_socket_retries_first() -> None:
+    # Two sockets whose jittered delays differ (issue 10: "1 s ... then 2 s").
+    texts = []
+    for elapsed in (0.0, 0.5, 0.9, 1.0, 1.5, 2.0, 2.2):
+        chat_left, status_left = 0.9 - elapsed, 2.3 - elapsed
+        texts.append(
+            summarize(
+                [
+                    chat(S.RECONNECTING, attempts=2, max_attempts=5, retry_in_s=chat_left)
+                    if chat_left > 0
+                    else chat(S.CONNECTING),
+                    status(S.RECONNECTING, attempts=2, max_attempts=5, retry_in_s=status_left),
+                ]
+            ).text
+        )
+    seconds = [int(t.split("in ")[1].split(" s")[0]) for t in texts]
+    assert seconds == sorted(seconds, reverse=True)
+    assert texts[0] == "Reconnecting in 3 s (attempt 2/5)"
 
 
 def test_reconnecting_between_the_timer_and_the_attempt() -> None:
@@ -91,3 +118,22 @@ def test_details_name_each_socket() -> None:
 def test_no_sockets_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="at least one"):
         summarize([])
+
+
+@pytest.mark.parametrize(
+    ("session", "unsent", "attention"),
+    [
+        (SessionState.SIGNED_IN, (0, 0), None),
+        (SessionState.SIGNED_IN, (2, 0), "sending 2 messages"),
+        (SessionState.SIGNED_IN, (1, 0), "sending 1 message"),
+        (SessionState.SIGNED_IN, (3, 1), "1 message not sent"),
+        (SessionState.SIGNED_IN, (0, 2), "2 messages not sent"),
+        (SessionState.UNKNOWN, (0, 0), "checking your sign-in"),
+        (SessionState.EXPIRED, (0, 0), "not signed in"),
+        (SessionState.SIGNED_OUT, (4, 0), "not signed in"),
+    ],
+)
+def test_connected_is_qualified_while_anything_cannot_leave(
+    session: SessionState, unsent: tuple[int, int], attention: str | None
+) -> None:
+    assert connected_attention(session, unsent) == attention

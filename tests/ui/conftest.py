@@ -13,11 +13,13 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
-from PySide6.QtCore import QEventLoop, QSettings, QUrl
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QUrl
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import run
+from desktop_app.control.session import SessionController
 from desktop_app.core.config import AppConfig
 from desktop_app.core.outbox import OutboxLimits
 from desktop_app.core.presence import Presence
@@ -28,9 +30,11 @@ from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.store.outbox import OutboxStore
+from desktop_app.store.session_cookies import SessionCookieStore
 from desktop_app.ui.main_window import MainWindow, WindowServices
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
+from tests.memory_keyring import MemoryKeyring
 from tests.net.conftest import FAST
 
 T = TypeVar("T")
@@ -128,6 +132,14 @@ def open_connected(
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
 
 
+def type_file_name(driver: LoopDriver, dialog: QFileDialog, path: Path) -> None:
+    """Type ``path`` into a file dialog's name field and press Enter, as a person would."""
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert name is not None, "not Qt's own file dialog"
+    driver.call(name.setText, str(path))
+    driver.call(QTest.keyClick, name, Qt.Key.Key_Return)
+
+
 @pytest.fixture
 def demo_config() -> DemoConfig:
     """A fast assistant, login required; a test overrides it with ``parametrize``."""
@@ -162,37 +174,39 @@ def make_window(
         client = PlatformClient(demo.base_url)
         if signed_in:
             driver.run(client.sign_in(DEMO_EMAIL, DEMO_PASSWORD))
-        options = {**FAST, **manager_options, "cookies": client.websocket_cookies()}
+        options = {**FAST, **manager_options}
         chat = ChatWebSocketManager(demo.base_url, **options)
+        status = StatusWebSocketManager(demo.base_url, **options)
+        session = SessionController(client, [chat, status], server_key="test", store=None)
         store = OutboxStore(outbox_file or tmp_path / f"outbox-{len(built)}.sqlite3")
         stores.append(store)
-        saved: list[Path] = []
         opened: list[QUrl] = []
         services = WindowServices(
             server_label="the demo server",
             settings_key="test",
             chat=chat,
-            status=StatusWebSocketManager(demo.base_url, **options),
+            status=status,
             client=client,
             network=ManualNetworkSource(),
             settings=Settings(
                 QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
             ),
             outbox=OutboxSender(store, chat, client.history, limits=limits, echo_timeout=5.0),
+            session=session,
             demo_account=(DEMO_EMAIL, DEMO_PASSWORD),
             open_url=opened.append,
-            choose_save_path=lambda _parent, suggested: (
-                saved.append(tmp_path / "summary.pdf") or tmp_path / "summary.pdf"
-            ),
         )
         windows: list[MainWindow] = []
         if background:
+            background_chat = BackgroundChatWebSocketManager(demo.base_url, **options)
+            session.add_manager(background_chat)
             services.background = BackgroundDelivery(
                 store,
-                BackgroundChatWebSocketManager(demo.base_url, **options),
+                background_chat,
                 client.history,
                 foreground=lambda: windows[0].conversation_id if windows else None,
                 echo_timeout=5.0,
+                may_send=lambda: session.may_send(background_chat),
             )
         window = MainWindow(services)
         windows.append(window)
@@ -208,8 +222,10 @@ def make_window(
     for window, client in built:
         driver.call(window.quit_app)
         driver.run(window.tasks.cancel_all())
+        driver.run(window.controller.aclose())
         driver.run(window.services.chat.aclose())
         driver.run(window.services.status.aclose())
+        driver.run(window.services.session.aclose())
         driver.run(client.aclose())
         driver.run(window.services.outbox.aclose())
         if window.services.background is not None:
@@ -218,15 +234,30 @@ def make_window(
         store.close()
 
 
+def sign_in_as_a_person(driver: LoopDriver, window: MainWindow) -> None:
+    """Wait for the sign-in dialog, type the demo account's password, press Enter."""
+    driver.wait_until(
+        lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible()
+    )
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    driver.call(dialog.email.setText, DEMO_EMAIL)
+    driver.call(dialog.password.setText, DEMO_PASSWORD)
+    driver.call(QTest.keyClick, dialog.password, Qt.Key.Key_Return)
+    driver.wait_until(lambda: not dialog.isVisible())
+
+
 def start_app(
     driver: LoopDriver,
     qapp: QApplication,
     tmp_path: Path,
     settings: Settings,
     config: AppConfig | None = None,
+    keyring: MemoryKeyring | None = None,
 ) -> tuple[asyncio.Task[int], MainWindow]:
     """Start the whole app (:func:`desktop_app.app.run`) on a task; its files go under
-    ``tmp_path``, and the network is a :class:`ManualNetworkSource`."""
+    ``tmp_path``, the network is a :class:`ManualNetworkSource`, and the session is
+    kept in ``keyring`` (none: not kept)."""
     ready: asyncio.Future[MainWindow] = driver.loop.create_future()
     task = driver.loop.create_task(
         run(
@@ -236,6 +267,7 @@ def start_app(
             network=ManualNetworkSource(),
             demo_data=tmp_path / "demo.sqlite",
             outbox_path=tmp_path / "outbox.sqlite3",
+            session_store=None if keyring is None else lambda: SessionCookieStore(backend=keyring),
             window_ready=ready,
         )
     )

@@ -24,10 +24,13 @@ from desktop_app.core.config import AppConfig
 from desktop_app.core.frames import Role
 from desktop_app.core.machine import ConnectionState
 from desktop_app.core.presence import KEEP_WRITING, Presence
-from desktop_app.demo.server import DemoConfig, DemoServer
+from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
+from desktop_app.net.http import PlatformClient
+from desktop_app.store.session_cookies import SessionCookieStore
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings import Settings
 from tests.faultproxy import FaultProxy
+from tests.memory_keyring import MemoryKeyring
 from tests.ui.conftest import LoopDriver, start_app
 
 OUTAGE_S = 6.0  # one minute, scaled down by 10
@@ -48,8 +51,8 @@ SCALED_DOWN = [
 
 @pytest.fixture
 def server(driver: LoopDriver) -> Iterator[DemoServer]:
-    """The platform: a demo server without login (a kiosk's session is set up beforehand)."""
-    demo = DemoServer(DemoConfig(require_login=False, reply_delay_s=0.05, step_delay_s=0.02))
+    """The platform: a demo server that requires a session (the kiosk's is kept, below)."""
+    demo = DemoServer(DemoConfig(reply_delay_s=0.05, step_delay_s=0.02))
     driver.run(demo.start())
     yield demo
     driver.run(demo.stop())
@@ -61,6 +64,19 @@ def proxy(driver: LoopDriver, server: DemoServer) -> Iterator[FaultProxy]:
     driver.run(fault_proxy.start())
     yield fault_proxy
     driver.run(fault_proxy.stop())
+
+
+def kept_session(driver: LoopDriver, proxy: FaultProxy) -> MemoryKeyring:
+    """A password store holding a session for the kiosk's server, signed in beforehand."""
+    keyring = MemoryKeyring()
+
+    async def sign_in() -> None:
+        async with PlatformClient(proxy.url()) as client:
+            await client.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
+            SessionCookieStore(backend=keyring).save(proxy.url(), client.websocket_cookies())
+
+    driver.run(sign_in())
+    return keyring
 
 
 def kiosk_config(proxy: FaultProxy, conversation: str, *extra: str) -> AppConfig:
@@ -80,7 +96,8 @@ def kiosk(
 ) -> Iterator[tuple[asyncio.Task[int], MainWindow]]:
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     config = kiosk_config(proxy, server.create_conversation())
-    task, window = start_app(driver, qapp, tmp_path, settings, config)
+    keyring = kept_session(driver, proxy)
+    task, window = start_app(driver, qapp, tmp_path, settings, config, keyring)
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
     yield task, window
     if not task.done():
@@ -190,14 +207,15 @@ def test_a_refused_connection_is_tried_again_until_the_server_accepts(
 ) -> None:
     """A refusal (here: the Origin is not allowed, HTTP 403) ends a desktop's attempts;
     a kiosk says so in the banner, counts down, and tries again."""
-    strict = DemoServer(DemoConfig(require_login=False, allowed_hosts=("sdm.example.org",)))
+    strict = DemoServer(DemoConfig(allowed_hosts=("sdm.example.org",)))
+    keyring = kept_session(driver, proxy)
     driver.run(strict.start())
     try:
         proxy.set_upstream("127.0.0.1", strict.port)
         settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
         conversation = server.create_conversation()
         config = kiosk_config(proxy, conversation, "--set", "connection.max_reconnect_delay_s=1")
-        task, window = start_app(driver, qapp, tmp_path, settings, config)
+        task, window = start_app(driver, qapp, tmp_path, settings, config, keyring)
         assert window.kiosk is not None
         banner = window.kiosk.banner
         states: list[ConnectionState] = []

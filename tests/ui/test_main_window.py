@@ -15,7 +15,7 @@ from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoS
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.transcript import TranscriptModel
-from tests.ui.conftest import LoopDriver, open_connected
+from tests.ui.conftest import LoopDriver, open_connected, type_file_name
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -112,10 +112,16 @@ def test_sign_in_with_a_wrong_then_the_right_password(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window(signed_in=False)
-    driver.call(window.open_conversation, demo.create_conversation())
+    conversation = demo.create_conversation()
+    driver.call(window.open_conversation, conversation)
     driver.wait_until(lambda: getattr(window, "sign_in_dialog", None) is not None)
     dialog = window.sign_in_dialog
+    assert dialog is not None
     driver.wait_until(dialog.isVisible)
+    # Without a session nothing connects: an anonymous socket's messages would be
+    # stored as "Anonymous".
+    assert window.services.chat.state.value == "idle"
+    assert "not signed in" in window.notice_bar.text()
     assert DEMO_EMAIL in dialog.findChild(QWidget, "demoAccountHint").text()  # type: ignore[union-attr]
 
     dialog.email.setText(DEMO_EMAIL)
@@ -130,25 +136,23 @@ def test_sign_in_with_a_wrong_then_the_right_password(
     driver.call(qtbot.keyClick, dialog.password, Qt.Key.Key_Return)
     driver.wait_until(lambda: not dialog.isVisible())
     assert window.services.client.is_signed_in
-    # The session now travels with the sockets: they reconnected with it...
-    driver.wait_until(
-        lambda: (
-            [e["type"] for n, e in window.connection_log.entries() if n == "Chat"].count(
-                "connection_established"
-            )
-            >= 2
-        )
-    )
+    # The sockets open now, carrying the session...
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    handshake = window.services.chat.handshake
+    assert handshake is not None
+    assert handshake.cookies == window.services.client.websocket_cookies()
     window.composer.setPlainText("hello")
     driver.call(window.on_send)
-    # ...and the echo names the signed-in user.
-    driver.wait_until(
-        lambda: (
-            window.transcript.entries()[:1] != []
-            and window.transcript.entries()[0].name == "Demo User"
-        )
-    )
+    assert window.transcript.entries()[0].name == "You"  # queued
+    # ...and the server stores it under the signed-in user: still "You" on screen,
+    # echoed and after a reload (the name the server uses is remembered).
+    driver.wait_until(lambda: [m["name"] for m in demo.history(conversation)] == ["Demo User"])
+    driver.wait_until(lambda: window.controller.own_name == "Demo User")
+    assert window.transcript.entries()[0].name == "You"
+    assert window.services.settings.own_name("test") == "Demo User"
+    driver.call(window.controller.reload)
+    driver.wait_until(lambda: len(window.transcript.entries()) == 2)  # with the reply
+    assert window.transcript.entries()[0].name == "You"
 
 
 def test_summary_download_saves_a_pdf(
@@ -160,8 +164,10 @@ def test_summary_download_saves_a_pdf(
     driver.wait_until(window.ai_status.download_button.isVisible)
 
     driver.call(qtbot.mouseClick, window.ai_status.download_button, Qt.MouseButton.LeftButton)
-    driver.wait_until(lambda: getattr(window, "summary_saved_box", None) is not None)
     saved = tmp_path / "summary.pdf"
+    driver.wait_until(lambda: window.save_dialog.isVisible())
+    type_file_name(driver, window.save_dialog, saved)
+    driver.wait_until(lambda: getattr(window, "summary_saved_box", None) is not None)
     assert saved.read_bytes().startswith(b"%PDF")
     box = window.summary_saved_box
     driver.call(box.button(QMessageBox.StandardButton.Open).click)

@@ -17,11 +17,11 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.machine import ConnectionState
 from desktop_app.core.outbox import OutboxLimits
 from desktop_app.core.presence import Presence
+from desktop_app.core.transcript import DeliveryState
 from desktop_app.demo.server import DemoConfig, DemoServer
 from desktop_app.store.outbox import OutboxState, OutboxStore
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
-from desktop_app.ui.transcript import DeliveryState
 from tests.ui.conftest import LoopDriver, open_connected
 
 WindowFactory = Callable[..., MainWindow]
@@ -151,14 +151,20 @@ def test_a_failed_message_can_be_retried_or_deleted(
     keep, drop = outbox.undelivered(conversation)
     for entry in (keep, drop):  # as after max_attempts sends without delivery
         outbox.store.mark_sent(entry.client_id)
-        window.on_outbox_change(outbox.store.mark_failed(entry.client_id))
+        driver.call(outbox.on_change, outbox.store.mark_failed(entry.client_id))
     assert states(window) == [("keep me", DeliveryState.FAILED), ("drop me", DeliveryState.FAILED)]
+    assert window.transcript.entries()[0].failure == "This message could not be sent."
 
     view = window.transcript_view
     second_row = view.visualRect(window.transcript.index(1)).center()
     driver.call(window.on_transcript_menu, second_row)
     actions = window.transcript_menu.actions()
-    assert [a.text() for a in actions] == ["&Retry sending", "&Delete message"]
+    assert [a.text() for a in actions] == [
+        "&Retry sending",
+        "&Delete message",
+        "&Copy text",
+        "Send in a &new conversation",
+    ]
     driver.call(actions[1].trigger)
     assert [c for c, _ in states(window)] == ["keep me"]
 
@@ -262,8 +268,8 @@ def test_a_thinking_flag_is_cleared_when_the_reply_is_already_in_the_history(
     # As if thinking_end was lost with a dropped status socket while the reply arrived.
     status._tracker._thinking_until = 1e18
     assert status.is_thinking
-    driver.run(window._load_history(conversation))  # what every reconnect does
-    assert not status.is_thinking
+    driver.call(window.controller.reload)  # what every reconnect does
+    driver.wait_until(lambda: not status.is_thinking)
 
 
 @ECHO_MODES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -16,10 +17,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.frames import ChatMessage, Citation, Role, decode_frame
+from desktop_app.core.transcript import DeliveryState, TranscriptEntry
 from desktop_app.ui import transcript
 from desktop_app.ui.transcript import (
-    DeliveryState,
-    TranscriptEntry,
     TranscriptModel,
     TranscriptView,
     build_document,
@@ -286,7 +286,11 @@ def test_badges_show_in_the_header_of_undelivered_messages(
     headers = [doc.begin().text() for doc in docs]
     assert headers[0] == f"Pat  {format_timestamp(STAMP)}"
     assert headers[1].endswith("Queued")
-    assert headers[2].endswith("Failed")
+    # A failure says why and what can be done (the generic reason: none was given).
+    assert "Failed — This message could not be sent. Right-click for Retry" in headers[2]
+    model.replace_entry(2, dataclasses.replace(model.entry(2), failure="It is gone."))
+    failed = document(view, 2)
+    assert "Failed — It is gone. Right-click" in failed.begin().text()
 
 
 # --- links -------------------------------------------------------------------

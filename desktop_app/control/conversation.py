@@ -1,0 +1,546 @@
+"""The open conversation: what the window shows, decided without a window.
+
+Theory of operation. :class:`ConversationController` owns one conversation at a
+time. Opening one moves both sockets to it; each time the chat socket opens (the
+first time and after every reconnect) the history is loaded, because the server
+does not replay what a client missed. Live messages that arrive while a history
+request is on its way are kept and merged (:func:`desktop_app.core.reconcile.merge_history`),
+then the outbox's undelivered messages follow: the transcript is always the
+server's order, then what is still on its way.
+
+Every failure becomes a state the window can show (:mod:`desktop_app.core.conversation`):
+
+- no session, or an expired one: the window is asked to offer sign-in; once the
+  session is signed in the history loads again and the outbox is sent;
+- the history answers 404: the conversation is GONE, its unsent messages become
+  Failed with that reason, and stay for the person to send elsewhere;
+- the history or a new conversation cannot be had from the server: tried again
+  by itself, with growing delays, and at once on :meth:`retry_now`.
+
+The window implements :class:`ConversationView`; tests implement it with a list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any, Protocol
+
+from desktop_app.control.session import SessionController
+from desktop_app.core.conversation import (
+    Creation,
+    Notice,
+    Phase,
+    conversation_notice,
+    new_conversation_title,
+    retry_delay_s,
+)
+from desktop_app.core.endpoints import validate_conversation_id
+from desktop_app.core.errors import SdmError
+from desktop_app.core.frames import ChatMessage, Role, decode_object
+from desktop_app.core.outbox import arrived_in_history
+from desktop_app.core.reconcile import merge_history
+from desktop_app.core.session import SessionState
+from desktop_app.core.transcript import DeliveryState, TranscriptEntry, message_key
+from desktop_app.net.background import BackgroundDelivery
+from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.http import HttpError, PlatformClient, SignInRequired
+from desktop_app.net.outbox import OutboxSender
+from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.store.outbox import OutboxEntry, OutboxState
+
+logger = logging.getLogger("desktop_app.control.conversation")
+
+#: How this person's own messages are named in the transcript.
+YOU = "You"
+
+#: How the outbox's states show in the transcript.
+DISPLAY_STATE = {
+    OutboxState.QUEUED: DeliveryState.QUEUED,
+    OutboxState.SENT: DeliveryState.SENDING,
+    OutboxState.DELIVERED: DeliveryState.DELIVERED,
+    OutboxState.FAILED: DeliveryState.FAILED,
+}
+
+
+class ConversationView(Protocol):
+    """What the controller tells the window (all calls on the loop's thread)."""
+
+    def conversation_opened(self, conversation_id: str, title: str | None) -> None: ...
+
+    def show_transcript(self, entries: list[TranscriptEntry]) -> None:
+        """Replace the whole transcript."""
+
+    def show_live(self, entry: TranscriptEntry, confirmed: str | None) -> None:
+        """A message arrived; ``confirmed``: the client id of the queued message it echoes."""
+
+    def show_delivery(self, entry: TranscriptEntry) -> None:
+        """A message of the outbox, new or in a new state (matched by its client id)."""
+
+    def remove_message(self, client_id: str) -> None: ...
+
+    def show_summary_ready(self, ready: bool) -> None: ...
+
+    def show_notice(self, notice: Notice | None) -> None: ...
+
+    def ask_sign_in(self) -> None:
+        """Offer the sign-in dialog (the window opens it, unless it is open already)."""
+
+    def finish_stale_thinking(self) -> None:
+        """The history ends with a reply: a "thinking" shown from before is over."""
+
+    def show_problem(self, action: str, exc: BaseException) -> None:
+        """``action`` ("new conversation", ...) failed unexpectedly."""
+
+
+class ConversationController:
+    """One conversation over ``chat`` and ``status``; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        client: PlatformClient,
+        chat: ChatWebSocketManager,
+        status: StatusWebSocketManager,
+        outbox: OutboxSender,
+        session: SessionController,
+        view: ConversationView,
+        background: BackgroundDelivery | None = None,
+        titles: Callable[[], list[str]] = list,
+        own_name: str | None = None,
+        on_own_name: Callable[[str], object] = lambda _name: None,
+        retry_initial_s: float = 1.0,
+        retry_max_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.chat = chat
+        self.status = status
+        self.outbox = outbox
+        self.session = session
+        self.view = view
+        self.background = background
+        self._titles = titles  # titles in use, so that a new one differs
+        #: The name the server gives this person's messages (learned from an echo of
+        #: ours); their messages show as "You" under it, queued, echoed or reloaded.
+        self.own_name = own_name
+        self._on_own_name = on_own_name
+        self._retry_initial_s = retry_initial_s
+        self._retry_max_s = retry_max_s
+        self._clock = clock
+
+        self.conversation_id: str | None = None
+        self.phase = Phase.NONE
+        self._title: str | None = None
+        self._failures = 0  # history loads that failed in a row
+        self._retry: asyncio.TimerHandle | None = None
+        self._retry_due: float | None = None
+        self.creation: Creation | None = None
+        self._create_failures = 0
+        self._create_retry: asyncio.TimerHandle | None = None
+        self._create_retry_due: float | None = None
+        self._create_after_sign_in = False
+        self._asked_sign_in = False
+        self._typed_without_conversation = False
+        self._notice: Notice | None = None
+        self._session_state = session.state
+        self._live_buffers: list[list[TranscriptEntry]] = []  # one per history request
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._creating: asyncio.Task[Any] | None = None
+        self._closed = False
+
+        outbox.on_change = self._on_outbox_change
+        outbox.may_send = lambda: session.may_send(chat)
+        self._unsubscribes = [
+            chat.on_message(self._on_chat_event),
+            session.on_change(self._on_session_change),
+        ]
+
+    # --- what the window calls -------------------------------------------------------
+
+    def open(self, conversation_id: str, title: str | None = None) -> None:
+        """Show ``conversation_id``: both sockets move to it, its history loads."""
+        conversation_id = validate_conversation_id(conversation_id)
+        if conversation_id != self.conversation_id:
+            logger.info("Opening conversation %s", conversation_id)
+            self.conversation_id = conversation_id
+            self._title = title
+            self._failures = 0
+            self._cancel_retry()
+            self._live_buffers = []
+            self.phase = Phase.LOADING
+            self.view.show_summary_ready(False)
+            # What is still on its way shows at once, before the history arrives.
+            self.view.show_transcript(self._outbox_entries(conversation_id))
+        self.view.conversation_opened(conversation_id, title)
+        self._connect()
+        if self.background is not None:
+            # Off this conversation; on to the one left behind, if it has mail.
+            self.background.poll()
+        self._refresh_notice()
+
+    def new_conversation(self) -> None:
+        """Create a conversation on the server and open it (tried again until it works)."""
+        if self._creating is not None and not self._creating.done():
+            return
+        self._cancel_create_retry()
+        self.creation = Creation.CREATING
+        self._refresh_notice()
+        self._creating = self._start(self._create(), "new conversation")
+
+    def send(self, text: str) -> bool:
+        """Queue ``text`` in the open conversation's outbox; False when none is open.
+
+        OutboxFull (with a reason for the person) when the outbox is at its bounds.
+        """
+        if self.conversation_id is None or self.phase is Phase.GONE:
+            self._typed_without_conversation = True
+            self._refresh_notice()
+            return False
+        entry = self.outbox.submit(self.conversation_id, text)
+        self.view.show_delivery(self._display(entry))
+        self._refresh_notice()
+        return True
+
+    def retry(self, client_id: str) -> None:
+        """Send a failed message again."""
+        self.outbox.retry(client_id)
+
+    def delete(self, client_id: str) -> None:
+        """Forget a failed message (the person's choice)."""
+        self.outbox.delete(client_id)
+        self.view.remove_message(client_id)
+        self._refresh_notice()
+
+    def failed_text(self, client_id: str) -> str | None:
+        """The text of a message still in the outbox (for Copy), or None."""
+        entry = self.outbox.store.get(client_id)
+        return None if entry is None or entry.state is OutboxState.DELIVERED else entry.text
+
+    def send_in_new_conversation(self, client_id: str) -> None:
+        """Move a failed message to a new conversation, created now, and open that."""
+        entry = self.outbox.store.get(client_id)
+        if entry is None or entry.state is not OutboxState.FAILED:
+            return
+        self._start(self._move_to_new(entry), "send in a new conversation")
+
+    def retry_now(self) -> None:
+        """The person asked to try again (Reconnect, or the notice's button)."""
+        if self.creation is Creation.WAITING:
+            self.new_conversation()
+        if self.phase is Phase.UNAVAILABLE and self.conversation_id is not None:
+            self._cancel_retry()
+            self._load(self.conversation_id)
+
+    def reload(self) -> None:
+        """Load the history again (after a sign-in, say)."""
+        if self.conversation_id is not None and self.chat.is_connected:
+            self._load(self.conversation_id)
+
+    @property
+    def notice(self) -> Notice | None:
+        return self._notice
+
+    @property
+    def waiting(self) -> int:
+        """Messages of the open conversation not yet delivered (failed included)."""
+        return 0 if self.conversation_id is None else self.outbox.waiting(self.conversation_id)
+
+    async def aclose(self) -> None:
+        self._closed = True
+        self._cancel_retry()
+        self._cancel_create_retry()
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- sockets and session ------------------------------------------------------------
+
+    def _connect(self) -> None:
+        if self.conversation_id is None or self.phase is Phase.GONE:
+            return
+        if self.session.state is SessionState.SIGNED_OUT:
+            # An anonymous socket would be answered, and what it sends stored as
+            # "Anonymous": wait for a session.
+            self._ask_sign_in()
+            return
+        already_open = (
+            self.chat.is_connected and self.chat.current_conversation_id == self.conversation_id
+        )
+        self.chat.connect(self.conversation_id)
+        self.status.connect(self.conversation_id)
+        if already_open:
+            self._load(self.conversation_id)  # no connection event will come: load now
+
+    def _on_session_change(self, state: SessionState) -> None:
+        """A new session state, or a new confirmation of it (which may free the outbox)."""
+        before, self._session_state = self._session_state, state
+        entered = state is not before
+        if state is SessionState.SIGNED_IN and not entered:
+            self.outbox.pump()  # a confirmation after the socket opened frees it
+            if self.background is not None:
+                self.background.poll()
+        elif state is SessionState.SIGNED_IN:
+            self._asked_sign_in = False
+            if self._create_after_sign_in:
+                self._create_after_sign_in = False
+                self.new_conversation()
+            if before is not SessionState.UNKNOWN:
+                # Signed in just now. Sockets opened without the session are reopened by
+                # the session layer; none open yet: open them. Each opening loads the
+                # history. (From UNKNOWN, a history request itself confirmed it.)
+                self._connect()
+            self.outbox.pump()
+            if self.background is not None:
+                self.background.poll()
+        elif state in (SessionState.EXPIRED, SessionState.SIGNED_OUT):
+            self._ask_sign_in()
+        self._refresh_notice()
+
+    def _ask_sign_in(self) -> None:
+        if not self._asked_sign_in:
+            self._asked_sign_in = True
+            self.view.ask_sign_in()
+        self._refresh_notice()
+
+    def _on_chat_event(self, data: dict[str, Any]) -> None:
+        if data.get("type") == "connection_established" and "role" not in data:
+            if self.conversation_id is not None:
+                # The server does not replay what we missed: the history fills the gap.
+                self._load(self.conversation_id)
+            return
+        if "role" not in data:
+            return
+        frame = decode_object(data)
+        if not isinstance(frame, ChatMessage):
+            return
+        confirmed = self.outbox.confirmed_by(data)
+        if confirmed is not None and frame.name and frame.name != self.own_name:
+            logger.info("Own messages are named by the server (%d chars)", len(frame.name))
+            self.own_name = frame.name
+            self._on_own_name(frame.name)
+        entry = self._as_shown(TranscriptEntry.from_message(frame))
+        for live in self._live_buffers:
+            live.append(entry)
+        self.view.show_live(entry, confirmed)
+
+    # --- history ----------------------------------------------------------------------
+
+    def _load(self, conversation_id: str) -> None:
+        self._cancel_retry()
+        self._start(self._load_history(conversation_id), "load history")
+
+    async def _load_history(self, conversation_id: str) -> None:
+        # Live messages that arrive while the request is on its way are kept here.
+        live: list[TranscriptEntry] = []
+        self._live_buffers.append(live)
+        try:
+            messages = await self.client.history(conversation_id)
+        except SignInRequired:
+            self._ask_sign_in()  # the session layer says EXPIRED; a sign-in reloads
+            return
+        except HttpError as exc:
+            if conversation_id == self.conversation_id:
+                if exc.status == 404:
+                    self._gone(conversation_id)
+                else:
+                    self._history_failed(conversation_id, exc)
+            return
+        except SdmError as exc:
+            if conversation_id == self.conversation_id:
+                self._history_failed(conversation_id, exc)
+            return
+        finally:
+            # By identity: two empty buffers are equal, and list.remove() would take either.
+            self._live_buffers = [b for b in self._live_buffers if b is not live]
+        if conversation_id != self.conversation_id:
+            return  # the person moved on meanwhile
+        self._failures = 0
+        self._cancel_retry()
+        self.phase = Phase.READY
+        history = [self._as_shown(TranscriptEntry.from_message(m)) for m in messages]
+        entries = merge_history(history, live, key=message_key)
+        self.view.show_transcript(entries + self._outbox_entries(conversation_id, messages))
+        if messages and messages[-1].role is Role.BOT:
+            self.view.finish_stale_thinking()
+        logger.info("History of %s: %d messages", conversation_id, len(messages))
+        self._refresh_notice()
+        try:
+            summary = await self.client.summary_status(conversation_id)
+        except SdmError as exc:
+            logger.warning(
+                "Summary status of %s unavailable (%s)", conversation_id, type(exc).__name__
+            )
+            return
+        if conversation_id == self.conversation_id:
+            self.view.show_summary_ready(summary.ready)
+
+    def _outbox_entries(
+        self, conversation_id: str, history: list[ChatMessage] | None = None
+    ) -> list[TranscriptEntry]:
+        """The outbox's undelivered messages, without those the history already holds
+        (sent just before a drop: the outbox marks them delivered in a moment)."""
+        entries = []
+        shown = {m.client_message_id for m in history or () if m.client_message_id}
+        for pending in self.outbox.undelivered(conversation_id):
+            if history is not None:
+                same = self.outbox.store.delivered_count(conversation_id, pending.text)
+                if pending.client_id in shown or arrived_in_history(
+                    history, pending.client_id, pending.text, same
+                ):
+                    continue
+            entries.append(self._display(pending))
+        return entries
+
+    def _gone(self, conversation_id: str) -> None:
+        logger.warning("Conversation %s no longer exists on the server", conversation_id)
+        self.phase = Phase.GONE
+        self._cancel_retry()
+        self.chat.disconnect()
+        self.status.disconnect()
+        self.outbox.conversation_gone(conversation_id)
+        self._refresh_notice()
+
+    def _history_failed(self, conversation_id: str, exc: SdmError) -> None:
+        self._failures += 1
+        logger.warning(
+            "History of %s unavailable (%s, %d in a row)",
+            conversation_id,
+            type(exc).__name__,
+            self._failures,
+        )
+        self.phase = Phase.UNAVAILABLE
+        self._retry_due, self._retry = self._schedule(
+            self._failures, lambda: self._load(conversation_id), self._retry
+        )
+        self._refresh_notice()
+
+    # --- creating ---------------------------------------------------------------------
+
+    async def _create(self) -> None:
+        title = new_conversation_title(datetime.now(), self._titles())
+        try:
+            conversation_id = await self.client.create_conversation(title)
+        except SignInRequired:
+            self._create_after_sign_in = True
+            self.creation = None
+            self._ask_sign_in()
+            return
+        except SdmError as exc:
+            self._create_failures += 1
+            logger.warning(
+                "New conversation failed (%s, %d in a row)",
+                type(exc).__name__,
+                self._create_failures,
+            )
+            self.creation = Creation.WAITING
+            self._create_retry_due, self._create_retry = self._schedule(
+                self._create_failures, self.new_conversation, self._create_retry
+            )
+            self._refresh_notice()
+            return
+        self._create_failures = 0
+        self.creation = None
+        self._typed_without_conversation = False
+        self.open(conversation_id, title)
+
+    async def _move_to_new(self, entry: OutboxEntry) -> None:
+        title = new_conversation_title(datetime.now(), self._titles())
+        try:
+            conversation_id = await self.client.create_conversation(title)
+        except SignInRequired:
+            self._ask_sign_in()
+            return
+        # Queued in the new conversation before it leaves the old one: never lost.
+        self.outbox.submit(conversation_id, entry.text)
+        self.outbox.delete(entry.client_id)
+        self.open(conversation_id, title)
+
+    # --- retrying ---------------------------------------------------------------------
+
+    def _schedule(
+        self, failures: int, action: Callable[[], object], previous: asyncio.TimerHandle | None
+    ) -> tuple[float, asyncio.TimerHandle]:
+        """Run ``action`` after the delay for ``failures``; (when it runs, its timer)."""
+        if previous is not None:
+            previous.cancel()
+        delay = retry_delay_s(failures, initial_s=self._retry_initial_s, max_s=self._retry_max_s)
+        return self._clock() + delay, asyncio.get_event_loop().call_later(delay, action)
+
+    def _cancel_retry(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+        self._retry = None
+        self._retry_due = None
+
+    def _cancel_create_retry(self) -> None:
+        if self._create_retry is not None:
+            self._create_retry.cancel()
+        self._create_retry = None
+        self._create_retry_due = None
+
+    # --- the outbox ---------------------------------------------------------------------
+
+    def _on_outbox_change(self, entry: OutboxEntry) -> None:
+        if entry.conversation_id == self.conversation_id:
+            self.view.show_delivery(self._display(entry))
+            self._refresh_notice()
+
+    def _as_shown(self, entry: TranscriptEntry) -> TranscriptEntry:
+        """This person's own messages show as "You", as they did while queued."""
+        if entry.role is Role.USER and self.own_name is not None and entry.name == self.own_name:
+            return dataclasses.replace(entry, name=YOU)
+        return entry
+
+    def _display(self, entry: OutboxEntry) -> TranscriptEntry:
+        """A message of the outbox as the transcript shows it before its echo."""
+        failed = entry.state is OutboxState.FAILED
+        return TranscriptEntry(
+            role=Role.USER,
+            name=YOU,
+            content=entry.text,
+            timestamp=entry.created_at,
+            client_message_id=entry.client_id,
+            state=DISPLAY_STATE[entry.state],
+            failure=self.outbox.failure_reason(entry.client_id) if failed else None,
+        )
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _refresh_notice(self) -> None:
+        notice = conversation_notice(
+            self.phase,
+            self.session.state,
+            creation=self.creation,
+            waiting=self.waiting,
+            retry_due=self._retry_due if self.phase is Phase.UNAVAILABLE else None,
+            create_retry_due=self._create_retry_due,
+            typed_without_conversation=self._typed_without_conversation,
+        )
+        if notice != self._notice:
+            self._notice = notice
+            self.view.show_notice(notice)
+
+    def _start(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        # The loop of this thread (qasync's), also for a slot called outside its context.
+        task = asyncio.get_event_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            # The type and the task's name only: an exception's text may quote a message.
+            logger.error("Task %s failed: %s", task.get_name(), type(exc).__name__)
+            self.view.show_problem(task.get_name(), exc)
