@@ -55,6 +55,17 @@ def network_backend() -> str:
     return name
 
 
+async def password_store() -> str:
+    """The keyring backend that keeps the session, and whether it can (not a failure:
+    without one the app asks to sign in at each start)."""
+    from desktop_app.control.session import system_store
+
+    store = await asyncio.to_thread(system_store)
+    if store.available:
+        return f"{store.backend_name} (keeps the session between starts)"
+    return f"{store.backend_name} (none available: sign-in at each start)"
+
+
 class SelfTest:
     """The steps, reported on ``out`` as they pass."""
 
@@ -83,6 +94,7 @@ class SelfTest:
         self.report(f"Python {platform.python_version()}, Qt {qVersion()}")
         self.report(f"Qt platform plugin: {self.app.platformName()}")
         self.report(f"Network information backend: {network_backend()}")
+        self.report(f"Password store: {await password_store()}")
         with tempfile.TemporaryDirectory(
             prefix="sdm-self-test-", ignore_cleanup_errors=True
         ) as tmp:

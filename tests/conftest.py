@@ -63,14 +63,17 @@ def _asyncio_guard() -> Iterator[None]:
     one retrieved. Such errors are logged, not raised, so a test would pass without this.
     """
     recorder = _Recorder()
-    asyncio_logger = logging.getLogger("asyncio")
-    asyncio_logger.addHandler(recorder)
+    # qasync's loop reports through its own logger, plain asyncio through "asyncio".
+    loggers = [logging.getLogger(name) for name in ("asyncio", "qasync")]
+    for logger in loggers:
+        logger.addHandler(recorder)
     try:
         yield
         # A pending task the test dropped is reported when it is collected: now.
         gc.collect()
     finally:
-        asyncio_logger.removeHandler(recorder)
+        for logger in loggers:
+            logger.removeHandler(recorder)
     if recorder.records:
         lines = []
         for record in recorder.records:

@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from desktop_app.control.session import SessionController
+from desktop_app.control.tasks import BackgroundTasks
 from desktop_app.core.conversation import (
     Creation,
     Notice,
@@ -149,7 +150,7 @@ class ConversationController:
         self._notice: Notice | None = None
         self._session_state = session.state
         self._live_buffers: list[list[TranscriptEntry]] = []  # one per history request
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks(lambda name, exc: self.view.show_problem(name, exc))
         self._creating: asyncio.Task[Any] | None = None
         self._closed = False
 
@@ -245,6 +246,14 @@ class ConversationController:
     def notice(self) -> Notice | None:
         return self._notice
 
+    def unsent(self) -> tuple[int, int]:
+        """(messages on their way, messages that failed) of the open conversation."""
+        if self.conversation_id is None:
+            return 0, 0
+        pending = self.outbox.undelivered(self.conversation_id)
+        failed = sum(e.state is OutboxState.FAILED for e in pending)
+        return len(pending) - failed, failed
+
     @property
     def waiting(self) -> int:
         """Messages of the open conversation not yet delivered (failed included)."""
@@ -256,10 +265,7 @@ class ConversationController:
         self._cancel_create_retry()
         for unsubscribe in self._unsubscribes:
             unsubscribe()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel_all()
 
     # --- sockets and session ------------------------------------------------------------
 
@@ -529,18 +535,4 @@ class ConversationController:
             self.view.show_notice(notice)
 
     def _start(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        # The loop of this thread (qasync's), also for a slot called outside its context.
-        task = asyncio.get_event_loop().create_task(coroutine, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-        return task
-
-    def _finished(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if task.cancelled():
-            return
-        exc = task.exception()
-        if exc is not None:
-            # The type and the task's name only: an exception's text may quote a message.
-            logger.error("Task %s failed: %s", task.get_name(), type(exc).__name__)
-            self.view.show_problem(task.get_name(), exc)
+        return self._tasks.start(coroutine, name=name)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.session import SessionState, may_send_user_text, session_cookie_of
 from desktop_app.net.http import PlatformClient
-from desktop_app.net.manager import Unsubscribe, WebSocketManager
+from desktop_app.net.manager import Unsubscribe, WebSocketManager, subscribe
 
 if TYPE_CHECKING:
     # keyring is imported by the store, in a worker thread: start-up does not wait for it.
@@ -74,15 +74,21 @@ class SessionController:
     def state(self) -> SessionState:
         return self.client.session_state
 
+    @property
+    def store_description(self) -> str:
+        """Where the session is kept, for the diagnostics."""
+        if self._store_factory is None:
+            return "not kept (signed in at each start)"
+        if self._store is None:
+            return "not read yet"
+        if self.store_problem is not None:
+            return f"not kept: {self._store.backend_name} is not available"
+        return self._store.backend_name
+
     def on_change(self, callback: Callable[[SessionState], object]) -> Unsubscribe:
-        """Call ``callback`` with each new state (after the sockets were updated)."""
-        self._listeners.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._listeners:
-                self._listeners.remove(callback)
-
-        return unsubscribe
+        """Call ``callback`` with each new state or confirmation (after the sockets were
+        updated)."""
+        return subscribe(self._listeners, callback)
 
     def add_manager(self, manager: WebSocketManager) -> None:
         manager.set_cookies(self.client.websocket_cookies())

@@ -53,7 +53,7 @@ from desktop_app.core.session import (
     SessionTracker,
     session_cookie_of,
 )
-from desktop_app.net.manager import Unsubscribe, system_ssl_context
+from desktop_app.net.manager import Unsubscribe, subscribe, system_ssl_context
 
 if TYPE_CHECKING:
     # Imported where first used: aiohttp is the heaviest import of the app, and with
@@ -227,14 +227,8 @@ class PlatformClient:
         return self.session.state
 
     def on_session_change(self, callback: Callable[[SessionState], object]) -> Unsubscribe:
-        """Call ``callback`` with the new state whenever the session's state changes."""
-        self._session_listeners.append(callback)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._session_listeners.remove(callback)
-
-        return unsubscribe
+        """Call ``callback`` with the state after each change or new confirmation."""
+        return subscribe(self._session_listeners, callback)
 
     def restore_session(self, cookies: Mapping[str, str]) -> None:
         """Put session cookies kept from an earlier run into the jar: state UNKNOWN until

@@ -29,7 +29,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import websockets
 from websockets.asyncio.client import ClientConnection
@@ -50,6 +50,7 @@ from desktop_app.core.frames import Frame, Pong, ProtocolError, decode_frame, en
 from desktop_app.core.keepalive import Keepalive, KeepaliveAction
 from desktop_app.core.presence import SocketSnapshot
 
+T = TypeVar("T")
 Listener = Callable[[dict[str, Any]], object]
 StateListener = Callable[[m.ConnectionState], object]
 Unsubscribe = Callable[[], None]
@@ -116,8 +117,10 @@ def _attempt_failure(exc: BaseException) -> str:
         return "the server is not accepting connections"
     if isinstance(exc, websockets.InvalidURI):
         return "the server address is not valid"
+    if isinstance(exc, websockets.InvalidMessage):
+        return "the connection closed before the server answered"
     if isinstance(exc, websockets.InvalidHandshake):
-        return "the server answered in a way this app does not understand"
+        return "the server's answer was not understood"
     if isinstance(exc, ssl.SSLError):
         return "a secure connection to the server could not be set up"
     return "the server cannot be reached"
@@ -787,10 +790,15 @@ class WebSocketManager:
         return self._loop
 
     def _subscribe(self, registry: list[Any], callback: Any) -> Unsubscribe:
-        registry.append(callback)
+        return subscribe(registry, callback)
 
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                registry.remove(callback)
 
-        return unsubscribe
+def subscribe(registry: list[T], callback: T) -> Unsubscribe:
+    """Add ``callback`` to ``registry``; the function returned takes it out again (once)."""
+    registry.append(callback)
+
+    def unsubscribe() -> None:
+        with contextlib.suppress(ValueError):
+            registry.remove(callback)
+
+    return unsubscribe

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
+from desktop_app.control.session import SessionController
 from desktop_app.net.manager import Unsubscribe, WebSocketManager, now_iso
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.ui.network import NetworkSource
@@ -172,6 +173,17 @@ def assistant_rows(status: StatusWebSocketManager | None) -> list[Row]:
     ]
 
 
+def session_rows(session: SessionController | None) -> list[Row]:
+    """The sign-in, where it is kept, the last failed request's detail (no cookie values)."""
+    if session is None:
+        return [("Sign-in", "not tracked")]
+    return [
+        ("Sign-in", session.state.value),
+        ("Kept in", session.store_description),
+        ("Last request error", session.client.last_error or NONE),
+    ]
+
+
 def network_rows(network: NetworkSource) -> list[Row]:
     return [("Online", _yes_no(network.is_online())), ("Backend", network.backend)]
 
@@ -295,8 +307,11 @@ class DiagnosticsDialog(QDialog):
         network: NetworkSource,
         log: ConnectionLog,
         parent: QWidget | None = None,
+        *,
+        session: SessionController | None = None,
     ) -> None:
         super().__init__(parent)
+        self._session = session
         self._managers = list(managers)
         self._status = next(
             (m for _, m in self._managers if isinstance(m, StatusWebSocketManager)), None
@@ -321,9 +336,11 @@ class DiagnosticsDialog(QDialog):
             sockets.addWidget(self._group(f"{name} socket", table))
         self.assistant_table = _table("Assistant status", ("Property", "Value"), self, fit=True)
         self.network_table = _table("Network", ("Property", "Value"), self, fit=True)
+        self.session_table = _table("Session", ("Property", "Value"), self, fit=True)
         others = QHBoxLayout()
         others.addWidget(self._group("Assistant", self.assistant_table))
         others.addWidget(self._group("Network", self.network_table))
+        others.addWidget(self._group("Session", self.session_table))
         self.events_table = _table(
             "Recent connection events", ("Time", "Socket", "Event", "Details"), self
         )
@@ -363,6 +380,7 @@ class DiagnosticsDialog(QDialog):
         sections = [(f"{name} socket", socket_rows(manager)) for name, manager in self._managers]
         sections.append(("Assistant", assistant_rows(self._status)))
         sections.append(("Network", network_rows(self._network)))
+        sections.append(("Session", session_rows(self._session)))
         return sections
 
     def events(self) -> list[tuple[str, str, str, str]]:
@@ -375,7 +393,12 @@ class DiagnosticsDialog(QDialog):
 
     def refresh(self) -> None:
         sections = self.sections()
-        tables = [*self.socket_tables, self.assistant_table, self.network_table]
+        tables = [
+            *self.socket_tables,
+            self.assistant_table,
+            self.network_table,
+            self.session_table,
+        ]
         for table, (_title, rows) in zip(tables, sections, strict=True):
             _fill(table, rows)
         _fill(self.events_table, self.events())

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.control.conversation import ConversationController
 from desktop_app.control.session import SessionController
+from desktop_app.control.tasks import BackgroundTasks
 from desktop_app.core.conversation import Notice, NoticeAction
 from desktop_app.core.errors import SdmError
 from desktop_app.core.presence import connected_attention
@@ -50,7 +51,6 @@ from desktop_app.ui.notice_bar import NoticeBar
 from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.sign_in_dialog import SignInDialog
-from desktop_app.ui.tasks import BackgroundTasks
 from desktop_app.ui.transcript import TranscriptModel, TranscriptView
 
 logger = logging.getLogger("desktop_app.ui")
@@ -308,9 +308,6 @@ class MainWindow(QMainWindow):
             QGuiApplication.clipboard().setText(text)
             self.statusBar().showMessage("Message text copied.", 5000)
 
-    def on_delete_failed(self, client_id: str) -> None:
-        self.controller.delete(client_id)
-
     # --- sign-in -------------------------------------------------------------------------
 
     def on_sign_in_requested(self) -> None:
@@ -417,17 +414,8 @@ class MainWindow(QMainWindow):
     def _refresh_attention(self) -> None:
         """What the connection light adds to "Connected": the session and the outbox."""
         self.indicator.set_attention(
-            connected_attention(self.services.session.state, self._unsent_counts())
+            connected_attention(self.services.session.state, self.controller.unsent())
         )
-
-    def _unsent_counts(self) -> tuple[int, int]:
-        waiting = failed = 0
-        for entry in self.transcript.entries():
-            if entry.state is DeliveryState.FAILED:
-                failed += 1
-            elif entry.state is not DeliveryState.DELIVERED:
-                waiting += 1
-        return waiting, failed
 
     def _show_pending_live(self, confirmed: str | None = None) -> None:
         """Show the messages the server sent since the last refresh, in the server's order.
@@ -540,6 +528,7 @@ class MainWindow(QMainWindow):
                 services.network,
                 self.connection_log,
                 self,
+                session=services.session,
             )
         self.diagnostics.show()
         self.diagnostics.raise_()

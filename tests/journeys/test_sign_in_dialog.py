@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.demo.server import DEMO_EMAIL
+from tests.journeys.journey import journey_on_xvfb
 from tests.journeys.processes import STEP_S
-from tests.journeys.test_clinician_day import _journey
-from tests.journeys.x11 import require, xvfb
 
 #: The dialog's form rows need this much height at least (two line edits and the
 #: error line, in DejaVu Sans at Qt's default size, with the layout's spacing).
@@ -24,10 +23,7 @@ ERROR_LINE_MIN_PX = 10
 
 @pytest.mark.timeout(180)
 def test_a_wrong_password_grows_the_dialog_for_its_error_line(tmp_path: Path) -> None:
-    with (
-        xvfb(require("Xvfb", "xvfb"), tmp_path / "xvfb.log") as display,
-        _journey(tmp_path, display, require("xdotool", "xdotool")) as journey,
-    ):
+    with journey_on_xvfb(tmp_path) as journey:
         hands = journey.hands
         journey.start_server()
         app = journey.start_app()

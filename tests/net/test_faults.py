@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import Any
 
 import pytest
@@ -133,6 +134,20 @@ async def test_a_send_probes_a_dead_connection_within_seconds(
     assert loop.time() - started <= 0.3 + 1.0
 
 
+async def test_a_server_that_is_not_running_is_said_in_words(make: Any) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chat = make(ChatWebSocketManager, f"http://127.0.0.1:{port}", max_reconnect_attempts=1)
+    chat.connect("11111111-2222-4333-8444-555555555555")
+    await until(lambda: chat.state is ConnectionState.FAILED)
+    assert (
+        chat.failure_reason == "gave up after 1 attempt (the server is not accepting connections)"
+    )
+    assert chat.last_error is not None
+    assert "Errno" in chat.last_error  # the detail, for Help → Connection diagnostics
+
+
 async def test_max_attempts_then_connection_failed(
     proxy: FaultProxy, demo: DemoServer, make: Any
 ) -> None:
@@ -151,7 +166,12 @@ async def test_max_attempts_then_connection_failed(
     assert chat.state is ConnectionState.FAILED
     assert [e["attempt"] for e in events.of("reconnecting")] == [1, 2, 3]
     assert proxy.total_connections - before == 3
-    assert "gave up after 3 attempts" in events.of("connection_failed")[0]["reason"]
+    reason = events.of("connection_failed")[0]["reason"]
+    # Words for a person (issue 10: no exception class or errno in the status bar);
+    # the library's text is kept for the diagnostics.
+    assert reason == "gave up after 3 attempts (the connection closed before the server answered)"
+    assert chat.last_error is not None
+    assert chat.last_error.startswith("InvalidMessage: ")
     assert chat.send_message("x") is False
 
     # Reconnect after giving up: works again, counter reset.

@@ -221,6 +221,10 @@ async def test_an_unreachable_server_is_an_http_error_without_status() -> None:
         with pytest.raises(HttpError, match="cannot reach the server") as info:
             await client.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
     assert info.value.status is None
+    # Words for a person; the operating system's error is kept for the diagnostics.
+    assert str(info.value) == "cannot reach the server: no connection could be made"
+    assert client.last_error is not None
+    assert "Connect" in client.last_error
 
 
 async def test_no_password_cookie_or_message_text_reaches_the_log(
@@ -361,6 +365,8 @@ async def test_an_untrusted_certificate_is_refused(production: Production) -> No
         with pytest.raises(HttpError, match="certificate could not be verified") as info:
             await client.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
     assert info.value.status is None
+    assert client.last_error is not None
+    assert client.last_error.startswith("ClientConnectorCertificateError: ")
 
 
 async def test_a_cancelled_download_leaves_no_file(

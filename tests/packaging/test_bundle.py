@@ -172,6 +172,10 @@ def test_frozen_self_test_passes_with_the_bundled_network_plugin(build: Build) -
 
     assert result.returncode == 0, report
     assert "Self-test passed" in result.stdout.splitlines(), report
+    # keyring and its backends are in the bundle (found through their metadata).
+    store = re.search(r"Password store: (\S+)", result.stdout)
+    assert store is not None, report
+    assert store[1].startswith("keyring.backends."), report
     backend = re.search(r"Network information backend: (\S+)", result.stdout)
     assert backend is not None, report
     # "dummy" is Qt's built-in stand-in when no backend plugin loads.

@@ -41,19 +41,26 @@ async def post_as_another_screen(demo: DemoServer, conversation_id: str, text: s
         await ws.recv()  # the echo: the server has stored and broadcast it
 
 
-def test_the_save_dialog_stays_open_while_frames_arrive_and_the_keepalive_fires(
-    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, tmp_path: Path
-) -> None:
+def open_the_save_dialog(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> tuple[MainWindow, str, QFileDialog]:
+    """A connected window whose summary is ready; "Download summary" pressed."""
     window = make_window()
     conversation = demo.create_conversation()
     open_connected(driver, window, conversation)
     demo._write_summary(conversation)
     driver.call(window.ai_status.set_summary_ready, True)
     QTimer.singleShot(SAFETY_NET_MS, lambda: [d.reject() for d in open_file_dialogs()])
-
     driver.call(window.ai_status.download_button.click)
     driver.wait_until(lambda: open_file_dialogs() != [])
     (dialog,) = open_file_dialogs()
+    return window, conversation, dialog
+
+
+def test_the_save_dialog_stays_open_while_frames_arrive_and_the_keepalive_fires(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window, conversation, dialog = open_the_save_dialog(driver, demo, make_window)
     assert dialog.isModal()  # the window cannot be used meanwhile, the sockets can
 
     # While the dialog is open: frames on both sockets, and the keepalive's pings.
@@ -81,15 +88,7 @@ def test_the_save_dialog_stays_open_while_frames_arrive_and_the_keepalive_fires(
 def test_closing_the_window_with_the_save_dialog_open_ends_cleanly(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
 ) -> None:
-    window = make_window()
-    conversation = demo.create_conversation()
-    open_connected(driver, window, conversation)
-    demo._write_summary(conversation)
-    driver.call(window.ai_status.set_summary_ready, True)
-    QTimer.singleShot(SAFETY_NET_MS, lambda: [d.reject() for d in open_file_dialogs()])
-
-    driver.call(window.ai_status.download_button.click)
-    driver.wait_until(lambda: open_file_dialogs() != [])
+    window, _, _ = open_the_save_dialog(driver, demo, make_window)
     closed: list[bool] = []
     window.closed.connect(lambda: closed.append(True))
     driver.call(window.quit_app)

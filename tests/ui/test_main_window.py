@@ -249,6 +249,9 @@ def test_help_menu_opens_the_connection_diagnostics(
     assert dialog is not None
     driver.wait_until(lambda: conversation in dialog.as_text())
     assert "State: open" in dialog.as_text()
+    assert "Sign-in: signed in" in dialog.as_text()
+    assert "Kept in: not kept (signed in at each start)" in dialog.as_text()
+    assert "sessionid" not in dialog.as_text()
     assert [kind for _, kind in ((n, e["type"]) for n, e in window.connection_log.entries())] == [
         "connection_established",
         "connection_established",

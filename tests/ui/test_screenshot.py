@@ -7,84 +7,27 @@ that the docs' screenshot can be rebuilt. ``.ci/run`` installs what it needs.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QColor, QImage
 
 from desktop_app.core.presence import Presence
 from desktop_app.ui.connection_indicator import COLOURS
+from tests.x11 import require, xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "build_scripts" / "screenshot.py"
-SOCKETS = Path("/tmp/.X11-unix")
 WIDTH, HEIGHT = 1024, 640  # not the script's default: --size is honoured
-XVFB_START_S = 10.0
 SCRIPT_TIMEOUT_S = 30
-
-
-def _free_display() -> int:
-    """A display number with neither a socket nor a lock file (Xvfb refuses a used one)."""
-    for number in range(90, 200):
-        if not (SOCKETS / f"X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    raise AssertionError("no free X display number in :90-:199")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop ``process`` like a terminal would (SIGTERM), by force if it lingers."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextlib.contextmanager
-def _xvfb(log: Path) -> Iterator[str]:
-    """Run an Xvfb server (its output in ``log``); yield its ``DISPLAY`` value."""
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        pytest.fail(
-            "Xvfb is not installed: .ci/run installs it and the libraries of Qt's xcb "
-            "platform plugin (see the package list there); on Debian: "
-            "apt-get install xvfb libxcb-icccm4 libxcb-keysyms1 ..."
-        )
-    with log.open("wb") as output:
-        for _attempt in range(3):  # another process may take the same number meanwhile
-            number = _free_display()
-            process = subprocess.Popen(
-                [binary, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-            socket = SOCKETS / f"X{number}"
-            deadline = time.monotonic() + XVFB_START_S
-            while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
-            if socket.exists() and process.poll() is None:
-                break
-            _stop(process)
-        else:
-            raise AssertionError(f"Xvfb did not start:\n{log.read_text(errors='replace')}")
-        try:
-            yield f":{number}"
-        finally:
-            _stop(process)
 
 
 def test_the_screenshot_script_captures_the_window_after_a_reply(tmp_path: Path) -> None:
     output = tmp_path / "shot.png"
-    with _xvfb(tmp_path / "xvfb.log") as display:
+    with xvfb(require("Xvfb", "xvfb"), tmp_path / "xvfb.log") as display:
         env = {
             **os.environ,
             "DISPLAY": display,

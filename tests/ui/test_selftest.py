@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.selftest import self_test
@@ -14,7 +15,10 @@ from tests.conftest import app_environment
 from tests.ui.conftest import LoopDriver
 
 
-def test_the_self_test_passes_step_by_step(driver: LoopDriver, qapp: QApplication) -> None:
+def test_the_self_test_passes_step_by_step(
+    driver: LoopDriver, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     out = io.StringIO()
     assert driver.run(self_test(qapp, out, step_timeout_s=30), timeout=60) == 0
     lines = out.getvalue().splitlines()
@@ -22,6 +26,7 @@ def test_the_self_test_passes_step_by_step(driver: LoopDriver, qapp: QApplicatio
     steps = "\n".join(lines)
     for step in (
         "Network information backend: ",
+        "Password store: keyring.backends.null.Keyring (none available",
         "Window shown; embedded server at http://127.0.0.1:",
         "Chat and status sockets connected",
         "Message delivered; reply received (",
@@ -31,8 +36,9 @@ def test_the_self_test_passes_step_by_step(driver: LoopDriver, qapp: QApplicatio
 
 
 def test_a_step_that_does_not_finish_fails_the_self_test_with_its_reason(
-    driver: LoopDriver, qapp: QApplication
+    monkeypatch: pytest.MonkeyPatch, driver: LoopDriver, qapp: QApplication
 ) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     out = io.StringIO()
     # Nothing can connect and answer within a millisecond.
     assert driver.run(self_test(qapp, out, step_timeout_s=0.001), timeout=60) == 1

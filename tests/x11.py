@@ -1,7 +1,7 @@
-"""A real X display for journeys: an Xvfb server, and a person's keyboard and mouse on it.
+"""A real X display for tests: an Xvfb server, and a person's keyboard and mouse on it.
 
-Xvfb is started the way ``tests/ui/test_screenshot.py`` starts it (a free display
-number, wait for its socket). There is no window manager: nothing gives a window
+Used by the journeys (``tests/journeys``) and the screenshot test. There is no
+window manager: nothing gives a window
 the keyboard focus when it appears or when a dialog above it closes, so a
 journey does that itself with :meth:`Xdotool.focus`, as a window manager would.
 """
@@ -125,6 +125,18 @@ class Xdotool:
         found = self._run("search", "--sync", "--onlyvisible", "--name", pattern).split()
         assert len(found) == 1, f"{len(found)} visible windows titled {title!r}: {found}"
         return found[0]
+
+    def visible(self, title: str) -> bool:
+        """Whether a window titled ``title`` is on the screen now (no waiting for one)."""
+        found = subprocess.run(
+            [self._binary, "search", "--onlyvisible", "--name", f"^{title}$"],
+            env=self._env,
+            capture_output=True,
+            text=True,
+            timeout=XDOTOOL_TIMEOUT_S,
+            check=False,
+        )
+        return found.stdout.split() != []
 
     def focus(self, window: str) -> None:
         """Give ``window`` the keyboard focus (what a window manager does on a click)."""

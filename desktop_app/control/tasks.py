@@ -1,9 +1,9 @@
-"""Background tasks started from Qt slots: kept alive, and their failures reported.
+"""Background tasks started from Qt slots and controllers: kept alive, failures reported.
 
 A task started with ``loop.create_task`` and dropped can be garbage-collected
 mid-flight, and its exception is only printed when it is. This keeps a strong
 reference to each task and hands any failure to one handler (the window shows
-it), like qasync's ``asyncSlot``.
+it), like qasync's ``asyncSlot``. No Qt here: controllers use it too.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-logger = logging.getLogger("desktop_app.ui.tasks")
+logger = logging.getLogger("desktop_app.control.tasks")
 
 
 class BackgroundTasks:
