@@ -111,8 +111,6 @@ async def run(
         stack.push_async_callback(session.aclose)
         if demo_account is not None:
             await client.sign_in(*demo_account)
-        else:
-            await session.restore()
 
         # The outbox of other conversations is delivered whenever possible: it never gives up.
         background_chat = BackgroundChatWebSocketManager(
@@ -184,6 +182,11 @@ async def run(
             window.showFullScreen()
         else:
             window.show()
+        if demo_account is None:
+            # After show(): the password store is read in a worker thread (keyring probes
+            # its backends, about 0.2 s) while the window paints.
+            await session.restore()
+            window.show_store_problem()
         conversation = config.conversation or settings.last_conversation(key)
         if conversation is not None:
             window.open_conversation(conversation)

@@ -128,6 +128,10 @@ class OutboxSender:
         for entry in self.store.undelivered(conversation_id):
             if entry.state is not OutboxState.FAILED:
                 self._fail(entry, GONE)
+            elif entry.client_id not in self._reasons:
+                # Failed before a restart, for a reason not kept: this one is known now.
+                self._reasons[entry.client_id] = GONE
+                self._changed(entry)
 
     def delete(self, client_id: str) -> None:
         """Forget a message that will not be sent (the user's choice)."""

@@ -192,10 +192,13 @@ class MainWindow(QMainWindow):
             )
         elif (geometry := services.settings.window_geometry()) is not None:
             self.restoreGeometry(geometry)
-        if services.session.store_problem is not None:
-            # Said once, at start: the person will be asked to sign in each time.
-            self.statusBar().showMessage(services.session.store_problem, 30000)
         self.composer.setFocus()
+
+    def show_store_problem(self) -> None:
+        """Say once, at start, that the session cannot be kept (sign-in at each start)."""
+        problem = self.services.session.store_problem
+        if problem is not None:
+            self.statusBar().showMessage(problem, 30000)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

@@ -97,10 +97,17 @@ async def test_a_conversation_gone_before_it_is_opened_is_said_in_words(
     app: Built = await build()
     conversation = demo.create_conversation()
     app.outbox.store.add(conversation, "queued before it vanished")
+    # Failed in an earlier run (its reason was not kept across the restart).
+    earlier = app.outbox.store.add(conversation, "failed in an earlier run")
+    app.outbox.store.mark_failed(earlier.client_id)
     demo.delete_conversation(conversation)
     app.controller.open(conversation)
     await until(lambda: app.controller.phase is Phase.GONE)
-    assert app.view.states() == [("queued before it vanished", DeliveryState.FAILED)]
+    await until(lambda: {e.failure for e in app.view.entries} == {GONE})
+    assert app.view.states() == [
+        ("queued before it vanished", DeliveryState.FAILED),
+        ("failed in an earlier run", DeliveryState.FAILED),
+    ]
     notice = app.view.notice
     assert notice is not None
     assert notice.text.startswith("This conversation no longer exists on the server")
