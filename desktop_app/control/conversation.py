@@ -152,7 +152,6 @@ class ConversationController:
         self._live_buffers: list[list[TranscriptEntry]] = []  # one per history request
         self._tasks = BackgroundTasks(lambda name, exc: self.view.show_problem(name, exc))
         self._creating: asyncio.Task[Any] | None = None
-        self._closed = False
 
         outbox.on_change = self._on_outbox_change
         outbox.may_send = lambda: session.may_send(chat)
@@ -242,10 +241,6 @@ class ConversationController:
         if self.conversation_id is not None and self.chat.is_connected:
             self._load(self.conversation_id)
 
-    @property
-    def notice(self) -> Notice | None:
-        return self._notice
-
     def unsent(self) -> tuple[int, int]:
         """(messages on their way, messages that failed) of the open conversation."""
         if self.conversation_id is None:
@@ -257,10 +252,9 @@ class ConversationController:
     @property
     def waiting(self) -> int:
         """Messages of the open conversation not yet delivered (failed included)."""
-        return 0 if self.conversation_id is None else self.outbox.waiting(self.conversation_id)
+        return sum(self.unsent())
 
     async def aclose(self) -> None:
-        self._closed = True
         self._cancel_retry()
         self._cancel_create_retry()
         for unsubscribe in self._unsubscribes:

@@ -323,11 +323,6 @@ class WebSocketManager:
         self._cookies = dict(cookies)
 
     @property
-    def cookies(self) -> dict[str, str]:
-        """The cookies the next handshake will carry."""
-        return dict(self._cookies)
-
-    @property
     def handshake(self) -> Handshake | None:
         """The open socket's handshake: its cookies, and when it opened; None when closed.
 

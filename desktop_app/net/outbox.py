@@ -117,10 +117,6 @@ class OutboxSender:
         """Why a FAILED message failed (a generic reason for one failed before a restart)."""
         return self._reasons.get(client_id, FAILED_EARLIER)
 
-    def waiting(self, conversation_id: str) -> int:
-        """How many messages of the conversation are not delivered yet (failed included)."""
-        return len(self.store.undelivered(conversation_id))
-
     def conversation_gone(self, conversation_id: str) -> None:
         """The server no longer knows the conversation: its messages fail, kept for the user."""
         if self._in_flight is not None and self._in_flight.conversation_id == conversation_id:

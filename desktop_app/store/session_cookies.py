@@ -40,6 +40,8 @@ import keyring
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
+from desktop_app.core.session import SESSION_COOKIE_SUFFIX
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -56,7 +58,6 @@ logger = logging.getLogger("desktop_app.store.session_cookies")
 
 #: The entries' service name, as the system's password manager shows it.
 SERVICE_NAME = "SDM Desktop session"
-SESSION_COOKIE_SUFFIX = "sessionid"
 FORMAT_VERSION = 1
 
 #: Browsers keep cookies of up to 4096 bytes; Django's session key is 32 characters.

@@ -466,8 +466,8 @@ class MainWindow(QMainWindow):
             lambda name: self._start_summary_download(conversation_id, Path(name))
         )
         self.save_dialog = dialog
-        # open(), never exec() or QFileDialog.getSaveFileName(): those run Qt's event
-        # loop inside the caller, and every asyncio task that wakes meanwhile dies.
+        # open() returns at once: a dialog run to completion here would run Qt's event
+        # loop inside the caller, and every asyncio task that woke meanwhile would die.
         dialog.open()
 
     def _start_summary_download(self, conversation_id: str, destination: Path) -> None:

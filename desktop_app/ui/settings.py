@@ -76,11 +76,11 @@ class Settings:
 
     def own_name(self, server: str) -> str | None:
         """The name ``server`` gives this person's messages (learned from an echo)."""
-        value = self._q.value("own-name/" + server.replace("/", "|"))
+        value = self._q.value(self._key(server, "own-name"))
         return value if isinstance(value, str) and 0 < len(value) <= 256 else None
 
     def set_own_name(self, server: str, name: str) -> None:
-        self._q.setValue("own-name/" + server.replace("/", "|"), name)
+        self._q.setValue(self._key(server, "own-name"), name)
 
     def window_geometry(self) -> QByteArray | None:
         value = self._q.value("window/geometry")
@@ -93,6 +93,6 @@ class Settings:
         self._q.sync()
 
     @staticmethod
-    def _key(server: str) -> str:
+    def _key(server: str, group: str = "conversations") -> str:
         # QSettings keys treat "/" as groups: keep the URL in one key.
-        return "conversations/" + server.replace("/", "|")
+        return f"{group}/" + server.replace("/", "|")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,6 @@ class Built:
     controller: ConversationController
     view: RecordingView
     background: BackgroundDelivery | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     async def sign_in(self) -> None:
         await self.session.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
