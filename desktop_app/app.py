@@ -3,20 +3,29 @@
 Qt and asyncio share one qasync loop. Quitting closes the window, then both
 sockets (with a closing handshake), the HTTP client and the embedded server,
 in that order, before the loop closes.
+
+Files: everything the app writes is this user's only (umask 077 from the start,
+and the data folder, its files and the settings file set back to 0700/0600 when
+an older version left them open: :mod:`desktop_app.store.files`). A start-up
+fault gives one line and status 2, never a traceback: a data folder that cannot
+be written is named; a damaged outbox or demo database is kept aside under a new
+name and a new one started, said in one log line and in the window.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
 import socket
+import sqlite3
 import sys
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import (
@@ -36,6 +45,7 @@ from desktop_app.cli import default_config_file, load_config, parse_command_line
 from desktop_app.control.session import SessionController, StoreFactory, system_store
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import is_loopback_host
+from desktop_app.core.errors import LocalFileError, OutboxDamaged, OutboxError
 from desktop_app.core.outbox import OutboxLimits
 from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
@@ -43,6 +53,13 @@ from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.net.wake import SleepWatcher, probe_after_sleep, reconnect_after_sleep
+from desktop_app.store.files import (
+    is_damaged,
+    make_private,
+    private_directory,
+    restrict_umask,
+    set_aside,
+)
 from desktop_app.store.outbox import OutboxStore
 from desktop_app.ui.icon import app_icon
 from desktop_app.ui.main_window import MainWindow, WindowServices
@@ -53,6 +70,10 @@ from desktop_app.ui.network import (
     drive_managers,
 )
 from desktop_app.ui.settings import Settings
+
+if TYPE_CHECKING:
+    # Imported where used: only the embedded server needs it.
+    from desktop_app.demo.server import DemoServer
 
 logger = logging.getLogger("desktop_app")
 
@@ -74,14 +95,15 @@ async def run(
     """Run the app until its window closes; the keyword arguments are for tests."""
     settings = settings or Settings()
     server_url = None if config.uses_demo_server else config.server
+    set_aside_notes: list[str] = []  # damaged files kept aside, said in the window too
     async with contextlib.AsyncExitStack() as stack:
         demo_account = None
+        server = None
         if server_url is None:
-            from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
+            from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD
 
             data = demo_data or _data_dir() / "demo-server.sqlite"
-            server = DemoServer(DemoConfig(data_path=data))
-            await server.start()
+            server = await _start_demo_server(data, set_aside_notes)
             stack.push_async_callback(server.stop)
             base_url, label, key = server.base_url, "the demo server", EMBEDDED_SERVER_KEY
             demo_account = (DEMO_EMAIL, DEMO_PASSWORD)
@@ -124,7 +146,7 @@ async def run(
         watcher.start()
         stack.callback(watcher.stop)
 
-        store = OutboxStore(outbox_path or _data_dir() / "outbox.sqlite3")
+        store = _open_outbox(outbox_path or _data_dir() / "outbox.sqlite3", set_aside_notes)
         stack.callback(store.close)
         outbox = OutboxSender(
             store,
@@ -139,6 +161,9 @@ async def run(
         )
         stack.push_async_callback(outbox.aclose)
         windows: list[MainWindow] = []  # the background must know the window's conversation
+        wipe_demo_data = None
+        if server is not None:
+            wipe_demo_data = functools.partial(_wipe_demo_data, server, store, settings)
         background = BackgroundDelivery(
             store,
             background_chat,
@@ -163,6 +188,7 @@ async def run(
                 demo_account=demo_account,
                 kiosk_exit_keys=config.kiosk_exit_keys if config.kiosk else None,
                 retry_failed_after_s=config.connection.max_reconnect_delay_s,
+                wipe_demo_data=wipe_demo_data,
             )
         )
         windows.append(window)
@@ -182,6 +208,8 @@ async def run(
             window.showFullScreen()
         else:
             window.show()
+        if set_aside_notes:
+            window.statusBar().showMessage(" ".join(set_aside_notes), 60000)
         if demo_account is None:
             # After show(): the password store is read in a worker thread (keyring probes
             # its backends, about 0.2 s) while the window paints.
@@ -216,6 +244,62 @@ class _FirstPaintLog(QObject):
             watched.removeEventFilter(self)
             logger.info("Main window shown")
         return False
+
+
+def _wipe_demo_data(server: DemoServer, store: OutboxStore, settings: Settings) -> None:
+    """Erase the demo server's conversations, what the outbox kept of them, and their list."""
+    try:
+        wiped = server.wipe_data()
+    except sqlite3.Error as exc:
+        path = server.data_path or Path()
+        raise LocalFileError(
+            f"the demo data file {path} could not be changed ({exc}): free some disk space, "
+            "then try again",
+            path=path,
+            reason=str(exc),
+        ) from exc
+    store.forget_conversations(wiped)
+    settings.forget_conversations(EMBEDDED_SERVER_KEY)
+    settings.sync()
+
+
+async def _start_demo_server(data: Path, notes: list[str]) -> DemoServer:
+    """The embedded demo server on ``data``; a damaged file is kept aside for a new one."""
+    from desktop_app.demo.server import DemoConfig, DemoServer
+
+    try:
+        server = DemoServer(DemoConfig(data_path=data))
+        await server.start()
+    except sqlite3.Error as exc:
+        if not is_damaged(exc):
+            raise LocalFileError(
+                f"cannot use the demo data file {data} ({exc}): make it readable and "
+                "writable for this user, or move it away to start without the demo "
+                "conversations",
+                path=data,
+                reason=str(exc),
+            ) from exc
+        notes.append(_kept_aside("demo data", data))
+        server = DemoServer(DemoConfig(data_path=data))
+        await server.start()
+    return server
+
+
+def _open_outbox(path: Path, notes: list[str]) -> OutboxStore:
+    """The outbox at ``path``; a damaged file is kept aside for a new, empty one."""
+    try:
+        return OutboxStore(path)
+    except OutboxDamaged:
+        notes.append(_kept_aside("outbox", path))
+        return OutboxStore(path)
+
+
+def _kept_aside(what: str, path: Path) -> str:
+    """Move a damaged database out of the way; say where (log and window), once."""
+    kept = set_aside(path)
+    message = f"The {what} file {path} was damaged: it was kept as {kept} and a new one was started"
+    logger.warning("%s", message)
+    return f"{message}."
 
 
 def _network_source(app: QApplication, chat: ChatWebSocketManager) -> NetworkSource:
@@ -264,14 +348,20 @@ def _drain(sock: socket.socket) -> None:
 
 
 def _data_dir() -> Path:
+    """The app's data folder, private and writable; LocalFileError naming it otherwise."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     path = Path(location or Path.home() / ".sdm-desktop")
-    path.mkdir(parents=True, exist_ok=True)
+    # ".../SDM/SDM Desktop": the organisation's folder above it is the app's own too.
+    owned = 1 if path.parent.name == QCoreApplication.organizationName() else 0
+    private_directory(path, owned_parents=owned)
+    make_private(path)  # what an older version left readable by others
     return path
 
 
 def main(argv: list[str] | None = None) -> int:
     command_line = parse_command_line(argv)
+    # Before Qt, SQLite or a library creates anything: it is this user's only.
+    restrict_umask()
     # Before anything reads QSettings or the standard paths: they are named after these.
     QCoreApplication.setOrganizationName("SDM")
     QCoreApplication.setApplicationName("SDM Desktop")
@@ -294,14 +384,21 @@ def main(argv: list[str] | None = None) -> int:
     if QKeySequence.fromString(config.kiosk_exit_keys).isEmpty():
         source = config.source_of("kiosk_exit_keys")
         return _refuse(f"{source}: not a key sequence Qt knows: {config.kiosk_exit_keys!r}")
-    lock = _single_instance_lock()
+    try:
+        lock = _single_instance_lock()
+    except LocalFileError as exc:
+        return _refuse(str(exc))
     if lock is None:
         return _refuse(
             "SDM Desktop is already running for this user: messages queued on this "
             "computer are sent by one instance only. Switch to the open window."
         )
+    Settings().make_private()
     try:
         return run_on_qasync(app, run(config, app))
+    except (LocalFileError, OutboxError) as exc:
+        # A file the app cannot use at start (the outbox of a newer version, say).
+        return _refuse(str(exc))
     finally:
         lock.unlock()
 
@@ -341,8 +438,25 @@ def _single_instance_lock() -> QLockFile | None:
     """The lock that keeps a second instance from sending the same outbox (None: taken).
 
     A lock left by a killed instance is taken over: Qt checks whether its process
-    still runs, so a kiosk restarted after a crash starts at once.
+    still runs, so a kiosk restarted after a crash starts at once. LocalFileError
+    when the data folder cannot be written, or the lock file cannot be used: that
+    is not another instance.
     """
-    lock = QLockFile(str(_data_dir() / "instance.lock"))
+    path = _data_dir() / "instance.lock"
+    lock = QLockFile(str(path))
     lock.setStaleLockTime(0)  # never stale by age: only a dead owner frees it
-    return lock if lock.tryLock(0) else None
+    if lock.tryLock(0):
+        return lock
+    if lock.error() is QLockFile.LockError.LockFailedError:
+        return None
+    reason = (
+        "it cannot be written"
+        if lock.error() is QLockFile.LockError.PermissionError
+        else ("it cannot be created or read")
+    )
+    raise LocalFileError(
+        f"cannot use the lock file {path}: {reason}. Make it (and its folder) writable for "
+        "this user, or remove it, then start SDM Desktop again",
+        path=path,
+        reason=reason,
+    )

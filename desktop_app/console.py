@@ -26,6 +26,7 @@ from desktop_app.core.errors import SdmError
 from desktop_app.core.session import SessionState
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
 from desktop_app.net.http import PlatformClient, SignInRequired
+from desktop_app.store.files import restrict_umask
 
 
 class ConsoleSignInError(SdmError):
@@ -182,6 +183,7 @@ async def _sign_in_on_the_terminal(client: PlatformClient, base_url: str) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
+    restrict_umask()  # whatever this process or its libraries write is this user's only
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -1,5 +1,15 @@
 """Settings shared by every test: Qt runs offscreen unless a test asks for a real display,
-and asyncio's own complaints fail the test that caused them."""
+asyncio's own complaints fail the test that caused them, and property tests run with
+a fixed, reproducible budget.
+
+Hypothesis profiles: ``suite`` (the default, CI included) is a small budget with
+``derandomize``, so each run draws the same examples from a seed derived from the
+test itself: reproducible on any machine, it cannot flake (no example database,
+no deadline, no "too slow" health check: CI has two slow cores). ``thorough``
+explores: a fixed large budget, a fresh seed each run (``--hypothesis-seed=N``
+repeats one). ``HYPOTHESIS_PROFILE=thorough`` (or ``--hypothesis-profile``) chooses
+it; ``python -m bench.properties`` runs it and counts the examples.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +20,20 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+_PROPERTY_TESTS = settings(
+    settings.get_profile("default"),
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("suite", _PROPERTY_TESTS, max_examples=40, derandomize=True)
+settings.register_profile(
+    "thorough", _PROPERTY_TESTS, max_examples=2_000, stateful_step_count=80, derandomize=False
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 # Before anything imports Qt. A test that wants Xvfb sets DISPLAY for its own subprocess.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from desktop_app.control.session import SessionController
 from desktop_app.control.tasks import BackgroundTasks
+from desktop_app.core import machine as m
 from desktop_app.core.conversation import (
     Creation,
     Notice,
@@ -42,7 +43,7 @@ from desktop_app.core.conversation import (
 )
 from desktop_app.core.endpoints import validate_conversation_id
 from desktop_app.core.errors import SdmError
-from desktop_app.core.frames import ChatMessage, Role, decode_object
+from desktop_app.core.frames import ChatMessage, Frame, Role
 from desktop_app.core.outbox import arrived_in_history
 from desktop_app.core.reconcile import merge_history
 from desktop_app.core.session import SessionState
@@ -156,7 +157,8 @@ class ConversationController:
         outbox.on_change = self._on_outbox_change
         outbox.may_send = lambda: session.may_send(chat)
         self._unsubscribes = [
-            chat.on_message(self._on_chat_event),
+            chat.on_connection_event(self._on_chat_connection_event),
+            chat.on_frame(self._on_chat_frame),
             session.on_change(self._on_session_change),
         ]
 
@@ -254,11 +256,18 @@ class ConversationController:
         """Messages of the open conversation not yet delivered (failed included)."""
         return sum(self.unsent())
 
-    async def aclose(self) -> None:
+    def detach(self) -> None:
+        """Stop telling the view anything (its window closed); tasks end in :meth:`aclose`."""
         self._cancel_retry()
         self._cancel_create_retry()
         for unsubscribe in self._unsubscribes:
             unsubscribe()
+        self._unsubscribes.clear()
+        if self.outbox.on_change == self._on_outbox_change:
+            self.outbox.on_change = None
+
+    async def aclose(self) -> None:
+        self.detach()
         await self._tasks.cancel_all()
 
     # --- sockets and session ------------------------------------------------------------
@@ -310,18 +319,15 @@ class ConversationController:
             self.view.ask_sign_in()
         self._refresh_notice()
 
-    def _on_chat_event(self, data: dict[str, Any]) -> None:
-        if data.get("type") == "connection_established" and "role" not in data:
-            if self.conversation_id is not None:
-                # The server does not replay what we missed: the history fills the gap.
-                self._load(self.conversation_id)
-            return
-        if "role" not in data:
-            return
-        frame = decode_object(data)
+    def _on_chat_connection_event(self, event: m.ConnectionEvent) -> None:
+        if isinstance(event, m.ConnectionEstablished) and self.conversation_id is not None:
+            # The server does not replay what we missed: the history fills the gap.
+            self._load(self.conversation_id)
+
+    def _on_chat_frame(self, frame: Frame) -> None:
         if not isinstance(frame, ChatMessage):
             return
-        confirmed = self.outbox.confirmed_by(data)
+        confirmed = self.outbox.confirmed_by(frame)
         if confirmed is not None and frame.name and frame.name != self.own_name:
             logger.info("Own messages are named by the server (%d chars)", len(frame.name))
             self.own_name = frame.name

@@ -33,12 +33,23 @@ def validate_conversation_id(value: object) -> str:
 
 
 def is_loopback_host(host: str) -> bool:
-    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+    """Whether ``host`` names this machine in a way no network answer can change.
+
+    Literal loopback addresses (127.0.0.0/8, ``::1``, and 127.x.y.z written as
+    ``::ffff:127.x.y.z``) and exactly ``localhost``, which every resolver answers
+    from its own table. Not ``*.localhost``: RFC 6761 asks resolvers to keep those
+    local too, but many (glibc's among them) pass them on to DNS, whose answer
+    anyone on the path may give.
+    """
+    if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,12 @@ class ServerEndpoints:
             netloc += f":{port}"
         origin = f"{scheme}://{netloc}"
         return cls(base_url=origin + parts.path.rstrip("/"), secure=secure, origin=origin)
+
+    @property
+    def sends_password_in_clear(self) -> bool:
+        """Plain http:// to another computer (allowed by ``allow_insecure``): the password
+        and the conversation cross the network unencrypted."""
+        return not self.secure and not is_loopback_host(self.host)
 
     def websocket_url(self, kind: str, conversation_id: str) -> str:
         """``ws(s)://host/ws/<kind>/<uuid>/`` (the trailing slash is part of the route)."""

@@ -1,7 +1,8 @@
 """Run the demo server from a shell: ``python -m desktop_app.demo --port 8765``.
 
 Also installed as the ``sdm-demo-server`` console script. It prints the base URL
-and the demo account, and stops cleanly on Ctrl+C or SIGTERM.
+and the demo account, and stops cleanly on Ctrl+C or SIGTERM. What it writes
+(``--data FILE`` and its journal) is readable by this user only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
+from desktop_app.store.files import restrict_umask
 
 logger = logging.getLogger("desktop_app.demo")
 
@@ -95,6 +97,7 @@ async def serve(config: DemoConfig) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     args = build_parser().parse_args(argv)
+    restrict_umask()  # the conversations in --data are patient text
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

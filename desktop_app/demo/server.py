@@ -14,6 +14,13 @@ its sight: end every login session (:meth:`DemoServer.revoke_sessions`), let the
 
 Theory of operation, following the real server's ``ProtocolTypeRouter``:
 
+- every request first has its ``Host`` checked, like Django's ``ALLOWED_HOSTS``: it must
+  name the address the server is bound to (for a loopback address: ``localhost``,
+  ``127.0.0.1``, ``::1``) or match ``allowed_hosts``, else HTTP 400 (a handshake: 403).
+  A web page whose name its owner points at 127.0.0.1 (DNS rebinding) would otherwise
+  reach the server as its own origin and sign in with the published demo password.
+  The port is not compared (Django does not either): a rebinding page keeps its own
+  name, and the tests' fault proxies forward under ports of their own;
 - every WebSocket handshake, whatever its path, goes through :meth:`DemoServer._ws_gate`:
   Origin check (403), then the route (500 when none matches), then the consumer
   (:meth:`DemoServer._serve_chat` or :meth:`DemoServer._serve_status`);
@@ -35,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import logging
 import math
@@ -45,7 +53,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urlparse, urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, hdrs, web
 
@@ -105,6 +113,10 @@ HTTP_SHUTDOWN_TIMEOUT_S = 2.0
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _UUID_RE = re.compile(_UUID)
 _WS_ROUTE_RE = re.compile(rf"/ws/(chat|status)/({_UUID})/")
+#: The names of this machine's loopback addresses, all accepted in ``Host`` when the
+#: server is bound to one of them (or to every address).
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+_WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
 
 
 @dataclass(frozen=True)
@@ -242,6 +254,11 @@ class DemoServer:
         await self.stop()
 
     @property
+    def data_path(self) -> Path | None:
+        """The SQLite file of the conversations (None: in memory)."""
+        return self._config.data_path
+
+    @property
     def port(self) -> int:
         """The listening port (known after the first :meth:`start`)."""
         if self._port is None:
@@ -301,6 +318,17 @@ class DemoServer:
         logger.info("%d login sessions expired", expired)
         return expired
 
+    def wipe_data(self) -> list[str]:
+        """Delete every conversation with its messages and summary, for good; their ids.
+
+        The ids stay deleted (a chat socket does not create them again); login
+        sessions are kept, so signed-in clients can go on in a new conversation.
+        The freed space is zeroed and the file compacted: nothing of the text stays.
+        """
+        wiped = self._store.wipe(_now())
+        logger.info("demo data wiped: %d conversations", len(wiped))
+        return wiped
+
     def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """What ``GET /conversation/<id>/history/`` answers under ``messages``."""
         if not self._store.has_conversation(conversation_id):
@@ -319,7 +347,7 @@ class DemoServer:
     # --- application ---------------------------------------------------------------
 
     def _make_app(self) -> web.Application:
-        app = web.Application(middlewares=[self._ws_middleware])
+        app = web.Application(middlewares=[self._host_middleware, self._ws_middleware])
         app.router.add_get("/", self._index)
         app.router.add_get("/health/", self._health)
         app.router.add_get(LOGIN_PATH, self._login_form)
@@ -335,6 +363,32 @@ class DemoServer:
             "/memory/conversation/{conversation_id}/summary/download/", self._summary_download
         )
         return app
+
+    @web.middleware
+    async def _host_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        # Django's ALLOWED_HOSTS: a request for a host this server is not is refused.
+        if not self._host_allowed(request.headers.get(hdrs.HOST, "")):
+            if _is_websocket_handshake(request):
+                logger.info("websocket handshake refused (403): Host not allowed")
+                return web.Response(status=403, text="403 Forbidden")
+            logger.info("request refused (400): Host not allowed")
+            return web.Response(status=400, text="Bad Request (400)")
+        return await handler(request)
+
+    def _host_allowed(self, host: str) -> bool:
+        """Whether a ``Host`` header names this server: its bound address, or a name of it."""
+        try:
+            hostname = urlsplit(f"//{host}").hostname
+        except ValueError:
+            return False
+        if not hostname:
+            return False
+        hostname = hostname.removesuffix(".")
+        bound = self._config.host.lower().strip("[]")
+        own = {bound}
+        if bound in _WILDCARD_ADDRESSES or _is_loopback_address(bound):
+            own.update(_LOOPBACK_NAMES)
+        return hostname in own or self._matches_allowed_hosts(hostname)
 
     @web.middleware
     async def _ws_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -566,6 +620,10 @@ class DemoServer:
             return False
         if hostname is None:
             return False
+        return self._matches_allowed_hosts(hostname)
+
+    def _matches_allowed_hosts(self, hostname: str) -> bool:
+        """Django's ``validate_host`` against ``allowed_hosts`` (``hostname`` lower case)."""
         for pattern in self._config.allowed_hosts:
             pattern = pattern.lower()
             if pattern == "*" or hostname == pattern:
@@ -778,6 +836,13 @@ _NO_STORE = {hdrs.CACHE_CONTROL: "no-store"}
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _is_loopback_address(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _is_websocket_handshake(request: web.Request) -> bool:

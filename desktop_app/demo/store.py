@@ -1,7 +1,10 @@
 """SQLite storage of the demo server: conversations, messages, login sessions, summary PDFs.
 
 In memory by default; with a file, conversations and login sessions survive a
-restart of the server. Every timestamp is stored as UTC ISO 8601 text.
+restart of the server. Every timestamp is stored as UTC ISO 8601 text. The file
+is readable by its owner only (0600, also when an older version left it 0644;
+SQLite gives its journal the same mode), deleted rows are zeroed on disk
+(``secure_delete``), and :meth:`DemoStore.wipe` erases every conversation.
 
 A deleted conversation leaves its id in ``deleted_conversations``: the id is never
 created again (a chat socket creates the conversations it does not know), and a
@@ -15,6 +18,7 @@ every access holds one lock.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import weakref
@@ -75,14 +79,22 @@ class DemoStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self._lock = threading.Lock()
+        if path is not None:
+            _create_private_file(path)
         self._conn = sqlite3.connect(
             ":memory:" if path is None else str(path), check_same_thread=False
         )
         # Close the connection when the store is garbage collected, so an in-memory
         # store never leaks it (newer Pythons warn about unclosed connections).
         self._finalizer = weakref.finalize(self, self._conn.close)
-        with self._lock, self._conn:
-            self._conn.executescript(_SCHEMA)
+        try:
+            with self._lock, self._conn:
+                self._conn.execute("PRAGMA secure_delete = ON")
+                self._conn.executescript(_SCHEMA)
+        except BaseException:
+            # A damaged file fails here; closed at once, so that it may be moved away.
+            self._finalizer()
+            raise
 
     def ensure_open(self) -> None:
         """Raise :class:`sqlite3.ProgrammingError` when the store was closed."""
@@ -125,6 +137,25 @@ class DemoStore:
                 (conversation_id, _to_text(deleted_at)),
             )
             return cursor.rowcount == 1
+
+    def wipe(self, wiped_at: datetime) -> list[str]:
+        """Delete every conversation, message and summary; the conversations' ids.
+
+        The ids are remembered as deleted. The file is compacted afterwards, so
+        that no page of it still holds the text.
+        """
+        with self._lock:
+            with self._conn:
+                ids = [str(row[0]) for row in self._conn.execute("SELECT id FROM conversations")]
+                self._conn.execute("DELETE FROM messages")
+                self._conn.execute("DELETE FROM summaries")
+                self._conn.execute("DELETE FROM conversations")
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO deleted_conversations (id, deleted_at) VALUES (?, ?)",
+                    [(conversation_id, _to_text(wiped_at)) for conversation_id in ids],
+                )
+            self._conn.execute("VACUUM")
+        return ids
 
     def is_deleted(self, conversation_id: str) -> bool:
         with self._lock:
@@ -273,6 +304,19 @@ class DemoStore:
 
 
 _MESSAGE_COLUMNS = "role, name, content, created_at, citations, decision_aids, client_message_id"
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file for its owner only before SQLite opens it; an existing
+    one (and a journal left next to it) is set back to 0600. A file that cannot be
+    created fails as SQLite would fail to open it."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        for name in (str(path), f"{path}-journal", f"{path}-wal", f"{path}-shm"):
+            if os.path.exists(name):
+                os.chmod(name, 0o600)
+    except OSError as exc:
+        raise sqlite3.OperationalError(f"unable to open database file ({exc.strerror})") from exc
 
 
 def _message_from_row(row: tuple[Any, ...]) -> ChatMessage:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from desktop_app.core import machine as m
 from desktop_app.core.frames import ChatMessage, Frame, Role, encode_chat_message
-from desktop_app.net.manager import WebSocketManager
+from desktop_app.net.manager import WebSocketManager, event_dict
 
 ChatCallback = Callable[[dict[str, Any]], object]
 
@@ -75,13 +76,13 @@ class ChatWebSocketManager(WebSocketManager):
         elif frame.role is Role.BOT:
             self._call(self._on_chat_reply, frame.raw)
 
-    def _handle_connection_event(self, event: dict[str, Any]) -> None:
+    def _handle_connection_event(self, event: m.ConnectionEvent) -> None:
         super()._handle_connection_event(event)
-        if event["type"] == "connection_established" and self._on_open is not None:
+        if isinstance(event, m.ConnectionEstablished) and self._on_open is not None:
             on_open = self._on_open
-            self._call(lambda _event: on_open(), event)
-        elif event["type"] == "disconnected":
-            self._call(self._on_close, event)
+            self._call(lambda _event: on_open(), {})
+        elif isinstance(event, m.Disconnected):
+            self._call(self._on_close, event_dict(event))
 
     def _call(self, callback: ChatCallback | None, data: dict[str, Any]) -> None:
         if callback is not None:

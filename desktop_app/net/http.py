@@ -14,16 +14,23 @@ Responses may hold patient text (history, summaries, the server's error pages):
 no body reaches a log or an exception. Logs name paths, ids, statuses and sizes;
 never message text, passwords or cookie values.
 
+A summary download is bounded: at most ``max_download_bytes`` (default 32 MiB)
+and ``download_timeout_s`` (default 120 s) in all, whatever the server sends; a
+summary is tens of KiB, so a server past either bound is broken or hostile (an
+endless ``application/pdf`` stream once wrote 2.9 GB in 5 s).
+
 Errors::
 
     SdmError
     ├── HttpError        status (None when the server could not be reached)
     ├── SignInRequired   no session, or it expired: sign in again
-    └── SignInFailed     wrong email or password
+    ├── SignInFailed     wrong email or password
+    └── LocalFileError   the summary could not be saved (full disk, read-only folder)
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import json
@@ -33,7 +40,7 @@ import os
 import ssl
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -45,7 +52,7 @@ from desktop_app.core.endpoints import (
     is_loopback_host,
     validate_conversation_id,
 )
-from desktop_app.core.errors import SdmError
+from desktop_app.core.errors import DISK_FULL, LocalFileError, SdmError, why_not_written
 from desktop_app.core.frames import ChatMessage, ProtocolError, decode_frame
 from desktop_app.core.session import (
     SESSION_COOKIE_SUFFIX,
@@ -76,6 +83,14 @@ MAX_ERROR_BODY_BYTES = 4096
 #: Longest server ``"error"`` string shown to a person; a longer one may quote anything.
 MAX_SERVER_ERROR_CHARS = 160
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
+#: Largest summary PDF saved. Summaries are tens of KiB; this leaves room for a long
+#: one with pictures and still stops a server that never ends the file.
+MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
+#: Longest a summary download may take in all (connecting included). A summary of
+#: tens of KiB takes well under a second; this allows a slow link to bring even a
+#: large one (1 MiB at 9 KiB/s), and stops a server that trickles bytes forever,
+#: which the per-read timeout alone never would.
+DOWNLOAD_TIMEOUT_S = 120.0
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -133,12 +148,21 @@ class PlatformClient:
         allow_insecure: bool = False,
         ssl_context: ssl.SSLContext | None = None,
         timeout_s: float = 30.0,
+        # summary downloads
+        max_download_bytes: int = MAX_DOWNLOAD_BYTES,
+        download_timeout_s: float = DOWNLOAD_TIMEOUT_S,
     ) -> None:
         self.endpoints = ServerEndpoints.from_base_url(base_url, allow_insecure=allow_insecure)
         if timeout_s <= 0:
             raise ValueError(f"timeout_s must be positive, got {timeout_s}")
+        if max_download_bytes <= 0:
+            raise ValueError(f"max_download_bytes must be positive, got {max_download_bytes}")
+        if download_timeout_s <= 0:
+            raise ValueError(f"download_timeout_s must be positive, got {download_timeout_s}")
         self._ssl_context = ssl_context
         self._timeout_s = timeout_s
+        self._max_download_bytes = max_download_bytes
+        self._download_timeout_s = download_timeout_s
         self._session: aiohttp.ClientSession | None = None
         self._jar: aiohttp.CookieJar | None = None
         self._cookie_url: URL | None = None  # set with the jar
@@ -400,27 +424,47 @@ class PlatformClient:
         into place only once complete: a failure or cancellation leaves neither a
         half-written PDF nor the temporary file (an existing ``destination`` is
         kept). ``progress(bytes_so_far, total_or_None)`` is called after each chunk.
-        OSError when the file cannot be written.
+        HttpError when the PDF is larger than ``max_download_bytes`` or takes longer
+        than ``download_timeout_s``; LocalFileError when the file cannot be written.
         """
         conversation_id = validate_conversation_id(conversation_id)
         path = f"/memory/conversation/{conversation_id}/summary/download/"
         import aiohttp
 
         # The total timeout fits a small answer, not a download over a slow link:
-        # bound the connection and each read instead.
+        # bound the connection and each read, and the whole download by its deadline.
         timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=self._timeout_s, sock_read=self._timeout_s
         )
-        async with self._request("GET", path, timeout=timeout) as response:
-            if response.status == 404:
-                raise await _missing_summary(response)
-            self._check(response, path, f"the summary of conversation {conversation_id}")
-            if response.content_type != "application/pdf":
-                raise HttpError(
-                    response.status, "the server sent something other than the summary PDF"
-                )
-            total = response.content_length
-            size = await _stream_to(destination, response, total, progress)
+        limit = self._max_download_bytes
+        try:
+            async with (
+                asyncio.timeout(self._download_timeout_s),
+                self._request("GET", path, timeout=timeout) as response,
+            ):
+                if response.status == 404:
+                    raise await _missing_summary(response)
+                self._check(response, path, f"the summary of conversation {conversation_id}")
+                if response.content_type != "application/pdf":
+                    raise HttpError(
+                        response.status, "the server sent something other than the summary PDF"
+                    )
+                total = response.content_length
+                if total is not None and total > limit:
+                    raise _too_large(response.status, limit)
+                size = await _stream_to(destination, response, total, progress, limit=limit)
+        except TimeoutError:
+            logger.warning(
+                "summary of conversation %s: not downloaded within %g s",
+                conversation_id,
+                self._download_timeout_s,
+            )
+            raise HttpError(
+                None,
+                f"the summary download did not finish within {self._download_timeout_s:g} s: "
+                "the connection is too slow or the server stalled; nothing was saved. "
+                "Try again",
+            ) from None
         logger.info("summary of conversation %s saved (%d bytes)", conversation_id, size)
         return destination
 
@@ -582,37 +626,94 @@ async def _read_json(response: aiohttp.ClientResponse, path: str) -> Any:
         raise HttpError(response.status, f"the server's answer to {path} was not JSON") from None
 
 
+def _too_large(status: int, limit: int) -> HttpError:
+    return HttpError(
+        status,
+        f"the summary is larger than {_mib(limit)}, far more than a summary can be: the "
+        "download was stopped and nothing was saved. Try again later; if it happens again, "
+        "tell your administrator",
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB"
+
+
 async def _stream_to(
     destination: Path,
     response: aiohttp.ClientResponse,
     total: int | None,
     progress: Callable[[int, int | None], None] | None,
+    *,
+    limit: int,
 ) -> int:
-    """Write the body to ``destination`` through a temporary file; the size."""
+    """Write the body (at most ``limit`` bytes) to ``destination`` through a temporary
+    file; the size. LocalFileError when the disk refuses."""
     # Next to the destination, so that the final rename stays on one file system and
     # is atomic. mkstemp creates it readable by this user only: the PDF is patient data.
-    fd, temporary = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
-    )
+    with _saving(destination):
+        fd, temporary = tempfile.mkstemp(
+            dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
+        )
     size = 0
     try:
-        # Summaries are tens of KiB: writing on the loop costs less than a thread per chunk.
-        with os.fdopen(fd, "wb") as file:
+        try:
+            # Unbuffered, and only the file operations are the disk's: a connection
+            # reset while reading is an OSError too, and no disk's fault. Summaries
+            # are tens of KiB: writing on the loop costs less than a thread per chunk.
             async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK_BYTES):
-                file.write(chunk)
                 size += len(chunk)
+                if size > limit:
+                    logger.warning("summary download stopped past %d bytes", limit)
+                    raise _too_large(response.status, limit)
+                with _saving(destination):
+                    _write_all(fd, chunk)
                 if progress is not None:
                     progress(size, total)
-            file.flush()
-            # On disk before the rename, so that a crash cannot leave an empty PDF.
-            os.fsync(file.fileno())
-        os.replace(temporary, destination)
+            with _saving(destination):
+                # On disk before the rename, so that a crash cannot leave an empty PDF.
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        with _saving(destination):
+            os.replace(temporary, destination)
     except BaseException:
         # Failure or cancellation: nothing half-written stays behind.
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
     return size
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+@contextlib.contextmanager
+def _saving(destination: Path) -> Iterator[None]:
+    """A file operation of a download: the disk's refusal becomes a LocalFileError."""
+    try:
+        yield
+    except OSError as exc:
+        raise _not_saved(destination, exc) from exc
+
+
+def _not_saved(destination: Path, exc: OSError) -> LocalFileError:
+    reason = why_not_written(exc)
+    logger.warning("summary not saved: %s", reason)
+    advice = (
+        "Free some disk space or choose another folder"
+        if reason == DISK_FULL
+        else "Choose another folder"
+    )
+    return LocalFileError(
+        f"The summary could not be saved to {destination}: {reason}. {advice}, "
+        "then download it again.",
+        path=destination,
+        reason=reason,
+    )
 
 
 def _technical_detail(exc: BaseException) -> str:

@@ -51,6 +51,11 @@ from desktop_app.core.keepalive import Keepalive, KeepaliveAction
 from desktop_app.core.presence import SocketSnapshot
 
 T = TypeVar("T")
+#: Hears every decoded frame of the socket (pongs included), each decoded once.
+FrameListener = Callable[[Frame], object]
+#: Hears what happens to the connection, as the state machine decided it.
+EventListener = Callable[[m.ConnectionEvent], object]
+#: The browser client's listener: frames and connection events as one stream of dicts.
 Listener = Callable[[dict[str, Any]], object]
 StateListener = Callable[[m.ConnectionState], object]
 Unsubscribe = Callable[[], None]
@@ -97,6 +102,39 @@ _wire_logger = _FramelessLogger(logging.getLogger("desktop_app.net.wire"))
 SERVER_DOWN_STATUSES = frozenset({502, 503, 504})
 
 
+#: The ``type`` of each connection event on the dict stream (:func:`event_dict`).
+CONNECTION_EVENT_TYPES: Mapping[type[m.ConnectionEvent], str] = {
+    m.ConnectionEstablished: "connection_established",
+    m.Disconnected: "disconnected",
+    m.Reconnecting: "reconnecting",
+    m.ConnectionFailed: "connection_failed",
+    m.WentOffline: "offline",
+    m.CameOnline: "online",
+}
+_RESERVED_TYPES = frozenset(CONNECTION_EVENT_TYPES.values())
+
+
+def event_dict(event: m.ConnectionEvent) -> dict[str, Any]:
+    """A connection event as the browser client's listeners get it."""
+    data: dict[str, Any] = {"type": CONNECTION_EVENT_TYPES[type(event)]}
+    if isinstance(event, m.Disconnected):
+        data.update(code=event.code, reason=event.reason)
+    elif isinstance(event, m.Reconnecting):
+        data.update(attempt=event.attempt, max=event.max_attempts, delay=event.delay_s)
+    elif isinstance(event, m.ConnectionFailed):
+        data["reason"] = event.reason
+    data["timestamp"] = now_iso()
+    return data
+
+
+def loggable(text: str, limit: int = 123) -> str:
+    """``text`` (a close reason, say: the server's words) safe for one log line.
+
+    Quoted with its control characters escaped, so a reason cannot forge log lines.
+    """
+    return ascii(text[:limit])
+
+
 def _handshake_refusal(status: int) -> str:
     """A reason a person can act on, for a handshake refused with HTTP ``status``."""
     if status in (401, 403):
@@ -106,6 +144,12 @@ def _handshake_refusal(status: int) -> str:
         )
     if status == 404:
         return f"no conversation service at this address (HTTP {status}): check the server URL"
+    if 300 <= status < 400:
+        # Never followed: the handshake carries the session cookie.
+        return (
+            f"the server redirected the connection elsewhere (HTTP {status}), which this "
+            "app does not follow: check the server URL"
+        )
     if m.is_retryable_handshake_status(status):
         return f"the server is unavailable (HTTP {status})"
     return f"the server could not open the conversation (HTTP {status})"
@@ -252,12 +296,13 @@ class WebSocketManager:
         self._pending: collections.deque[m.Input] = collections.deque()
         self._feeding = False
         self._open_event = asyncio.Event()
-        self._listeners: list[Listener] = []
+        self._frame_listeners: list[FrameListener] = []
+        self._event_listeners: list[EventListener] = []
+        self._listeners: list[Listener] = []  # the browser client's dict stream
         self._state_listeners: list[StateListener] = []
         self.latency: float | None = None  # round trip of the last answered ping
         #: The last failed attempt's technical detail (exception, errno), for diagnostics.
         self.last_error: str | None = None
-        self.last_event: dict[str, Any] | None = None
 
     # --- public API --------------------------------------------------------------
 
@@ -356,13 +401,27 @@ class WebSocketManager:
         conn.enqueue(text)
         return True
 
+    def on_frame(self, callback: FrameListener) -> Unsubscribe:
+        """Call ``callback`` with every decoded frame of the socket (pongs included)."""
+        return subscribe(self._frame_listeners, callback)
+
+    def on_connection_event(self, callback: EventListener) -> Unsubscribe:
+        """Call ``callback`` with every connection event (opened, closed, retrying...)."""
+        return subscribe(self._event_listeners, callback)
+
     def on_message(self, callback: Listener) -> Unsubscribe:
-        """Call ``callback`` with every decoded frame and every connection event."""
-        return self._subscribe(self._listeners, callback)
+        """The browser client's ``onMessage``: frames and connection events as dicts.
+
+        Made from the same typed values as :meth:`on_frame` and :meth:`on_connection_event`,
+        for the console client and callers of the browser-style API. A frame is its JSON
+        object; an event is :func:`event_dict`. A server frame whose ``type`` names a connection
+        event is not passed on here: on this one stream it would pass for the event.
+        """
+        return subscribe(self._listeners, callback)
 
     def on_state_change(self, callback: StateListener) -> Unsubscribe:
         """Call ``callback`` with the new :class:`ConnectionState` after each change."""
-        return self._subscribe(self._state_listeners, callback)
+        return subscribe(self._state_listeners, callback)
 
     async def wait_connected(self, timeout: float) -> bool:  # noqa: ASYNC109 - the public API
         """True when the socket is open within ``timeout`` seconds."""
@@ -433,7 +492,8 @@ class WebSocketManager:
 
     @property
     def listener_count(self) -> int:
-        return len(self._listeners)
+        """Subscriptions to frames, connection events and the dict stream."""
+        return len(self._frame_listeners) + len(self._event_listeners) + len(self._listeners)
 
     # --- hooks for the chat and status managers ----------------------------------
 
@@ -444,11 +504,23 @@ class WebSocketManager:
 
     def _handle_frame(self, frame: Frame) -> None:
         """A decoded frame of the current socket (pongs included)."""
-        self._emit(frame.raw)
+        self._emit(frame, self._frame_listeners)
+        if self._listeners:
+            kind = frame.raw.get("type")
+            if isinstance(kind, str) and kind in _RESERVED_TYPES:
+                self._log.warning(
+                    "%s Frame posing as a connection event (%r) kept off the dict stream",
+                    self.log_prefix,
+                    kind,
+                )
+            else:
+                self._emit(frame.raw, self._listeners)
 
-    def _handle_connection_event(self, event: dict[str, Any]) -> None:
+    def _handle_connection_event(self, event: m.ConnectionEvent) -> None:
         """A connection event, after the machine decided on it."""
-        self._emit(event)
+        self._emit(event, self._event_listeners)
+        if self._listeners:
+            self._emit(event_dict(event), self._listeners)
 
     def _probe(self) -> None:
         """Demand proof of life soon (after a user's send)."""
@@ -459,11 +531,11 @@ class WebSocketManager:
             conn.enqueue(encode_ping())
         self._arm_keepalive(conn)
 
-    def _emit(self, event: dict[str, Any], listeners: list[Listener] | None = None) -> None:
+    def _emit(self, value: T, listeners: list[Callable[[T], object]]) -> None:
         """Call every listener; one that raises is logged and the others still run."""
-        for listener in list(self._listeners if listeners is None else listeners):
+        for listener in list(listeners):
             try:
-                listener(event)
+                listener(value)
             except Exception as exc:
                 # The exception's text may quote a message: log where, not what.
                 tb = exc.__traceback__
@@ -540,36 +612,20 @@ class WebSocketManager:
             self._notify(action.event)
 
     def _notify(self, event: m.ConnectionEvent) -> None:
-        data: dict[str, Any]
         if isinstance(event, m.ConnectionEstablished):
             self._log.info("%s Connected successfully", self.log_prefix)
-            data = {"type": "connection_established"}
         elif isinstance(event, m.Disconnected):
             self._log.info(
                 "%s Connection closed: %s%s",
                 self.log_prefix,
                 event.code if event.code is not None else 1006,
-                f" ({event.reason})" if event.reason else "",
+                f" ({loggable(event.reason)})" if event.reason else "",
             )
-            data = {"type": "disconnected", "code": event.code, "reason": event.reason}
-        elif isinstance(event, m.Reconnecting):
-            data = {
-                "type": "reconnecting",
-                "attempt": event.attempt,
-                "max": event.max_attempts,
-                "delay": event.delay_s,
-            }
         elif isinstance(event, m.ConnectionFailed):
-            self._log.error("%s Connection failed: %s", self.log_prefix, event.reason)
-            data = {"type": "connection_failed", "reason": event.reason}
+            self._log.error("%s Connection failed: %s", self.log_prefix, loggable(event.reason))
         elif isinstance(event, m.WentOffline):
             self._log.info("%s Offline - waiting for the network", self.log_prefix)
-            data = {"type": "offline"}
-        else:
-            data = {"type": "online"}
-        data["timestamp"] = now_iso()
-        self.last_event = data
-        self._handle_connection_event(data)
+        self._handle_connection_event(event)
 
     # --- timers ------------------------------------------------------------------------
 
@@ -673,7 +729,7 @@ class WebSocketManager:
         server_down = False  # the server is away for every client (see m.Closed)
         self.last_error = None
         try:
-            return await ws_connect(
+            return await _ConnectWithoutRedirects(
                 conn.url,
                 origin=Origin(self.endpoints.origin),
                 additional_headers=self._handshake_headers(conn),
@@ -709,7 +765,9 @@ class WebSocketManager:
             # Nothing listens: the server (not this client's network) is down.
             server_down = isinstance(exc, ConnectionRefusedError)
         self._log.warning(
-            "%s Connection attempt failed: %s", self.log_prefix, self.last_error or reason
+            "%s Connection attempt failed: %s",
+            self.log_prefix,
+            loggable(self.last_error or reason, 300),
         )
         self._feed_from(conn, m.Closed(None, reason, retryable, server_down=server_down))
         return None
@@ -784,8 +842,17 @@ class WebSocketManager:
             self._loop = asyncio.get_running_loop()
         return self._loop
 
-    def _subscribe(self, registry: list[Any], callback: Any) -> Unsubscribe:
-        return subscribe(registry, callback)
+
+class _ConnectWithoutRedirects(ws_connect):
+    """websockets' ``connect`` that never follows a redirect.
+
+    The handshake carries the session cookie, and a redirect could lead a socket
+    to another host or to clear text; the HTTP client does not follow them either.
+    A 3xx answer fails the attempt like any other refused handshake.
+    """
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc
 
 
 def subscribe(registry: list[T], callback: T) -> Unsubscribe:

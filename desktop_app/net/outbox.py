@@ -21,12 +21,13 @@ the conversation is gone (history 404), or the history kept failing
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-from desktop_app.core.errors import SdmError
-from desktop_app.core.frames import ChatMessage, decode_object
+from desktop_app.core import machine as m
+from desktop_app.core.errors import OutboxWriteError, SdmError
+from desktop_app.core.frames import ChatMessage, Frame
 from desktop_app.core.outbox import OutboxLimits, admission_refusal, arrived_in_history, is_echo_of
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import HttpError, SignInRequired
@@ -45,6 +46,14 @@ FAILED_EARLIER = "This message could not be sent."
 
 class OutboxFull(SdmError):
     """A message refused because its conversation's outbox is at its bounds."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Confirmation:
+    """The echo ``frame`` proved the outbox message ``client_id`` arrived."""
+
+    client_id: str
+    frame: ChatMessage
 
 
 class OutboxSender:
@@ -82,12 +91,15 @@ class OutboxSender:
         self._in_flight: OutboxEntry | None = None
         self._echo_timer: asyncio.TimerHandle | None = None
         self._resolving: asyncio.Task[None] | None = None
-        # The frame that last confirmed an outbox message, and the message's id: the
-        # window updates the queued entry instead of showing the echo a second time.
-        # The frame itself is kept (not its id()): a freed frame's id can be reused by
-        # the next one, which would then "confirm" a message it has nothing to do with.
-        self._confirmation: tuple[dict[str, Any], str] | None = None
-        self._unsubscribe = chat.on_message(self._on_chat_event)
+        # The last echo that confirmed an outbox message: the window updates the queued
+        # entry instead of showing the echo a second time. The frame itself is kept (not
+        # its id()): a freed frame's id can be reused by the next one, which would then
+        # "confirm" a message it has nothing to do with.
+        self.last_confirmation: Confirmation | None = None
+        self._unsubscribes = [
+            chat.on_connection_event(self._on_connection_event),
+            chat.on_frame(self._on_frame),
+        ]
 
     # --- what the window calls -----------------------------------------------------
 
@@ -139,14 +151,18 @@ class OutboxSender:
     def undelivered(self, conversation_id: str) -> list[OutboxEntry]:
         return self.store.undelivered(conversation_id)
 
-    def confirmed_by(self, frame: dict[str, Any]) -> str | None:
-        """The client id that ``frame`` (a chat listener's dict) confirmed, if any."""
-        if self._confirmation is not None and self._confirmation[0] is frame:
-            return self._confirmation[1]
+    def confirmed_by(self, frame: ChatMessage) -> str | None:
+        """The client id of the outbox message that ``frame`` (as decoded once, by the
+        chat manager, for every listener) confirmed; None when it confirmed none."""
+        confirmation = self.last_confirmation
+        if confirmation is not None and confirmation.frame is frame:
+            return confirmation.client_id
         return None
 
     async def aclose(self) -> None:
-        self._unsubscribe()
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes.clear()
         self._cancel_echo_timer()
         if self._resolving is not None:
             self._resolving.cancel()
@@ -173,9 +189,20 @@ class OutboxSender:
                 self._held = True
             return
         self._held = False
-        if not self.chat.send_message(entry.text, client_message_id=entry.client_id):
-            return  # the socket just closed: the next connection_established pumps again
-        entry = self.store.mark_sent(entry.client_id)
+        # Written down before it leaves: a message that may be on the wire is SENT, so
+        # a crash or a full disk can cost a look at the history, never a duplicate.
+        try:
+            sent = self.store.mark_sent(entry.client_id)
+        except OutboxWriteError as exc:
+            logger.warning(
+                "Outbox: %s not sent, the disk refused (%s)", entry.client_id, exc.reason
+            )
+            return  # still QUEUED: the next connection or message pumps again
+        if not self.chat.send_message(sent.text, client_message_id=sent.client_id):
+            # Not on the wire after all (pump() checked the socket, so hardly ever).
+            self._changed(self.store.mark_queued(sent.client_id))
+            return
+        entry = sent
         logger.info("Sent %s (attempt %d)", entry.client_id, entry.attempts)
         self._in_flight = entry
         self._echo_timer = asyncio.get_event_loop().call_later(
@@ -188,27 +215,35 @@ class OutboxSender:
             self._resolving is not None and not self._resolving.done()
         )
 
-    def _on_chat_event(self, data: dict[str, Any]) -> None:
-        kind = data.get("type")
-        if kind == "connection_established":
+    def _on_connection_event(self, event: m.ConnectionEvent) -> None:
+        if isinstance(event, m.ConnectionEstablished):
             self._clear_in_flight()  # whatever was in flight is resolved from history
             conversation = self.chat.current_conversation_id
             if self._verify_on_open and conversation is not None and not self._busy():
                 self._resolve(conversation)
             else:
                 self.pump()
-        elif kind == "disconnected":
+        elif isinstance(event, m.Disconnected):
             self._cancel_echo_timer()
-        elif "role" in data and self._in_flight is not None:
-            frame = decode_object(data)
-            entry = self._in_flight
-            if isinstance(frame, ChatMessage) and is_echo_of(frame, entry.client_id, entry.text):
-                self._confirmation = (data, entry.client_id)
-                self._delivered(entry)
+
+    def _on_frame(self, frame: Frame) -> None:
+        entry = self._in_flight
+        if (
+            entry is not None
+            and isinstance(frame, ChatMessage)
+            and is_echo_of(frame, entry.client_id, entry.text)
+        ):
+            self.last_confirmation = Confirmation(entry.client_id, frame)
+            self._delivered(entry)
 
     def _delivered(self, entry: OutboxEntry) -> None:
         self._clear_in_flight()
-        delivered = self.store.mark_delivered(entry.client_id)
+        try:
+            delivered = self.store.mark_delivered(entry.client_id)
+        except OutboxWriteError as exc:
+            # Still SENT on disk: the next pump() finds it in the history instead.
+            logger.warning("Outbox: %s arrived, the disk refused (%s)", entry.client_id, exc.reason)
+            return
         logger.info("Delivered %s", entry.client_id)
         self._changed(delivered)
         self.pump()
@@ -236,6 +271,18 @@ class OutboxSender:
             self._history_unavailable(conversation_id, exc)
             return
         self._history_failures.pop(conversation_id, None)
+        try:
+            self._settle(conversation_id, history)
+        except OutboxWriteError as exc:
+            self._resolving = None
+            logger.warning("Outbox: the disk refused a change (%s); trying again later", exc.reason)
+            self._echo_timer = asyncio.get_event_loop().call_later(self._echo_timeout, self.pump)
+            return
+        self._resolving = None
+        self.pump()
+
+    def _settle(self, conversation_id: str, history: list[ChatMessage]) -> None:
+        """Decide each SENT message of ``conversation_id`` from its ``history``."""
         for entry in self.store.undelivered(conversation_id):
             if entry.state is not OutboxState.SENT:
                 continue
@@ -251,8 +298,6 @@ class OutboxSender:
             else:
                 logger.info("History lacks %s: sending again", entry.client_id)
                 self._changed(self.store.mark_queued(entry.client_id))
-        self._resolving = None
-        self.pump()
 
     def _history_unavailable(self, conversation_id: str, exc: SdmError) -> None:
         if isinstance(exc, HttpError) and exc.status == 404:

@@ -6,9 +6,10 @@ import asyncio
 import time
 from typing import Any, ClassVar
 
+from desktop_app.core import machine as m
 from desktop_app.core.ai_status import REPLY_IN_HISTORY, AiStatusTracker
 from desktop_app.core.frames import Frame, StatusEvent
-from desktop_app.net.manager import Listener, Unsubscribe, WebSocketManager, now_iso
+from desktop_app.net.manager import Listener, Unsubscribe, WebSocketManager, now_iso, subscribe
 
 
 class StatusWebSocketManager(WebSocketManager):
@@ -36,7 +37,7 @@ class StatusWebSocketManager(WebSocketManager):
 
     def on_status_change(self, callback: Listener) -> Unsubscribe:
         """Call ``callback`` with every status event, the synthetic stale/disconnect ones too."""
-        return self._subscribe(self._status_listeners, callback)
+        return subscribe(self._status_listeners, callback)
 
     @property
     def is_thinking(self) -> bool:
@@ -63,8 +64,8 @@ class StatusWebSocketManager(WebSocketManager):
         if isinstance(frame, StatusEvent):
             self._deliver(self._tracker.handle(frame, time.monotonic()))
 
-    def _handle_connection_event(self, event: dict[str, Any]) -> None:
-        if event["type"] in ("disconnected", "connection_failed", "offline"):
+    def _handle_connection_event(self, event: m.ConnectionEvent) -> None:
+        if isinstance(event, (m.Disconnected, m.ConnectionFailed, m.WentOffline)):
             self._deliver(self._tracker.clear())
         super()._handle_connection_event(event)
 

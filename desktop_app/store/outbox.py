@@ -24,7 +24,11 @@ Transitions (anything else raises :class:`~desktop_app.core.errors.OutboxError`)
 
 An unknown ``client_id`` also raises ``OutboxError`` (with ``state`` None),
 never ``KeyError``: one exception type for the caller to handle.
-:meth:`OutboxStore.get` is the lookup that answers ``None`` instead.
+:meth:`OutboxStore.get` is the lookup that answers ``None`` instead. A change the
+disk refuses (full, read-only, failing) raises its subclass
+:class:`~desktop_app.core.errors.OutboxWriteError`, with nothing stored; a file
+that is no database or a damaged one, :class:`~desktop_app.core.errors.OutboxDamaged`
+when it is opened.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from desktop_app.core.errors import OutboxError
+from desktop_app.core.errors import DISK_FULL, OutboxDamaged, OutboxError, OutboxWriteError
+from desktop_app.store.files import is_damaged
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -163,7 +168,7 @@ class OutboxStore:
         """Queue ``text`` for ``conversation_id``; committed when this returns."""
         client_id = str(uuid.uuid4())
         created_at = self._clock().astimezone(UTC).isoformat()
-        with self._transaction() as conn:
+        with self._transaction(new_message=True) as conn:
             cursor = conn.execute(
                 "INSERT INTO outbox (client_id, conversation_id, text, created_at, state,"
                 " attempts) VALUES (?, ?, ?, ?, ?, 0)",
@@ -204,6 +209,24 @@ class OutboxStore:
             conn.execute("DELETE FROM outbox WHERE seq = ?", (entry.seq,))
         self._drop_old_wal_frames()
         logger.debug("Outbox %s: deleted (was %s)", client_id, entry.state.value)
+
+    def forget_conversations(self, conversation_ids: list[str]) -> int:
+        """Delete every entry of these conversations, text zeroed on disk (the demo data
+        was wiped); how many. A SENT entry stays: it may be in flight, and is resolved
+        (and then failed: its conversation is gone) by the sender."""
+        with self._transaction() as conn:
+            forgotten = 0
+            for conversation_id in conversation_ids:
+                cursor = conn.execute(
+                    "DELETE FROM outbox WHERE conversation_id = ? AND state != ?",
+                    (conversation_id, OutboxState.SENT.value),
+                )
+                forgotten += cursor.rowcount
+        self._drop_old_wal_frames()
+        logger.debug(
+            "Outbox: %d entries of %d conversations forgotten", forgotten, len(conversation_ids)
+        )
+        return forgotten
 
     def prune_delivered(self, *, keep_per_conversation: int = 1000) -> int:
         """Drop the oldest DELIVERED rows beyond ``keep_per_conversation`` per conversation.
@@ -356,7 +379,7 @@ class OutboxStore:
             raise self._storage_error(exc) from exc
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, *, new_message: bool = False) -> Iterator[sqlite3.Connection]:
         conn = self._connection()
         try:
             # IMMEDIATE: take the write lock before reading the row to change.
@@ -369,11 +392,24 @@ class OutboxStore:
                     conn.rollback()
                 raise
         except sqlite3.Error as exc:
+            refused = _REFUSED_WRITE.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
+            if refused is not None:
+                logger.warning("Outbox: the disk refused a change (%s)", exc)
+                raise OutboxWriteError(refused, path=self.path, new_message=new_message) from exc
             raise self._storage_error(exc) from exc
 
     def _storage_error(self, exc: sqlite3.Error) -> OutboxError:
         # SQLite's messages never contain bound values, so no message text leaks here.
         return OutboxError(f"{self._name}: {exc}", path=self.path)
+
+
+#: SQLite's primary result codes of a write the disk refused, in words for a person.
+_REFUSED_WRITE = {
+    sqlite3.SQLITE_FULL: DISK_FULL,
+    sqlite3.SQLITE_READONLY: "the outbox file or its folder is read-only",
+    sqlite3.SQLITE_IOERR: "the disk reported an error",
+    sqlite3.SQLITE_CANTOPEN: "the outbox file cannot be opened",
+}
 
 
 def _fetch(conn: sqlite3.Connection, client_id: str) -> OutboxEntry | None:
@@ -413,11 +449,8 @@ def _open(path: Path | None, name: str) -> sqlite3.Connection:
         _migrate(conn, path, name)
     except sqlite3.Error as exc:
         conn.close()
-        if isinstance(exc, sqlite3.DatabaseError) and exc.sqlite_errorcode in (
-            sqlite3.SQLITE_NOTADB,
-            sqlite3.SQLITE_CORRUPT,
-        ):
-            raise OutboxError(
+        if is_damaged(exc):
+            raise OutboxDamaged(
                 f"cannot open the {name}: it is damaged or not an outbox ({exc}). Move the"
                 " file away to start with an empty outbox; its unsent messages are lost",
                 path=path,

@@ -42,6 +42,7 @@ from desktop_app.notices import (
     sort_notices,
     third_party_notices,
 )
+from desktop_app.ui.plain_text import make_plain
 
 logger = logging.getLogger("desktop_app.ui")
 
@@ -129,6 +130,7 @@ class AboutDialog(QDialog):
         self.licence_label = QLabel(APP_LICENCE, self)
         header = [self.title, self.build_label, self.server_label, self.versions_label]
         for label in [*header, self.licence_label]:
+            make_plain(label)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
 
@@ -150,7 +152,7 @@ class AboutDialog(QDialog):
         list_label = QLabel("&Third-party licences:", self)
         list_label.setBuddy(self.table)
 
-        self.details = QLabel(self)
+        self.details = QLabel(self)  # the library's own metadata: plain text
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
@@ -158,6 +160,8 @@ class AboutDialog(QDialog):
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         text_label = QLabel("Licence te&xt:", self)
         text_label.setBuddy(self.text)
+        for label in (list_label, self.details, text_label):
+            make_plain(label)
 
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
@@ -257,6 +261,7 @@ class AboutDialog(QDialog):
     def on_about_qt_clicked(self) -> None:
         if self.about_qt_box is None:
             box = QMessageBox(self)
+            make_plain(box)
             box.setWindowTitle("About Qt")
             box.setText(f"This program uses Qt {qVersion()} through PySide6 {PySide6.__version__}.")
             box.setInformativeText(QT_NOTICE)

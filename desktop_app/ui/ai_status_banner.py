@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.ui.plain_text import make_plain
 
 THINKING = "The assistant is thinking…"
 EXTRACTING = "Analyzing the conversation (you may continue the dialogue)…"
@@ -25,6 +26,7 @@ class AiStatusBanner(QWidget):
         self._status = status
         self.summary_ready = False
         self.label = QLabel(self)
+        make_plain(self.label)
         self.label.setObjectName("aiStatus")
         self.label.setAccessibleName("Assistant status")
         self.download_button = QPushButton("&Download summary (PDF)", self)

@@ -7,8 +7,6 @@ the managers, and so that every subscription ends in one place (:meth:`detach`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.net.manager import WebSocketManager
@@ -18,8 +16,6 @@ from desktop_app.net.status import StatusWebSocketManager
 class ManagerBridge(QObject):
     """Qt signals for one manager's listeners."""
 
-    #: Every decoded frame and connection event (a dict, as the listeners get it).
-    message = Signal(object)
     #: The manager's new :class:`~desktop_app.core.machine.ConnectionState`.
     state_changed = Signal(object)
     #: Status events, synthetic ones included (status managers only).
@@ -29,14 +25,10 @@ class ManagerBridge(QObject):
         super().__init__(parent)
         self.manager = manager
         self._unsubscribes = [
-            manager.on_message(self._on_message),
             manager.on_state_change(self.state_changed.emit),
         ]
         if isinstance(manager, StatusWebSocketManager):
             self._unsubscribes.append(manager.on_status_change(self.status_event.emit))
-
-    def _on_message(self, data: dict[str, Any]) -> None:
-        self.message.emit(data)
 
     def detach(self) -> None:
         """Stop listening to the manager."""

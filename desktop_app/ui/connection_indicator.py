@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
+from desktop_app.core.frames import Frame, Pong
 from desktop_app.core.presence import Presence, Summary, summarize
 from desktop_app.net.manager import WebSocketManager
+from desktop_app.ui.plain_text import tooltip
 
 #: Colour of each state (text is always there too: colour is never the only signal).
 COLOURS = {
@@ -50,7 +51,7 @@ class ConnectionIndicator(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._unsubscribes = [
             m.on_state_change(lambda _s: self.refresh()) for _, m in self._managers
-        ] + [m.on_message(self._on_message) for _, m in self._managers]
+        ] + [m.on_frame(self._on_frame) for _, m in self._managers]
         self._detached = False
         self.attention: str | None = None  # what qualifies "Connected" (set_attention)
         self._timer = QTimer(self)  # started by refresh() while a countdown is shown
@@ -97,9 +98,9 @@ class ConnectionIndicator(QLabel):
             unsubscribe()
         self._unsubscribes.clear()
 
-    def _on_message(self, event: dict[str, Any]) -> None:
+    def _on_frame(self, frame: Frame) -> None:
         # A pong brings a new latency: the one change that comes without a state change.
-        if event.get("type") == "pong":
+        if isinstance(frame, Pong):
             self.refresh()
 
     def _show(self, summary: Summary) -> None:
@@ -108,9 +109,10 @@ class ConnectionIndicator(QLabel):
             text, colour = f"{text} — {self.attention}", ATTENTION_COLOUR
         self.setText(f"● {text}")
         self.setStyleSheet(f"QLabel#connectionIndicator {{ color: {colour}; }}")
-        self.setToolTip(summary.details)
+        self.setToolTip(tooltip(summary.details))  # details hold the server's close reason
         self.setAccessibleDescription(text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        QToolTip.showText(event.globalPosition().toPoint(), self.summary.details, self)
+        details = tooltip(self.summary.details)
+        QToolTip.showText(event.globalPosition().toPoint(), details, self)
         super().mousePressEvent(event)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app.ui.plain_text import tooltip
 from desktop_app.ui.settings import ConversationRecord
 
 
@@ -36,7 +37,8 @@ class ConversationList(QWidget):
         for record in records:
             item = QListWidgetItem(record.title or "Conversation")
             item.setData(Qt.ItemDataRole.UserRole, record.id)
-            item.setToolTip(f"{record.title}\nLast used {record.last_used}\n{record.id}")
+            # The title may come from the server: the tooltip shows it as plain text.
+            item.setToolTip(tooltip(f"{record.title}\nLast used {record.last_used}\n{record.id}"))
             self.list.addItem(item)
             if record.id == current:
                 item.setSelected(True)

@@ -6,9 +6,9 @@ The desktop counterpart of the browser client's debugging console commands
 the network, and the recent connection events.
 
 Everything shown (and copied) is ids, states, counts and times: never message
-text, which is patient information. :class:`ConnectionLog` keeps only the
-events the managers generate themselves, so a chat or status frame cannot get
-in, even one whose ``type`` imitates a connection event.
+text, which is patient information. :class:`ConnectionLog` hears only the
+managers' typed connection events, so a chat or status frame cannot get in,
+even one whose ``type`` imitates a connection event.
 """
 
 from __future__ import annotations
@@ -39,25 +39,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.control.session import SessionController
-from desktop_app.net.manager import Unsubscribe, WebSocketManager, now_iso
+from desktop_app.core import machine as m
+from desktop_app.net.manager import Unsubscribe, WebSocketManager, event_dict
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.ui.network import NetworkSource
+from desktop_app.ui.plain_text import make_plain
 
 logger = logging.getLogger("desktop_app.ui")
-
-#: The events a manager generates about its connection (``WebSocketManager._notify``).
-CONNECTION_EVENT_TYPES = frozenset(
-    {
-        "connection_established",
-        "disconnected",
-        "reconnecting",
-        "connection_failed",
-        "offline",
-        "online",
-    }
-)
-#: The only keys of an event the log keeps.
-EVENT_KEYS = ("type", "timestamp", "code", "reason", "attempt", "max", "delay")
 
 REFRESH_MS = 500
 NONE = "—"
@@ -83,7 +71,7 @@ class ConnectionLog:
             raise ValueError(f"a connection log needs room for at least one event, not {size}")
         self._entries: collections.deque[Entry] = collections.deque(maxlen=size)
         self._unsubscribes: list[Unsubscribe] = [
-            manager.on_message(functools.partial(self._on_message, name, manager))
+            manager.on_connection_event(functools.partial(self._on_event, name))
             for name, manager in managers
         ]
 
@@ -103,15 +91,8 @@ class ConnectionLog:
             unsubscribe()
         self._unsubscribes.clear()
 
-    def _on_message(self, name: str, manager: WebSocketManager, event: dict[str, Any]) -> None:
-        # Frames and connection events reach the same listeners. A connection event
-        # is the manager's own dict (its last_event); a frame is the server's, even
-        # when its "type" reads "disconnected", and may carry message text.
-        if event is not manager.last_event or event.get("type") not in CONNECTION_EVENT_TYPES:
-            return
-        kept = {key: event[key] for key in EVENT_KEYS if key in event}
-        kept.setdefault("timestamp", now_iso())
-        self._entries.append((name, kept))
+    def _on_event(self, name: str, event: m.ConnectionEvent) -> None:
+        self._entries.append((name, event_dict(event)))
 
 
 # --- what the view shows, as text ------------------------------------------------------
@@ -326,6 +307,7 @@ class DiagnosticsDialog(QDialog):
             "states only, never message text: you may paste it into a support ticket.",
             self,
         )
+        make_plain(intro)
         intro.setWordWrap(True)
         #: One table per socket, in the order of ``managers``.
         self.socket_tables: list[QTableWidget] = []

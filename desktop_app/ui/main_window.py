@@ -30,7 +30,7 @@ from desktop_app.control.conversation import ConversationController
 from desktop_app.control.session import SessionController
 from desktop_app.control.tasks import BackgroundTasks
 from desktop_app.core.conversation import Notice, NoticeAction
-from desktop_app.core.errors import SdmError
+from desktop_app.core.errors import LocalFileError, OutboxError, SdmError
 from desktop_app.core.presence import connected_attention
 from desktop_app.core.session import SessionState
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
@@ -48,7 +48,9 @@ from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
 from desktop_app.ui.kiosk import KioskMode, enter_kiosk_mode
 from desktop_app.ui.network import NetworkSource, drive_managers
 from desktop_app.ui.notice_bar import NoticeBar
+from desktop_app.ui.plain_text import make_plain
 from desktop_app.ui.reconnect_button import ReconnectButton
+from desktop_app.ui.server_banner import ServerBanner, server_warnings
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.sign_in_dialog import SignInDialog
 from desktop_app.ui.transcript import TranscriptModel, TranscriptView
@@ -86,6 +88,9 @@ class WindowServices:
     open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
     kiosk_exit_keys: str | None = None  # kiosk mode, left with these keys (None: a desktop)
     retry_failed_after_s: float = 30.0  # kiosk mode: a failed socket is started again
+    #: The embedded demo server's data can be wiped with this; set only on that server,
+    #: whose window is marked as a demo.
+    wipe_demo_data: Callable[[], object] | None = None
 
 
 class MainWindow(QMainWindow):
@@ -131,6 +136,14 @@ class MainWindow(QMainWindow):
         composer_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         centre = QWidget(self)
         self.centre_layout = centre_layout = QVBoxLayout(centre)
+        self.server_banner = ServerBanner(
+            server_warnings(
+                demo=services.wipe_demo_data is not None,
+                password_in_clear=services.client.endpoints.sends_password_in_clear,
+            ),
+            self,
+        )
+        centre_layout.addWidget(self.server_banner)
         centre_layout.addWidget(self.transcript_view, 1)
         centre_layout.addWidget(self.ai_status)
         centre_layout.addWidget(self.notice_bar)
@@ -216,6 +229,13 @@ class MainWindow(QMainWindow):
         sign_out.triggered.connect(self.on_sign_out_requested)
         file_menu.addAction(sign_out)
         self.sign_out_action = sign_out
+        self.wipe_demo_data_action: QAction | None = None
+        if self.services.wipe_demo_data is not None:
+            file_menu.addSeparator()
+            wipe = QAction("&Wipe demo data…", self)
+            wipe.triggered.connect(self.on_wipe_demo_data)
+            file_menu.addAction(wipe)
+            self.wipe_demo_data_action = wipe
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -259,7 +279,7 @@ class MainWindow(QMainWindow):
             return
         try:
             queued = self.controller.send(text)
-        except OutboxFull as exc:
+        except (OutboxFull, OutboxError) as exc:  # full, or the disk refused
             self._show_refusal(str(exc))  # the text stays in the composer
             return
         if queued:
@@ -270,12 +290,47 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Message not queued",
-            reason,
+            reason[:1].upper() + reason[1:],
             QMessageBox.StandardButton.Ok,
             self,
         )
+        make_plain(box)
         self.refusal_box = box
         box.open()
+
+    def on_wipe_demo_data(self) -> None:
+        """Ask before wiping the demo data (a window-modal box, no nested event loop)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Wipe demo data",
+            "Delete every conversation of the demo server on this computer: its messages, "
+            "replies and summaries, and the messages waiting to be sent to it? This cannot "
+            "be undone. A new conversation opens afterwards.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        make_plain(box)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText("&Wipe")
+        box.finished.connect(self._on_wipe_demo_data_answered)
+        self.wipe_demo_data_box = box
+        box.open()
+
+    def _on_wipe_demo_data_answered(self, result: int) -> None:
+        wipe = self.services.wipe_demo_data
+        if result != QMessageBox.StandardButton.Yes or wipe is None:
+            return
+        try:
+            wipe()
+        except SdmError as exc:
+            self.on_task_failed("wipe demo data", exc)
+            return
+        logger.info("Demo data wiped")
+        self._drop_pending_live()
+        self.transcript.replace_all([])
+        self._refresh_conversations()
+        self.on_new_conversation()
+        self.statusBar().showMessage("The demo data was wiped. A new conversation opens.", 15000)
 
     def on_notice_action(self, action: NoticeAction) -> None:
         if action is NoticeAction.SIGN_IN:
@@ -296,14 +351,24 @@ class MainWindow(QMainWindow):
         client_id = entry.client_message_id
         controller = self.controller
         menu = QMenu(self)
-        menu.addAction("&Retry sending", lambda: controller.retry(client_id))
-        menu.addAction("&Delete message", lambda: controller.delete(client_id))
+        menu.addAction(
+            "&Retry sending", lambda: self._outbox_change("retry", controller.retry, client_id)
+        )
+        menu.addAction(
+            "&Delete message", lambda: self._outbox_change("delete", controller.delete, client_id)
+        )
         menu.addAction("&Copy text", lambda: self.on_copy_failed(client_id))
         menu.addAction(
             "Send in a &new conversation", lambda: controller.send_in_new_conversation(client_id)
         )
         self.transcript_menu = menu
         menu.popup(self.transcript_view.viewport().mapToGlobal(position))
+
+    def _outbox_change(self, name: str, change: Callable[[str], None], client_id: str) -> None:
+        try:
+            change(client_id)
+        except OutboxError as exc:  # the disk refused: say so, nothing changed
+            self.on_task_failed(name, exc)
 
     def on_copy_failed(self, client_id: str) -> None:
         text = self.controller.failed_text(client_id)
@@ -491,6 +556,9 @@ class MainWindow(QMainWindow):
             saved = await self.services.client.download_summary(
                 conversation_id, destination, progress=_progress_updater(progress)
             )
+        except SdmError as exc:  # too large, too slow, refused, or the disk refused
+            self._show_summary_not_saved(exc)
+            return
         finally:
             progress.reset()
             progress.close()
@@ -502,6 +570,7 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
             self,
         )
+        make_plain(box)  # a file name may hold "<"
         self.summary_saved_box = box
         box.finished.connect(
             lambda result: (
@@ -509,6 +578,20 @@ class MainWindow(QMainWindow):
                 and self.services.open_url(QUrl.fromLocalFile(str(saved)))
             )
         )
+        box.open()
+
+    def _show_summary_not_saved(self, exc: SdmError) -> None:
+        # A LocalFileError is a whole sentence already: the file, the reason, what to do.
+        text = (
+            str(exc)
+            if isinstance(exc, LocalFileError)
+            else f"The summary could not be downloaded: {exc}."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Summary not saved", text, QMessageBox.StandardButton.Ok, self
+        )
+        make_plain(box)
+        self.summary_failed_box = box
         box.open()
 
     # --- errors, about, closing ------------------------------------------------------
@@ -569,6 +652,8 @@ class MainWindow(QMainWindow):
         self.chat_bridge.detach()
         self.status_bridge.detach()
         self._unsubscribe_session()
+        # Frames still arriving until the sockets close must not reach a closed window.
+        self.controller.detach()
         self._live_timer.stop()
         super().closeEvent(event)
         self.closed.emit()
@@ -581,6 +666,9 @@ _ACTIONS = {
     "new conversation": "start a new conversation",
     "send in a new conversation": "move the message to a new conversation",
     "load history": "load the conversation",
+    "wipe demo data": "wipe the demo data",
+    "retry": "queue the message again",
+    "delete": "delete the message",
 }
 
 

@@ -1,7 +1,10 @@
 """Remembered choices (last server, conversations used here, window geometry): QSettings.
 
 This is the only module that reads or writes QSettings. Values written by an
-older or broken version are checked on the way in and ignored when wrong.
+older or broken version are checked on the way in and ignored when wrong. The
+file names the conversations used here (an id is enough to listen in on the
+platform's anonymous sockets): it is readable by this user only
+(:meth:`Settings.make_private`).
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from desktop_app.core.endpoints import validate_conversation_id
+from desktop_app.store.files import make_private
 
 logger = logging.getLogger("desktop_app.ui.settings")
 
@@ -70,6 +75,10 @@ class Settings:
             self._key(server), json.dumps([asdict(r) for r in records[:MAX_CONVERSATIONS]])
         )
 
+    def forget_conversations(self, server: str) -> None:
+        """Forget the conversations used with ``server`` (their ids and titles)."""
+        self._q.remove(self._key(server))
+
     def last_conversation(self, server: str) -> str | None:
         records = self.conversations(server)
         return records[0].id if records else None
@@ -91,6 +100,20 @@ class Settings:
 
     def sync(self) -> None:
         self._q.sync()
+
+    def make_private(self) -> None:
+        """Make the settings file, and the organisation's folder that holds it, readable by
+        this user only (older versions left them 0644 and 0755). An INI or a native
+        store (the Windows registry) without a file is left alone."""
+        if self._q.format() not in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            return
+        path = Path(self._q.fileName())
+        if not path.is_absolute():
+            return  # the registry: no file
+        make_private(path)
+        if path.parent.name == self._q.organizationName():
+            # The folder alone: what else it holds (config.toml) is the user's.
+            make_private(path.parent, contents=False)
 
     @staticmethod
     def _key(server: str, group: str = "conversations") -> str:

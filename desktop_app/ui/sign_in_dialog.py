@@ -6,7 +6,9 @@ sign-in (sockets reopened with the session, history, the outbox) is the session
 layer's business, not the dialog's.
 
 The password goes to the server and nowhere else: it is not stored, not
-logged, and the field is cleared once the attempt is over.
+logged, and the field is cleared once the attempt is over. When the server is
+plain http:// on another computer, the dialog says that the password crosses
+the network unencrypted.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from PySide6.QtWidgets import (
 from desktop_app.control.session import SessionController
 from desktop_app.core.errors import SdmError
 from desktop_app.net.http import HttpError, SignInFailed
+from desktop_app.ui.plain_text import plain_label
+from desktop_app.ui.server_banner import INSECURE_WARNING
 
 logger = logging.getLogger("desktop_app.ui")
 
@@ -74,10 +78,21 @@ class SignInDialog(QDialog):
         self.buttons.accepted.connect(self.on_sign_in_clicked)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("&Email:", self.email)
-        form.addRow("&Password:", self.password)
+        for text, field in (("&Email:", self.email), ("&Password:", self.password)):
+            label = plain_label(text, self)
+            label.setBuddy(field)
+            form.addRow(label, field)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        self.insecure_warning: QLabel | None = None
+        if session.client.endpoints.sends_password_in_clear:
+            warning = QLabel(INSECURE_WARNING, self)
+            warning.setTextFormat(Qt.TextFormat.PlainText)
+            warning.setWordWrap(True)
+            warning.setObjectName("insecureWarning")
+            warning.setStyleSheet("QLabel#insecureWarning { color: #b3261e; font-weight: bold; }")
+            layout.addWidget(warning)
+            self.insecure_warning = warning
         layout.addLayout(form)
         if demo_account is not None:
             hint = QLabel(f"Demo server account: {demo_account[0]} / {demo_account[1]}", self)

@@ -7,15 +7,39 @@ only the rows Qt asks for, from a small cache of per-row QTextDocuments.
 Message text is patient information: nothing here logs it (links are logged by
 scheme only). Bot replies are Markdown with raw HTML disabled; user text is always
 inserted as plain text, never interpreted.
+
+A reply is the server's text, and the server relays what a model wrote, so it is
+rendered as hostile:
+
+- Nothing is loaded to draw it. Qt draws a Markdown image by asking the document
+  for it and, when that gives nothing, by reading the image's name as a file
+  itself (a FIFO hangs the window, a Windows ``file://host/`` path is an SMB
+  request). Every image becomes its alt text, as text, right after parsing
+  (:func:`_insert_markdown`), and the document answers any resource with a blank
+  image should one ever get in. Links are followed only when clicked, and only
+  for :data:`OPENABLE_SCHEMES`.
+- The work is bounded. At most the prefix within :data:`RENDER_BUDGET` is rendered
+  (Qt's text engine is quadratic in a list's items, a table's rows and a word's
+  length; see :mod:`desktop_app.core.render_budget`), with a line saying so;
+  markers are linked in one pass over the blocks, at most
+  :data:`MAX_LINKED_MARKERS`; unbroken runs get a break opportunity every
+  :data:`_RUN_BREAK` characters; names and titles are cut. Copying a message
+  copies all of it.
+- Laid-out documents and plain texts are cached by weight (characters), not only
+  by count.
+- Tooltips with a citation's title or a link are escaped
+  (:func:`desktop_app.ui.plain_text.tooltip`).
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-import functools
+import itertools
 import logging
 import math
-from collections import OrderedDict
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -31,7 +55,6 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     QRectF,
-    QRegularExpression,
     QSize,
     Qt,
     QUrl,
@@ -45,12 +68,14 @@ from PySide6.QtGui import (
     QFontMetrics,
     QGuiApplication,
     QHelpEvent,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
     QPalette,
     QPen,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -69,7 +94,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.frames import Citation, Role
+from desktop_app.core.lru import WeightedLru
+from desktop_app.core.render_budget import RenderBudget, rendered_part
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
+from desktop_app.ui.plain_text import tooltip as escaped_tooltip
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +110,37 @@ _MARKDOWN = (
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub
     | QTextDocument.MarkdownFeature.MarkdownNoHTML  # model output is not trusted markup
 )
-_MARKER = QRegularExpression(r"\[(\d{1,6})\]")
+_MARKER = re.compile(r"\[(\d{1,6})\]")
 _CODE_BLOCK = QTextFormat.Property.BlockCodeLanguage  # set on fenced and indented code
+
+#: How much of a message is rendered (the rest is kept, and copied).
+RENDER_BUDGET = RenderBudget()
+_USER_BUDGET = RenderBudget(max_pipes=None, max_images=None)  # user text is never Markdown
+#: Citation markers (of a known citation) looked at in one reply; later ones stay plain.
+MAX_LINKED_MARKERS = 2_000
+_MAX_SOURCES = 200  # listed under "Sources"; the markers link to every citation
+_MAX_AIDS = 50
+_MAX_LABEL_CHARS = 300  # a sender's name, a source's or decision aid's title
+#: Qt's line breaking is quadratic in the length of a word: an unbroken run of text gets
+#: an (invisible) break opportunity every this many characters. A run ends only at a space
+#: or a tab: Python's other whitespace (a no-break space, U+001F) does not break a line.
+_RUN_BREAK = 200
+_LONG_RUN = re.compile(rf"[^ \t]{{{_RUN_BREAK + 1},}}")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units in Qt's text
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BREAK = "\u200b"  # zero-width space
+#: Qt's markers in a block's text: an image, a frame's start and end. Never in a label.
+_NOT_TEXT = dict.fromkeys(map(ord, "\ufffc\ufdd0\ufdd1"))
+_IMAGE_PROPERTIES = (
+    QTextFormat.Property.ObjectType,
+    QTextFormat.Property.ImageName,
+    QTextFormat.Property.ImageAltText,
+    QTextFormat.Property.ImageTitle,
+    QTextFormat.Property.ImageWidth,
+    QTextFormat.Property.ImageHeight,
+    QTextFormat.Property.ImageQuality,
+    QTextFormat.Property.ImageMaxWidth,
+)
 _DEFAULT_SENDERS = {Role.USER: "You", Role.BOT: "Assistant", Role.UNKNOWN: "Unknown sender"}
 
 # Row geometry, in pixels.
@@ -93,7 +150,14 @@ _PADDING = 8  # inside the bubble, around the text
 _INDENT_MAX = 96  # user bubbles are pushed right, bot bubbles stop short of the right
 _MIN_TEXT_WIDTH = 40
 _BOTTOM_SLACK = 4  # "at the bottom" tolerates this much
+#: Laid-out documents kept: a laid-out character holds about 60 bytes, so the weight
+#: bound (characters) is what bounds memory; it holds several fully rendered replies.
 _DOCUMENT_CACHE_SIZE = 512
+_DOCUMENT_CACHE_CHARS = 1 << 20
+#: Plain texts of replies kept (for the accessible summary and copying), by characters
+#: of the reply and of its plain text.
+_PLAIN_CACHE_SIZE = 4096
+_PLAIN_CACHE_CHARS = 4 << 20
 _SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
 
 
@@ -120,15 +184,47 @@ def sender_name(entry: TranscriptEntry) -> str:
 
 
 def plain_text(entry: TranscriptEntry) -> str:
-    """The message text as a reader sees it (Markdown rendered away for bot replies)."""
+    """The message text as a reader sees it (Markdown rendered away for bot replies).
+
+    A reply too large to render (:data:`RENDER_BUDGET`) is given whole, as it came:
+    rendering all of it would take Qt minutes.
+    """
     return _markdown_to_plain(entry.content) if entry.role is Role.BOT else entry.content
 
 
-@functools.lru_cache(maxsize=4096)
+_PLAIN_CACHE: WeightedLru[str, str] = WeightedLru(
+    max_weight=_PLAIN_CACHE_CHARS,
+    max_items=_PLAIN_CACHE_SIZE,
+    weigh=lambda markdown, plain: len(markdown) + len(plain),
+)
+
+
 def _markdown_to_plain(markdown: str) -> str:
-    document = QTextDocument()
-    document.setMarkdown(markdown, _MARKDOWN)
-    return document.toPlainText().replace("\ufffc", "")  # image placeholders
+    plain = _PLAIN_CACHE.get(markdown)
+    if plain is None:
+        shown, shortened = rendered_part(markdown, RENDER_BUDGET)
+        if shortened:
+            return markdown
+        document = QTextDocument()
+        _insert_markdown(QTextCursor(document), _displayable(shown))
+        plain = document.toPlainText()
+        _PLAIN_CACHE.put(markdown, plain)
+    return plain
+
+
+def _displayable(text: str) -> str:
+    """``text`` with any lone surrogate (JSON allows them) replaced: Qt keeps them in a
+    document, but reading its text back into Python drops them, and positions would shift."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _label(text: str, max_chars: int = _MAX_LABEL_CHARS) -> str:
+    """A name or title for the header or the sources: displayable, one line, cut."""
+    if len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
+    return " ".join(_displayable(text).translate(_NOT_TEXT).split())
 
 
 def summary(entry: TranscriptEntry) -> str:
@@ -236,14 +332,25 @@ class TranscriptModel(QAbstractListModel):
         return None
 
 
+def _blank_image() -> QImage:
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    return image
+
+
+_BLANK = _blank_image()
+
+
 class _TranscriptDocument(QTextDocument):
-    """A row's document; it never fetches what a message points at (images, tracking)."""
+    """A row's document; it never fetches what a message points at (images, tracking).
+
+    It holds no images (:func:`_insert_markdown` turns them into text). Should one
+    ever get in, every resource is a blank image: given nothing, Qt would read the
+    image's name as a file itself. Nothing in a row needs a resource, not even qrc.
+    """
 
     def loadResource(self, type: int, name: QUrl | str) -> Any:
-        url = QUrl(name)
-        if url.scheme() == "qrc":
-            return super().loadResource(type, url)
-        return None
+        return _BLANK
 
 
 def _bubble_rect(rect: QRect, role: Role) -> QRect:
@@ -283,22 +390,166 @@ def _decision_aid(aid: object) -> tuple[str, str]:
     return (title, url)
 
 
+def _insert_markdown(cursor: QTextCursor, markdown: str) -> None:
+    """Insert Markdown at ``cursor`` with every image replaced by its alt text, as text.
+
+    An image is shown as ``[image: <alt>]`` rather than its bare alt text, so that a
+    reader knows something was left out and does not read the alt text as the reply's.
+    """
+    document = cursor.document()
+    start = cursor.position()
+    cursor.beginEditBlock()  # see build_document
+    cursor.insertMarkdown(markdown, _MARKDOWN)
+    block = document.findBlock(start)
+    while block.isValid():
+        if "\ufffc" in block.text():  # the character of every image (and of nothing else)
+            _replace_images(block)
+        block = block.next()
+    cursor.endEditBlock()
+
+
+def _replace_images(block: QTextBlock) -> None:
+    images: list[tuple[int, int, QTextCharFormat]] = []
+    fragments = block.begin()
+    while not fragments.atEnd():
+        fragment = fragments.fragment()
+        fmt = fragment.charFormat()
+        if fmt.isImageFormat():
+            images.append((fragment.position(), fragment.length(), fmt))
+        fragments += 1
+    cursor = QTextCursor(block.document())
+    for position, length, image in reversed(images):  # from the end: positions stay right
+        alt = _label(str(image.property(QTextFormat.Property.ImageAltText) or ""))
+        text = QTextCharFormat(image)
+        for image_property in _IMAGE_PROPERTIES:
+            text.clearProperty(image_property)
+        cursor.setPosition(position)
+        cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText((f"[image: {alt}]" if alt else "[image]") * length, text)
+
+
+def _utf16(text: str, length: int) -> Callable[[int], int] | None:
+    """Maps an index into ``text`` (a block's text) to its offset in Qt's UTF-16 text of
+    ``length`` units; None if the two do not match."""
+    astral = [match.start() for match in _ASTRAL.finditer(text)]
+    if len(text) + len(astral) != length:
+        return None
+    if not astral:
+        return lambda index: index
+    return lambda index: index + bisect.bisect_left(astral, index)
+
+
 def _link_markers(
     document: QTextDocument, start: int, entry: TranscriptEntry, pal: QPalette
 ) -> None:
-    """Turn each ``[N]`` of the rendered reply into a link to citation N (if there is one)."""
+    """Turn each ``[N]`` of the rendered reply into a link to citation N (if there is one).
+
+    One pass over the blocks from ``start``: a regular expression over each block's
+    text, the formats from its fragments. Up to :data:`MAX_LINKED_MARKERS`.
+    """
     by_index: dict[int, Citation] = {}
     for known in entry.citations:
         by_index.setdefault(known.index, known)
-    cursor = document.find(_MARKER, start)
-    while not cursor.isNull():
-        citation = by_index.get(int(cursor.selectedText()[1:-1]))
-        fmt, block = cursor.charFormat(), cursor.block().blockFormat()
-        in_code = fmt.fontFixedPitch() or block.hasProperty(_CODE_BLOCK)
-        if citation is not None and not fmt.isAnchor() and not in_code:
-            tooltip = citation.title or citation.url
-            cursor.mergeCharFormat(_link_format(citation.url, tooltip, pal))
-        cursor = document.find(_MARKER, cursor)
+    if not by_index:
+        return
+    links: list[tuple[int, int, Citation]] = []
+    looked_at = 0
+    block = document.findBlock(start)
+    while block.isValid() and looked_at < MAX_LINKED_MARKERS:
+        text = block.text()
+        if "[" in text and not block.blockFormat().hasProperty(_CODE_BLOCK):
+            markers = (
+                (match.start(), match.end(), citation)
+                for match in _MARKER.finditer(text)
+                if (citation := by_index.get(int(match[1]))) is not None
+            )
+            found = list(itertools.islice(markers, MAX_LINKED_MARKERS - looked_at))
+            if found:
+                looked_at += len(found)
+                links += _linkable(block, text, found)
+        block = block.next()
+    formats: dict[int, QTextCharFormat] = {}
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()  # see build_document
+    for first, last, citation in links:
+        link = formats.get(citation.index)
+        if link is None:
+            link = formats[citation.index] = _link_format(
+                citation.url, citation.title or citation.url, pal
+            )
+        cursor.setPosition(first)
+        cursor.setPosition(last, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(link)
+    cursor.endEditBlock()
+
+
+def _linkable(
+    block: QTextBlock, text: str, found: list[tuple[int, int, Citation]]
+) -> list[tuple[int, int, Citation]]:
+    """The markers of ``found`` (indexes into ``text``) that are not in a link or code,
+    as document positions."""
+    utf16 = _utf16(text, block.length() - 1)
+    if utf16 is None:
+        return []
+    plain: list[tuple[int, int, bool]] = []  # fragments: start, end, neither link nor code
+    fragments = block.begin()
+    while not fragments.atEnd():
+        fragment = fragments.fragment()
+        fmt = fragment.charFormat()
+        begin = fragment.position()
+        plain.append(
+            (begin, begin + fragment.length(), not fmt.isAnchor() and not fmt.fontFixedPitch())
+        )
+        fragments += 1
+    linkable = []
+    base, i = block.position(), 0
+    for start, end, citation in found:  # both in order: one walk over the fragments
+        first, last = base + utf16(start), base + utf16(end)
+        while plain[i][1] <= first:
+            i += 1
+        j = i
+        while j < len(plain) and plain[j][0] < last and plain[j][2]:
+            j += 1
+        if j == len(plain) or plain[j][0] >= last:
+            linkable.append((first, last, citation))
+    return linkable
+
+
+def _break_long_runs(document: QTextDocument) -> None:
+    """Put a zero-width space every :data:`_RUN_BREAK` characters of a longer unbroken
+    run (never before a combining mark): Qt then lays a long "word" out in linear time."""
+    breaks: list[int] = []
+    block = document.begin()
+    while block.isValid():
+        text = block.text()
+        if len(text) > _RUN_BREAK and (runs := list(_LONG_RUN.finditer(text))):
+            utf16 = _utf16(text, block.length() - 1)
+            if utf16 is not None:
+                base = block.position()
+                for run in runs:
+                    index = run.start() + _RUN_BREAK
+                    while index < run.end():
+                        while index < run.end() and _joins(text[index]):
+                            index += 1
+                        if index < run.end():
+                            breaks.append(base + utf16(index))
+                        index += _RUN_BREAK
+        block = block.next()
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()  # see build_document
+    for position in reversed(breaks):  # from the end: positions stay right
+        cursor.setPosition(position)
+        cursor.insertText(_BREAK)
+    cursor.endEditBlock()
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it (a mark, a joiner)."""
+    return char == "\u200d" or unicodedata.category(char).startswith("M")
+
+
+def _size_kib(text: str) -> str:
+    return f"{math.ceil(len(text.encode('utf-8', 'surrogatepass')) / 1024):,} KiB"
 
 
 def build_document(
@@ -310,12 +561,15 @@ def build_document(
     document.setDocumentMargin(0)
     document.setDefaultFont(font)
     cursor = QTextCursor(document)
+    # One edit block for all of it: outside one, every cursor move lays out the block it
+    # lands in (to know its x), and a reply can be one long block: quadratic.
+    cursor.beginEditBlock()
     bold = QTextCharFormat()
     bold.setFontWeight(QFont.Weight.Bold)
     muted = QTextCharFormat()
     muted.setForeground(pal.placeholderText())
-    cursor.insertText(sender_name(entry), bold)
-    cursor.insertText("  " + format_timestamp(entry.timestamp), muted)
+    cursor.insertText(_label(sender_name(entry)), bold)
+    cursor.insertText("  " + _label(format_timestamp(entry.timestamp)), muted)
     if badge := BADGES.get(entry.state):
         badge_format = QTextCharFormat(bold)
         badge_format.setForeground(QColor(badge[1]))
@@ -323,38 +577,57 @@ def build_document(
         if entry.state is DeliveryState.FAILED:
             failed = QTextCharFormat()
             failed.setForeground(QColor(badge[1]))
-            reason = entry.failure or "This message could not be sent."
+            reason = _label(entry.failure or "This message could not be sent.")
             cursor.insertText(f" — {reason} Right-click for Retry, Delete, Copy.", failed)
     cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-    if entry.role is Role.BOT:
-        body_start = cursor.position()
-        cursor.insertMarkdown(entry.content, _MARKDOWN)
-        _link_markers(document, body_start, entry, pal)
-    else:
-        cursor.insertText(entry.content, QTextCharFormat())  # literal: never markup
     spaced = QTextBlockFormat()
     spaced.setTopMargin(6)
-    if entry.citations:
+    if entry.role is Role.BOT:
+        shown, shortened = rendered_part(entry.content, RENDER_BUDGET)
+        body_start = cursor.position()
+        _insert_markdown(cursor, _displayable(shown))
+        _link_markers(document, body_start, entry, pal)
+    else:
+        shown, shortened = rendered_part(entry.content, _USER_BUDGET)
+        cursor.insertText(_displayable(shown), QTextCharFormat())  # literal: never markup
+    if shortened:
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertBlock(spaced, QTextCharFormat())
+        cursor.insertText(
+            f"… Shortened on screen: the first {_size_kib(shown)} of {_size_kib(entry.content)}"
+            " are shown. Select the message and press Ctrl+C to copy all of it.",
+            muted,
+        )
+    citations = sorted(entry.citations, key=lambda c: c.index)
+    if citations:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertBlock(spaced, QTextCharFormat())
         cursor.insertText("Sources", bold)
-        for citation in sorted(entry.citations, key=lambda c: c.index):
-            domain = QUrl(citation.url).host().removeprefix("www.")
+        for citation in citations[:_MAX_SOURCES]:
+            domain = _label(QUrl(citation.url).host().removeprefix("www."))
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
             cursor.insertText(f"[{citation.index}] ", QTextCharFormat())
-            title = citation.title or domain or citation.url
+            title = _label(citation.title or domain or citation.url)
             cursor.insertText(title, _link_format(citation.url, "", pal))
             if domain:
                 cursor.insertText(f" — {domain}", muted)
+        if len(citations) > _MAX_SOURCES:
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertText(f"… and {len(citations) - _MAX_SOURCES:,} more", muted)
     aids = [aid for aid in map(_decision_aid, entry.decision_aids) if aid[0]]
     if aids:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertBlock(spaced, QTextCharFormat())
         cursor.insertText("Decision aids: ", bold)
-        for position, (title, url) in enumerate(aids):
+        for position, (title, url) in enumerate(aids[:_MAX_AIDS]):
             if position:
                 cursor.insertText(" · ", QTextCharFormat())
-            cursor.insertText(title, _link_format(url, "", pal) if url else QTextCharFormat())
+            text_format = _link_format(url, "", pal) if url else QTextCharFormat()
+            cursor.insertText(_label(title), text_format)
+        if len(aids) > _MAX_AIDS:
+            cursor.insertText(f" · … and {len(aids) - _MAX_AIDS:,} more", muted)
+    _break_long_runs(document)
+    cursor.endEditBlock()
     document.setTextWidth(text_width)
     return document
 
@@ -369,8 +642,10 @@ def _entry_at(index: _Index) -> TranscriptEntry | None:
 
 def _estimated_height(entry: TranscriptEntry, text_width: int, metrics: QFontMetrics) -> int:
     per_line = max(1, text_width // max(1, metrics.averageCharWidth()))
-    lines = 1 + sum(1 + len(paragraph) // per_line for paragraph in entry.content.split("\n"))
-    lines += (1 + len(entry.citations) if entry.citations else 0) + bool(entry.decision_aids)
+    shown = entry.content[: RENDER_BUDGET.max_chars]
+    lines = 1 + sum(1 + len(paragraph) // per_line for paragraph in shown.split("\n"))
+    sources = min(len(entry.citations), _MAX_SOURCES + 1)
+    lines += (1 + sources if sources else 0) + bool(entry.decision_aids)
     return lines * metrics.lineSpacing() + 2 * (_PADDING + _MARGIN_V)
 
 
@@ -393,8 +668,13 @@ class TranscriptDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         # Entries are immutable and both caches hold them, so an id() is never reused.
-        self._documents: OrderedDict[tuple[int, int], tuple[TranscriptEntry, QTextDocument]]
-        self._documents = OrderedDict()  # LRU by (entry, text width)
+        # One document per entry: at another width it is laid out again, not built again.
+        self._documents: WeightedLru[int, tuple[TranscriptEntry, QTextDocument]]
+        self._documents = WeightedLru(
+            max_weight=_DOCUMENT_CACHE_CHARS,
+            max_items=_DOCUMENT_CACHE_SIZE,
+            weigh=lambda _id, held: held[1].characterCount(),
+        )
         self._sizes: dict[int, tuple[TranscriptEntry, int, QSize, bool]] = {}  # width, exact
         self._width: int | None = None  # the rows' width at the last layout
         self._exact_from = 0  # rows from here on fill the bottom of the view
@@ -443,15 +723,15 @@ class TranscriptDelegate(QStyledItemDelegate):
     def document(
         self, entry: TranscriptEntry, row_width: int, font: QFont, palette: QPalette
     ) -> QTextDocument:
-        key = (id(entry), _text_width(row_width, entry.role))
-        cached = self._documents.get(key)
+        text_width = _text_width(row_width, entry.role)
+        cached = self._documents.get(id(entry))
         if cached is not None and cached[0] is entry:
-            self._documents.move_to_end(key)
-            return cached[1]
-        document = build_document(entry, key[1], font, palette)
-        self._documents[key] = (entry, document)
-        if len(self._documents) > _DOCUMENT_CACHE_SIZE:
-            self._documents.popitem(last=False)
+            document = cached[1]
+            if document.textWidth() != text_width:
+                document.setTextWidth(text_width)
+            return document
+        document = build_document(entry, text_width, font, palette)
+        self._documents.put(id(entry), (entry, document))
         return document
 
     def _exact_height(
@@ -486,10 +766,15 @@ class TranscriptDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tint)
         painter.drawRoundedRect(QRectF(bubble).adjusted(1, 1, -1, -1), 8, 8)
-        painter.translate(bubble.left() + _PADDING, bubble.top() + _PADDING)
+        origin = QPointF(bubble.left() + _PADDING, bubble.top() + _PADDING)
+        painter.translate(origin)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette = palette
-        context.clip = QRectF(0, 0, document.textWidth(), document.size().height())
+        # Only what the viewport shows: a long reply is many screens tall.
+        shown = QRectF(self._view.viewport().rect()).translated(-origin)
+        context.clip = shown.intersected(
+            QRectF(0, 0, document.textWidth(), document.size().height())
+        )
         document.documentLayout().draw(painter, context)
         painter.restore()
 
@@ -535,7 +820,7 @@ class TranscriptDelegate(QStyledItemDelegate):
         if event.type() == QEvent.Type.ToolTip and index.isValid():
             text = self.link_at(option, index, QPointF(event.pos()))[1]
             if text:
-                QToolTip.showText(event.globalPos(), text, view.viewport())
+                QToolTip.showText(event.globalPos(), escaped_tooltip(text), view.viewport())
                 return True
         return super().helpEvent(event, view, option, index)
 

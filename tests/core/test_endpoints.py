@@ -120,7 +120,11 @@ def test_invalid_conversation_id_message_shows_up_to_sixty_characters(
     [
         ("localhost", True),
         ("LocalHost", True),
-        ("app.localhost", True),
+        # Passed on to DNS by glibc and others: not this machine for certain.
+        ("app.localhost", False),
+        ("localhost.", False),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:10.0.0.1", False),
         ("127.0.0.1", True),
         ("127.8.9.10", True),
         ("::1", True),
@@ -181,7 +185,6 @@ def test_an_empty_port_leaves_no_colon_in_the_origin() -> None:
         ("http://localhost:8000/", "http://localhost:8000"),
         ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
         ("http://[::1]:8000", "http://[::1]:8000"),
-        ("http://demo.localhost", "http://demo.localhost"),
     ],
 )
 def test_plain_http_to_this_machine_is_allowed(url: str, origin: str) -> None:
@@ -190,7 +193,9 @@ def test_plain_http_to_this_machine_is_allowed(url: str, origin: str) -> None:
     )
 
 
-@pytest.mark.parametrize("url", ["http://sdm.example.org", "http://192.168.1.20:8000/"])
+@pytest.mark.parametrize(
+    "url", ["http://sdm.example.org", "http://192.168.1.20:8000/", "http://demo.localhost"]
+)
 def test_plain_http_to_another_host_is_refused(url: str) -> None:
     with pytest.raises(InsecureServerError) as excinfo:
         ServerEndpoints.from_base_url(url)
@@ -210,6 +215,14 @@ def test_plain_http_to_another_host_when_explicitly_allowed() -> None:
     assert endpoints == ServerEndpoints(
         base_url="http://sdm.lan:8000/app", secure=False, origin="http://sdm.lan:8000"
     )
+    assert endpoints.sends_password_in_clear
+
+
+@pytest.mark.parametrize(
+    "url", ["https://sdm.example.org", "http://localhost:8000", "http://127.0.0.1", "http://[::1]"]
+)
+def test_https_and_this_machine_keep_the_password_off_the_network(url: str) -> None:
+    assert not ServerEndpoints.from_base_url(url).sends_password_in_clear
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.errors import OutboxError, SdmError
+from desktop_app.core.errors import OutboxDamaged, OutboxError, SdmError
 from desktop_app.store.outbox import OutboxEntry, OutboxState, OutboxStore
 
 QUEUED, SENT, DELIVERED, FAILED = (
@@ -394,7 +394,7 @@ def test_committed_message_survives_sigkill(db_path: Path) -> None:
 @pytest.mark.parametrize("content", [b"garbage", b"garbage" * 2000])
 def test_corrupt_file_raises_outbox_error_naming_it(db_path: Path, content: bytes) -> None:
     db_path.write_bytes(content)
-    with pytest.raises(OutboxError, match="damaged or not an outbox") as caught:
+    with pytest.raises(OutboxDamaged, match="damaged or not an outbox") as caught:
         OutboxStore(db_path)
     assert str(db_path) in str(caught.value)
     assert caught.value.path == db_path
@@ -426,3 +426,22 @@ def test_created_at_is_utc_by_default(store: OutboxStore) -> None:
     created = datetime.fromisoformat(store.add("c", "x").created_at)
     assert created.utcoffset() == timedelta(0)
     assert before <= created <= datetime.now(UTC)
+
+
+def test_forgetting_conversations_erases_their_entries_but_one_in_flight(
+    store: OutboxStore, db_path: Path
+) -> None:
+    queued = store.add("conv-1", SECRET)
+    failed = store.mark_failed(store.add("conv-1", SECRET + " failed").client_id)
+    delivered = store.mark_delivered(store.add("conv-1", "delivered").client_id)
+    in_flight = store.mark_sent(store.add("conv-1", "in flight").client_id)
+    other = store.add("conv-2", "another conversation")
+
+    assert store.forget_conversations(["conv-1", "conv-3"]) == 3
+
+    assert store.get(queued.client_id) is None
+    assert store.get(failed.client_id) is None
+    assert store.get(delivered.client_id) is None
+    assert store.get(in_flight.client_id) == in_flight  # the sender resolves it
+    assert store.get(other.client_id) == other
+    assert SECRET.encode() not in on_disk(db_path)

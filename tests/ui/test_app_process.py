@@ -39,7 +39,7 @@ def test_the_app_starts_and_quits_cleanly_on_a_signal(tmp_path: Path, stop: sign
     assert process.returncode == 0, log
     for trouble in ("Traceback", "Task was destroyed", "never awaited", "QObject", "Unclosed"):
         assert trouble not in log
-    assert "[ChatWS] Connection closed: 1000 (client disconnect)" in log
+    assert "[ChatWS] Connection closed: 1000 ('client disconnect')" in log
     assert "stopped (" in log  # the embedded server
 
 

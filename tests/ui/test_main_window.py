@@ -14,6 +14,7 @@ from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
+from desktop_app.ui.plain_text import tooltip
 from desktop_app.ui.transcript import TranscriptModel
 from tests.ui.conftest import LoopDriver, open_connected, type_file_name
 
@@ -232,7 +233,8 @@ def test_indicator_shows_latency_and_details_per_socket(
     driver.call(window.open_conversation, conversation)
     driver.wait_until(lambda: " ms" in window.indicator.text())
     assert window.indicator.text().startswith("● Connected · ")
-    details = window.indicator.toolTip().splitlines()
+    assert window.indicator.toolTip() == tooltip(window.indicator.summary.details)
+    details = window.indicator.summary.details.splitlines()
     assert details[0].startswith("Chat: open")
     assert details[1].startswith("Status: open")
     assert "latency" in details[0]

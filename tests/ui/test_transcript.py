@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QUrl
-from PySide6.QtGui import QGuiApplication, QHelpEvent, QTextDocument
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QSize, Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QHelpEvent, QImage, QTextDocument
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.frames import ChatMessage, Citation, Role, decode_frame
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
 from desktop_app.ui import transcript
+from desktop_app.ui.plain_text import tooltip
 from desktop_app.ui.transcript import (
     TranscriptModel,
     TranscriptView,
@@ -213,7 +214,7 @@ def test_citation_marker_becomes_a_link_with_the_title_as_tooltip(
     point = anchor_point(view, 0, GUIDE.url)
     event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
     QApplication.sendEvent(view.viewport(), event)
-    assert shown == [GUIDE.title]
+    assert shown == [tooltip(GUIDE.title)]  # escaped: the server's text, never markup
 
 
 def test_existing_links_and_code_are_left_alone(
@@ -271,9 +272,12 @@ def test_remote_images_are_not_fetched(
     model.append(bot("![pixel](https://tracker.example/p.png) hello"))
     show(qtbot, view)  # painting it must not warn either
     doc = document(view, 0)
+    assert "[image: pixel] hello" in doc.toPlainText()
     image = QTextDocument.ResourceType.ImageResource.value
-    assert doc.loadResource(image, QUrl("https://tracker.example/p.png")) is None
-    assert doc.loadResource(image, QUrl("file:///etc/passwd")) is None
+    for name in ("https://tracker.example/p.png", "file:///etc/passwd", "qrc:/x.png"):
+        blank = doc.loadResource(image, QUrl(name))
+        assert isinstance(blank, QImage)
+        assert blank.size() == QSize(1, 1)
 
 
 def test_badges_show_in_the_header_of_undelivered_messages(

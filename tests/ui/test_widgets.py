@@ -18,6 +18,7 @@ from desktop_app.ui.ai_status_banner import EXTRACTING, SUMMARIZING, THINKING, A
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.connection_indicator import ConnectionIndicator
 from desktop_app.ui.network import ManualNetworkSource, SystemNetworkSource, drive_managers
+from desktop_app.ui.plain_text import tooltip
 from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.settings import Settings
 
@@ -81,7 +82,7 @@ def test_indicator_and_reconnect_button_before_any_conversation(qtbot: QtBot) ->
     qtbot.addWidget(indicator)
     qtbot.addWidget(button)
     assert indicator.text() == "● Not connected"
-    assert indicator.toolTip() == "Chat: idle\nStatus: idle"
+    assert indicator.toolTip() == tooltip("Chat: idle\nStatus: idle")  # escaped: plain text
     assert indicator.accessibleName() == "Connection status"
     assert indicator.presence is Presence.IDLE
     assert not button.isVisibleTo(button.parentWidget() or button)

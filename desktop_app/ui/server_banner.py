@@ -1,0 +1,45 @@
+"""The banner above the conversation that says what kind of server this is, when it matters.
+
+Two facts a person must keep in mind for as long as they hold, so the banner
+stays (it has no close button):
+
+- the embedded **demo server** keeps its conversations in a file on this
+  computer, with a published password: no place for patient data;
+- a plain **http://** server on another computer (``--allow-insecure``): the
+  password and the conversation cross the network unencrypted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+DEMO_WARNING = "Demo server — do not enter patient data"
+INSECURE_WARNING = "Not secure: this server address uses http://, your password is sent unencrypted"
+
+
+def server_warnings(*, demo: bool, password_in_clear: bool) -> list[str]:
+    """The banner's lines for this server, most important first."""
+    lines = []
+    if password_in_clear:
+        lines.append(INSECURE_WARNING)
+    if demo:
+        lines.append(DEMO_WARNING)
+    return lines
+
+
+class ServerBanner(QLabel):
+    """A red-on-pale strip with the server's warnings; hidden when there are none."""
+
+    def __init__(self, lines: list[str], parent: QWidget | None = None) -> None:
+        super().__init__("\n".join(lines), parent)
+        self.setObjectName("serverBanner")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAccessibleName("Server warning")
+        self.setStyleSheet(
+            "QLabel#serverBanner { background: #fde7e9; color: #8c1d18; font-weight: bold;"
+            " border: 1px solid #e6a8a3; border-radius: 4px; padding: 4px 8px; }"
+        )
+        self.setVisible(bool(lines))
