@@ -46,9 +46,9 @@ from websockets.typing import Origin
 
 from bench.common import Result, main, percentile
 from bench.flood_server import TRIGGER, FloodServer, chat_frame
+from bench.processes import LagProbe
 from bench.qt_window import open_window, run_on_qasync, until
 
-PROBE_INTERVAL_S = 0.010
 LAG_TARGET_S = 0.050
 RATE_TARGET = 0.5
 
@@ -125,32 +125,6 @@ async def throughput(base_url: str, count: int, runs: int) -> tuple[list[float],
             rate = count / await flood(base_url, count)
             (raw if name == "raw" else ours).append(rate)
     return ours, raw
-
-
-class LagProbe:
-    """Every ``interval`` s, record how late the loop ran the probe (seconds)."""
-
-    def __init__(self, interval: float = PROBE_INTERVAL_S) -> None:
-        self.interval = interval
-        self.lags: list[float] = []
-        self._handle: asyncio.TimerHandle | None = None
-        self._due = 0.0
-
-    def start(self) -> None:
-        self._due = time.monotonic() + self.interval
-        self._handle = asyncio.get_running_loop().call_later(self.interval, self._tick)
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        self.lags.append(max(0.0, now - self._due))
-        self._due = now + self.interval
-        self._handle = asyncio.get_running_loop().call_later(self.interval, self._tick)
-
-    def stop(self) -> list[float]:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-        return self.lags
 
 
 @dataclass

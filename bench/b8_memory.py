@@ -29,21 +29,18 @@ every fifth of the cycles and after the last; the drift is last minus first.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
-import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from bench.common import Result, main
 from bench.flood_server import TRIGGER, FloodServer
+from bench.processes import mb, rss_kib, run_child
 from bench.qt_window import open_window, run_on_qasync, until
 
-ROOT = Path(__file__).resolve().parent.parent
 HOLD_S = 0.03
 OUR_KNOBS: dict[str, Any] = {
     "reconnect_delay": 0.02,
@@ -52,15 +49,6 @@ OUR_KNOBS: dict[str, Any] = {
 }
 TRANSCRIPT_TARGET_MB = 50.0
 DRIFT_TARGET_MB = 5.0
-
-
-def rss_kib() -> int:
-    """This process's resident set size, after a full collection."""
-    gc.collect()
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 # --- (a) the transcript ----------------------------------------------------------------
@@ -171,26 +159,6 @@ async def reconnect_cycles(kind: str, cycles: int, warmup: int) -> dict[str, Any
 # --- the parent -----------------------------------------------------------------------
 
 
-def child(*args: str) -> dict[str, Any]:
-    """Run one case in a fresh interpreter; its figures."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.b8_memory", "--child", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"b8 child {args} failed:\n{done.stderr[-2000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
-def _mb(kib: float) -> str:
-    return f"{kib / 1024:.1f} MB"
-
-
 def _delta_mb(kib: float) -> str:
     """A change in RSS, signed; "0.0 MB" rather than "-0.0 MB"."""
     mib = round(kib / 1024, 1)
@@ -201,10 +169,10 @@ def measure(quick: bool) -> list[Result]:
     count = 500 if quick else 10_000
     cycles, warmup = (20, 5) if quick else (500, 25)
     started = time.monotonic()
-    ours_t = child("window", str(count))
-    raw_t = child("raw", str(count))
-    ours_r = child("ours", str(cycles), str(warmup))
-    browser_r = child("browser", str(cycles), str(warmup))
+    ours_t = run_child("b8_memory", "window", str(count))
+    raw_t = run_child("b8_memory", "raw", str(count))
+    ours_r = run_child("b8_memory", "ours", str(cycles), str(warmup))
+    browser_r = run_child("b8_memory", "browser", str(cycles), str(warmup))
     elapsed = time.monotonic() - started
     growth = ours_t["after"] - ours_t["before"]
     raw_growth = raw_t["after"] - raw_t["before"]
@@ -220,8 +188,8 @@ def measure(quick: bool) -> list[Result]:
             target=f"≤ {TRANSCRIPT_TARGET_MB:.0f} MB",
             met=growth / 1024 <= TRANSCRIPT_TARGET_MB,
             note=(
-                f"VmRSS after gc.collect(), from {_mb(ours_t['before'])} with the window "
-                f"open to {_mb(ours_t['after'])} with {ours_t['rows']:,} rows, offscreen; "
+                f"VmRSS after gc.collect(), from {mb(ours_t['before'])} with the window "
+                f"open to {mb(ours_t['after'])} with {ours_t['rows']:,} rows, offscreen; "
                 "each case in a fresh process."
             ),
         ),
@@ -236,8 +204,8 @@ def measure(quick: bool) -> list[Result]:
             note=(
                 f"VmRSS after gc.collect() after {warmup} warm-up cycles and after the last "
                 f"(ours every {max(1, cycles // 5)} cycles: "
-                + ", ".join(_mb(kib) for kib in ours_r["samples"])
-                + f"; browser: {', '.join(_mb(kib) for kib in browser_r['samples'])}); "
+                + ", ".join(mb(kib) for kib in ours_r["samples"])
+                + f"; browser: {', '.join(mb(kib) for kib in browser_r['samples'])}); "
                 "the fault proxy runs in the measured process, the demo server in another; "
                 "reconnect delays scaled down to 20–50 ms; "
                 f"all four B8 processes took {elapsed:.0f} s."

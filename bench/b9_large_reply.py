@@ -41,27 +41,23 @@ for copying) plus 100 MB for everything the window adds.
 from __future__ import annotations
 
 import asyncio
-import gc
 import http
 import json
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from bench.common import Result, main, ratio, seconds
+from bench.processes import LagProbe, ServerProcess, mb, rss_kib, run_child
 
-ROOT = Path(__file__).resolve().parent.parent
 TEXT_WIDTH = 600
 FRAME_LIMIT = 1024 * 1024  # the app's default max_frame_bytes
 BUILD_TARGET_S = 0.200
 STALL_TARGET_S = 0.100
 RSS_ALLOWANCE_MB = 100.0
-PROBE_INTERVAL_S = 0.010
 TRIGGER = "large"
 
 _PARAGRAPHS = [
@@ -132,14 +128,6 @@ def sent_size(size: int, markers: int) -> int:
     ) > 0:
         size -= excess
     return size
-
-
-def rss_kib() -> int:
-    gc.collect()
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 # --- (a) build and layout ----------------------------------------------------------------
@@ -269,61 +257,7 @@ async def _serve(size: int, markers: int) -> None:
         await reader.read()  # until the parent closes our stdin
 
 
-class ReplyServer:
-    """:func:`_serve` in a process of its own: it must not compete for our interpreter."""
-
-    def __init__(self, size: int, markers: int) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "bench.b9_large_reply", "--serve", str(size), str(markers)],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line.startswith("port "):
-            self.stop()
-            raise RuntimeError("the reply server did not start")
-        self.base_url = f"http://127.0.0.1:{int(line.split()[1])}"
-
-    def stop(self) -> None:
-        assert self._process.stdin is not None
-        self._process.stdin.close()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
-
-
 # --- (b) the event loop while replies arrive --------------------------------------------
-
-
-class LagProbe:
-    """Every 10 ms, how late the loop ran the probe (seconds)."""
-
-    def __init__(self) -> None:
-        self.lags: list[float] = []
-        self._handle: asyncio.TimerHandle | None = None
-        self._due = 0.0
-
-    def start(self) -> None:
-        self._due = time.monotonic() + PROBE_INTERVAL_S
-        self._handle = asyncio.get_running_loop().call_later(PROBE_INTERVAL_S, self._tick)
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        self.lags.append(max(0.0, now - self._due))
-        self._due = now + PROBE_INTERVAL_S
-        self._handle = asyncio.get_running_loop().call_later(PROBE_INTERVAL_S, self._tick)
-
-    def stop(self) -> list[float]:
-        if self._handle is not None:
-            self._handle.cancel()
-        return self.lags
 
 
 async def window_replies(base_url: str, count: int, pace_ms: int) -> dict[str, Any]:
@@ -382,21 +316,6 @@ async def raw_replies(base_url: str, count: int, pace_ms: int) -> dict[str, Any]
     return {"lags": lags, "before": before, "after": after, "rows": len(kept)}
 
 
-def run_child(*args: object) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.b9_large_reply", "--child", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"B9 child {args} failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
 def child_main(argv: list[str]) -> None:
     from bench.qt_window import run_on_qasync
 
@@ -408,12 +327,9 @@ def child_main(argv: list[str]) -> None:
 
         print(json.dumps(run_on_qasync(build)))
         return
-    server = ReplyServer(int(size), int(markers))
-    try:
+    with ServerProcess("b9_large_reply", "--serve", int(size), int(markers)) as server:
         client = window_replies if kind == "window" else raw_replies
         figures = run_on_qasync(lambda: client(server.base_url, int(count), int(pace_ms)))
-    finally:
-        server.stop()
     print(json.dumps(figures))
 
 
@@ -424,10 +340,6 @@ def _ms(value: float) -> str:
     return f"{value * 1000:.0f} ms"
 
 
-def _mb(kib: float) -> str:
-    return f"{kib / 1024:.1f} MB"
-
-
 def _kib(chars: int) -> str:
     return f"{chars / 1024:,.0f} KiB"
 
@@ -436,13 +348,13 @@ def measure(quick: bool) -> list[Result]:
     size, markers = sizes(quick)
     sent = sent_size(size, markers)
     started = time.monotonic()
-    built = run_child("build", "quick" if quick else "full", size, markers, 0, 0)
+    built = run_child("b9_large_reply", "build", "quick" if quick else "full", size, markers, 0, 0)
     arrivals = 1 if quick else 5
-    stall = run_child("stall", "window", sent, markers, arrivals, 600)
-    raw_stall = run_child("stall", "raw", sent, markers, arrivals, 600)
+    stall = run_child("b9_large_reply", "stall", "window", sent, markers, arrivals, 600)
+    raw_stall = run_child("b9_large_reply", "stall", "raw", sent, markers, arrivals, 600)
     many = 10 if quick else 250
-    memory = run_child("rss", "window", sent, markers, many, 20)
-    raw_memory = run_child("rss", "raw", sent, markers, many, 20)
+    memory = run_child("b9_large_reply", "rss", "window", sent, markers, many, 20)
+    raw_memory = run_child("b9_large_reply", "rss", "raw", sent, markers, many, 20)
     elapsed = time.monotonic() - started
 
     ours_s, plain_s = statistics.median(built["ours"]), statistics.median(built["plain"])
@@ -503,14 +415,14 @@ def measure(quick: bool) -> list[Result]:
             id="B9",
             what=f"RSS growth after {many} replies of {_kib(sent)} in the transcript "
             "(real window, scrolled to the top and back)",
-            ours=f"+{_mb(growth_kib)}",
-            baseline=f"raw websockets client keeping the decoded replies: +{_mb(raw_growth_kib)}",
+            ours=f"+{mb(growth_kib)}",
+            baseline=f"raw websockets client keeping the decoded replies: +{mb(raw_growth_kib)}",
             ratio="–",
             target=f"≤ the replies' text + {RSS_ALLOWANCE_MB:.0f} MB ({bound_mb:.0f} MB)",
             met=growth_kib / 1024 <= bound_mb,
             note=(
-                f"VmRSS after gc.collect(), from {_mb(memory['before'])} with the window open "
-                f"to {_mb(memory['after'])} with {memory['rows']} rows, after scrolling to the "
+                f"VmRSS after gc.collect(), from {mb(memory['before'])} with the window open "
+                f"to {mb(memory['after'])} with {memory['rows']} rows, after scrolling to the "
                 f"top and back ({seconds(memory['scrolled_s'])}); the replies' text is "
                 f"{text_mb:.0f} MB, kept whole for copying. What the window adds is bounded "
                 "by its caches: laid-out documents up to 1 Mi characters (about 60 bytes "

@@ -30,12 +30,9 @@ import asyncio
 import http
 import json
 import re
-import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.datastructures import Headers
@@ -43,7 +40,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request, Response
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.processes import ServerProcess
+
 TRIGGER = "flood"  # the user message that starts a flood
 
 _WS_PATH = re.compile(r"/ws/(chat|status)/[0-9a-fA-F-]{36}/")
@@ -134,55 +132,12 @@ async def _serve(count: int) -> None:
         await reader.read()
 
 
-class FloodServer:
-    """:func:`_serve` in a child process; ``base_url`` once started."""
+class FloodServer(ServerProcess):
+    """This module's server in a process of its own (a context manager)."""
 
     def __init__(self, count: int) -> None:
+        super().__init__("flood_server", "--count", count)
         self.count = count
-        self.port = 0
-        self._process: subprocess.Popen[str] | None = None
-
-    def start(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "bench.flood_server", "--count", str(self.count)],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line.startswith("port "):
-            self.stop()
-            raise RuntimeError("the flood server did not start")
-        self.port = int(line.split()[1])
-
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        assert process.stdin is not None
-        process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def main() -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import pytest
+from websockets.asyncio.server import Request, Response, ServerConnection, serve
 
 from desktop_app.demo.server import DemoConfig, DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
@@ -31,6 +33,8 @@ FAST: dict[str, Any] = {
     "open_timeout": 3.0,
     "close_timeout": 0.5,
 }
+
+Handler = Callable[[ServerConnection], Awaitable[None]]
 
 DEADLINE = 10.0  # seconds: long enough for a loaded machine, short enough to fail fast
 
@@ -75,6 +79,17 @@ async def connected_pair(
     assert await chat.wait_connected(DEADLINE)
     assert await status.wait_connected(DEADLINE)
     return chat, status
+
+
+@asynccontextmanager
+async def ws_server(
+    handler: Handler,
+    process_request: Callable[[ServerConnection, Request], Response | None] | None = None,
+) -> AsyncIterator[str]:
+    """A bare ``websockets`` server on 127.0.0.1 (one that misbehaves, say); its base URL."""
+    async with serve(handler, "127.0.0.1", 0, process_request=process_request) as srv:
+        port = srv.sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(autouse=True)

@@ -9,32 +9,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from http import HTTPStatus
 from typing import Any
 
 import pytest
-from websockets.asyncio.server import Request, Response, ServerConnection, serve
+from websockets.asyncio.server import Request, Response, ServerConnection
 
 from desktop_app.core.machine import ConnectionState
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
-from tests.net.conftest import Recorder, until
+from tests.net.conftest import Recorder, until, ws_server
 
 CONVERSATION = "2f67d6e4-0982-4e92-8e2b-dc03d250ce9f"
 SECRET = "Zelda Quux"
-
-Handler = Callable[[ServerConnection], Awaitable[None]]
-
-
-@asynccontextmanager
-async def server(
-    handler: Handler,
-    process_request: Callable[[ServerConnection, Request], Response | None] | None = None,
-) -> AsyncIterator[str]:
-    async with serve(handler, "127.0.0.1", 0, process_request=process_request) as srv:
-        port = srv.sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
 
 
 def chat_message(content: str) -> str:
@@ -65,7 +51,7 @@ async def test_malformed_frames_are_logged_without_text_and_ignored(
         await ws.send(chat_message("the good one"))
         await ws.wait_closed()
 
-    async with server(handler) as url:
+    async with ws_server(handler) as url:
         chat = make(ChatWebSocketManager, url)
         frames, replies = Recorder(), Recorder()
         chat.on_message(frames)
@@ -102,7 +88,7 @@ async def test_unknown_status_events_are_ignored(make: Any) -> None:
         await ws.send(json.dumps({"type": "thinking_start", "timestamp": "t"}))
         await ws.wait_closed()
 
-    async with server(handler) as url:
+    async with ws_server(handler) as url:
         status = make(StatusWebSocketManager, url)
         statuses = Recorder()
         status.on_status_change(statuses)
@@ -125,7 +111,7 @@ async def test_a_huge_frame_closes_the_connection_and_it_is_retried(make: Any) -
             await ws.send(chat_message("small"))
         await ws.wait_closed()
 
-    async with server(handler) as url:
+    async with ws_server(handler) as url:
         chat = make(ChatWebSocketManager, url, max_frame_size=64 * 1024)
         events = Recorder()
         chat.on_message(events)
@@ -164,7 +150,7 @@ async def test_handshake_refusals_are_retried_only_when_waiting_can_help(
     async def handler(ws: ServerConnection) -> None:
         raise AssertionError("never accepted")
 
-    async with server(handler, refuse) as url:
+    async with ws_server(handler, refuse) as url:
         chat = make(ChatWebSocketManager, url, max_reconnect_attempts=2)
         events = Recorder()
         chat.on_message(events)
@@ -185,7 +171,7 @@ async def test_close_codes_decide_whether_to_retry(make: Any, code: int, retried
     async def handler(ws: ServerConnection) -> None:
         await ws.close(code, "bye")
 
-    async with server(handler) as url:
+    async with ws_server(handler) as url:
         chat = make(ChatWebSocketManager, url, max_reconnect_attempts=1)
         events = Recorder()
         chat.on_message(events)
@@ -206,7 +192,7 @@ async def test_cookies_travel_with_the_handshake(make: Any) -> None:
     async def handler(ws: ServerConnection) -> None:
         await ws.wait_closed()
 
-    async with server(handler, record) as url:
+    async with ws_server(handler, record) as url:
         chat = make(ChatWebSocketManager, url, cookies={"sessionid": "abc", "csrftoken": "t"})
         chat.connect(CONVERSATION)
         assert await chat.wait_connected(10)

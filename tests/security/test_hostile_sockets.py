@@ -14,12 +14,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from websockets.asyncio.server import Request, Response, ServerConnection, serve
+from websockets.asyncio.server import Request, Response, ServerConnection
 
 from desktop_app.core import machine as m
 from desktop_app.core.frames import ChatMessage, Frame
@@ -27,14 +25,13 @@ from desktop_app.core.machine import ConnectionState
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.store.outbox import OutboxState, OutboxStore
-from tests.net.conftest import Recorder, loud_loop, make, until
+from tests.net.conftest import Recorder, loud_loop, make, until, ws_server
 
 __all__ = ["loud_loop", "make"]  # fixtures used here
 
 CONVERSATION = "2f67d6e4-0982-4e92-8e2b-dc03d250ce9f"
 SECRET = "Zelda Quux"
 
-Handler = Callable[[ServerConnection], Awaitable[None]]
 SPOOFS = [
     {"type": "connection_established"},
     {"type": "disconnected", "code": 1000, "reason": SECRET},
@@ -45,16 +42,6 @@ SPOOFS = [
 ]
 
 
-@asynccontextmanager
-async def server(
-    handler: Handler,
-    process_request: Callable[[ServerConnection, Request], Response | None] | None = None,
-) -> AsyncIterator[str]:
-    async with serve(handler, "127.0.0.1", 0, process_request=process_request) as srv:
-        port = srv.sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-
-
 async def test_frames_posing_as_connection_events_stay_frames(make: Any) -> None:
     async def handler(ws: ServerConnection) -> None:
         for spoof in SPOOFS:
@@ -62,7 +49,7 @@ async def test_frames_posing_as_connection_events_stay_frames(make: Any) -> None
         await ws.send(json.dumps({"type": "pong"}))
         await ws.wait_closed()
 
-    async with server(handler) as url:
+    async with ws_server(handler) as url:
         chat = make(ChatWebSocketManager, url)
         events: list[m.ConnectionEvent] = []
         frames: list[Frame] = []
@@ -109,7 +96,7 @@ async def test_a_spoofed_opening_does_not_make_the_outbox_drop_its_message(make:
         history_asked.append(conversation_id)
         return []
 
-    async with server(handler) as url:
+    async with ws_server(handler) as url:
         chat = make(ChatWebSocketManager, url)
         with OutboxStore(None) as store:
             sender = OutboxSender(store, chat, history, echo_timeout=30)
@@ -139,7 +126,7 @@ async def test_a_handshake_redirect_is_not_followed(make: Any) -> None:
         elsewhere.append(ws.request.path if ws.request else "?")
         await ws.wait_closed()
 
-    async with server(record) as other_url:
+    async with ws_server(record) as other_url:
         target = other_url.replace("http://", "ws://") + f"/ws/chat/{CONVERSATION}/"
 
         def redirect(connection: ServerConnection, request: Request) -> Response:
@@ -150,7 +137,7 @@ async def test_a_handshake_redirect_is_not_followed(make: Any) -> None:
         async def never(ws: ServerConnection) -> None:
             raise AssertionError("the redirecting server never accepts")
 
-        async with server(never, redirect) as url:
+        async with ws_server(never, redirect) as url:
             chat = make(ChatWebSocketManager, url, cookies={"sessionid": SECRET})
             events = Recorder()
             chat.on_message(events)
@@ -174,7 +161,7 @@ async def test_a_close_reason_cannot_forge_log_lines(
     async def handler(ws: ServerConnection) -> None:
         await ws.close(4003, forged)  # not retried: the machine fails at once
 
-    async with server(handler) as url:
+    async with ws_server(handler) as url:
         sockets = make(manager, url, max_reconnect_attempts=0)
         events = Recorder()
         sockets.on_message(events)

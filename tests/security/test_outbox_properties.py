@@ -38,22 +38,8 @@ from desktop_app.core.outbox import (
     is_echo_of,
 )
 from desktop_app.store.outbox import OutboxState, OutboxStore
+from tests.core.test_outbox_rules import ID, message
 from tests.security.strategies import MARKER_PREFIX, patient_texts
-
-ID = "7d1c1d2e-5b7c-4a44-9d6f-0c4b8c1f9a10"
-
-
-def message(content: str, role: Role = Role.USER, client_id: str | None = None) -> ChatMessage:
-    return ChatMessage(
-        role=role,
-        name="x",
-        content=content,
-        timestamp="2026-11-25T10:00:00+00:00",
-        citations=(),
-        decision_aids=(),
-        client_message_id=client_id,
-        raw={},
-    )
 
 
 def utf8_size(text: str) -> int:
