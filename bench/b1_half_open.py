@@ -46,6 +46,7 @@ from bench.common import Result, main, ratio, seconds
 from bench.net_fixtures import (
     SYNTHETIC_TEXT,
     TIMER_SLACK_S,
+    Baseline,
     SendingBrowserClient,
     Watch,
     close_all,
@@ -211,7 +212,9 @@ async def _measure(size: Size) -> list[Result]:
 
         # Stop the proxy first: closing a socket into a black hole would wait for its timeout.
         await proxy.stop()
-        baselines = [c for g in groups.values() for c in (*g.bare, *g.browser)]
+        baselines: list[Baseline] = []
+        for g in groups.values():
+            baselines += [*g.bare, *g.browser]
         await close_all(managers, baselines)
 
     not_noticed = f"not noticed within {seconds(watched_s)}"
@@ -223,7 +226,7 @@ async def _measure(size: Size) -> list[Result]:
         else ""
     )
     rows = []
-    for case, (ours, bare, browser) in noticed.items():
+    for case, (ours, bare_s, browser_s) in noticed.items():
         if case == "idle":
             what = "half-open link noticed, idle (worst of random ping phases)"
             target_s = size.ping_interval_s + size.pong_timeout_s
@@ -266,8 +269,8 @@ async def _measure(size: Size) -> list[Result]:
         how += " Ratio: our worst over the websockets client's worst."
         browser_text = (
             not_noticed
-            if all(math.isinf(v) for v in browser)
-            else spread(browser, never=not_noticed)
+            if all(math.isinf(v) for v in browser_s)
+            else spread(browser_s, never=not_noticed)
         )
         rows.append(
             Result(
@@ -275,9 +278,10 @@ async def _measure(size: Size) -> list[Result]:
                 what=what + scaled,
                 ours=spread(ours, never=not_noticed),
                 baseline=(
-                    f"websockets: {spread(bare, never=not_noticed)}; browser client: {browser_text}"
+                    f"websockets: {spread(bare_s, never=not_noticed)}; "
+                    f"browser client: {browser_text}"
                 ),
-                ratio="–" if math.isinf(worst) else ratio(worst, max(bare)),
+                ratio="–" if math.isinf(worst) else ratio(worst, max(bare_s)),
                 target=target,
                 met=met,
                 note=how,

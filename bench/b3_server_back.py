@@ -40,6 +40,7 @@ from bench.baselines import BareWebsocketsClient, BrowserClient
 from bench.common import Result, main, ratio, seconds
 from bench.net_fixtures import (
     OUR_DEFAULTS,
+    Baseline,
     Gate,
     OurPair,
     all_open_since,
@@ -186,7 +187,9 @@ async def _measure(size: Size) -> list[Result]:
                 pair.connect(conversation)
             connect_all([*outages[-1].browser, *outages[-1].bare])
         pairs = [p for o in outages for p in o.ours()]
-        baselines = [c for o in outages for c in (*o.browser, *o.bare)]
+        baselines: list[Baseline] = []
+        for o in outages:
+            baselines += [*o.browser, *o.bare]
         everyone_open = await wait_until(
             lambda: (
                 all(all(m.is_connected for m in p.managers) for p in pairs)

@@ -148,15 +148,18 @@ def build_and_layout(quick: bool) -> dict[str, Any]:
     from PySide6.QtGui import QTextDocument
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.core.frames import decode_object
+    from desktop_app.core.frames import ChatMessage, decode_object
+    from desktop_app.core.render_budget import rendered_part
     from desktop_app.core.transcript import TranscriptEntry
     from desktop_app.ui import transcript
 
     app = QApplication.instance() or QApplication(["bench"])
-    font, palette = app.font(), app.palette()  # type: ignore[attr-defined]
+    assert isinstance(app, QApplication)
+    font, palette = app.font(), app.palette()
     size, markers = sizes(quick)
     message = decode_object(reply_frame(size, markers, 1))
-    entry = TranscriptEntry.from_message(message)  # type: ignore[arg-type]
+    assert isinstance(message, ChatMessage)
+    entry = TranscriptEntry.from_message(message)
 
     def ours(entry: TranscriptEntry = entry) -> float:
         started = time.perf_counter()
@@ -178,7 +181,7 @@ def build_and_layout(quick: bool) -> dict[str, Any]:
     for _ in range(runs):
         ours_s.append(ours())
         plain_s.append(plain())
-    shown, _shortened = transcript.rendered_part(entry.content, transcript.RENDER_BUDGET)
+    shown, _shortened = rendered_part(entry.content, transcript.RENDER_BUDGET)
     linked = (
         transcript.build_document(entry, TEXT_WIDTH, font, palette)
         .toHtml()
@@ -186,9 +189,9 @@ def build_and_layout(quick: bool) -> dict[str, Any]:
     )
     shapes = {}
     for name, text in _costly_shapes().items():
-        shaped = TranscriptEntry.from_message(  # type: ignore[arg-type]
-            decode_object({**reply_frame(0, 0, 1), "content": text})
-        )
+        shaped_message = decode_object({**reply_frame(0, 0, 1), "content": text})
+        assert isinstance(shaped_message, ChatMessage)
+        shaped = TranscriptEntry.from_message(shaped_message)
         shapes[name] = min(ours(shaped) for _ in range(3))
     return {
         "chars": len(entry.content),

@@ -18,7 +18,7 @@ ENVIRONMENT = {"PYTHON_KEYRING_BACKEND": "bench.keyring_backend.BenchmarkKeyring
 
 
 class BenchmarkKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         return json.dumps({"version": 1, "cookies": {"sessionid": "benchmark"}})

@@ -2,7 +2,7 @@
 
 import sys
 
-from desktop_app.app import main
+from desktop_app.launcher import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -40,8 +40,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from desktop_app import __version__
-from desktop_app.cli import default_config_file, load_config, parse_command_line
+from desktop_app.cli import CommandLine, default_config_file, load_config
 from desktop_app.control.session import SessionController, StoreFactory, system_store
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import is_loopback_host
@@ -57,7 +56,6 @@ from desktop_app.store.files import (
     is_damaged,
     make_private,
     private_directory,
-    restrict_umask,
     set_aside,
 )
 from desktop_app.store.outbox import OutboxStore
@@ -358,18 +356,8 @@ def _data_dir() -> Path:
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    command_line = parse_command_line(argv)
-    # Before Qt, SQLite or a library creates anything: it is this user's only.
-    restrict_umask()
-    # Before anything reads QSettings or the standard paths: they are named after these.
-    QCoreApplication.setOrganizationName("SDM")
-    QCoreApplication.setApplicationName("SDM Desktop")
-    QCoreApplication.setApplicationVersion(__version__)
-    if command_line.self_test:
-        from desktop_app.selftest import main as self_test_main
-
-        return self_test_main(command_line)
+def start(command_line: CommandLine) -> int:
+    """Run the app for ``command_line``; the exit status (the launcher prepared the process)."""
     try:
         config = load_config(
             command_line,

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from PySide6.QtCore import QSettings, qVersion
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.app import configure_logging, make_application, run, run_on_qasync
 from desktop_app.cli import CommandLine, version_line
 from desktop_app.core.config import DEMO_SERVER, AppConfig
 from desktop_app.core.frames import Role
@@ -88,8 +89,6 @@ class SelfTest:
             raise SelfTestFailed(f"{what}: not done within {self.step_timeout_s:.0f} s") from None
 
     async def run(self) -> None:
-        from desktop_app.app import run
-
         self.report(f"SDM Desktop {version_line()}")
         self.report(f"Python {platform.python_version()}, Qt {qVersion()}")
         self.report(f"Qt platform plugin: {self.app.platformName()}")
@@ -177,8 +176,6 @@ async def self_test(app: QApplication, out: TextIO, *, step_timeout_s: float) ->
 
 def main(command_line: CommandLine) -> int:
     """The ``--self-test`` action (the user's configuration is not read)."""
-    from desktop_app.app import configure_logging, make_application, run_on_qasync
-
     configure_logging(verbose=bool(command_line.layer.values.get("verbose")))
     app = make_application()
     return run_on_qasync(app, self_test(app, sys.stdout, step_timeout_s=STEP_TIMEOUT_S))

@@ -126,6 +126,10 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: Delivered messages kept per conversation (the newest), for :meth:`OutboxStore.delivered_count`.
+KEEP_DELIVERED = 1000
+
+
 class OutboxStore:
     """The outbox table in a SQLite file (``path``), or in memory when ``path`` is None.
 
@@ -134,14 +138,28 @@ class OutboxStore:
     :class:`~desktop_app.core.errors.OutboxError` naming the file when it cannot
     be opened, is damaged, or was written by a newer version.
 
+    Delivered rows are kept only as the recent past the history check needs
+    (:meth:`delivered_count`): opening the store prunes them to ``keep_delivered``
+    per conversation, so they do not pile up across the years of a clinic's machine.
+
     Not thread-safe: use it from one thread (the event loop's).
     """
 
-    def __init__(self, path: Path | None, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        keep_delivered: int = KEEP_DELIVERED,
+    ) -> None:
         self.path = path
         self._clock = clock
         self._name = "in-memory outbox" if path is None else f"outbox {path}"
         self._conn: sqlite3.Connection | None = _open(path, self._name)
+        try:
+            self.prune_delivered(keep_per_conversation=keep_delivered)
+        except OutboxWriteError as exc:  # a full disk: keep them, try at the next start
+            logger.warning("Outbox: delivered messages not pruned (%s)", exc.reason)
 
     # --- lifetime ------------------------------------------------------------------
 
@@ -228,7 +246,7 @@ class OutboxStore:
         )
         return forgotten
 
-    def prune_delivered(self, *, keep_per_conversation: int = 1000) -> int:
+    def prune_delivered(self, *, keep_per_conversation: int = KEEP_DELIVERED) -> int:
         """Drop the oldest DELIVERED rows beyond ``keep_per_conversation`` per conversation.
 
         Returns how many were dropped. :meth:`delivered_count` only counts the rows kept.

@@ -207,7 +207,7 @@ async def test_two_new_conversations_in_the_same_minute_get_different_titles(
     titles: list[str] = []
     app: Built = await build()
     app.controller._titles = lambda: titles
-    app.view.conversation_opened = lambda _id, title: titles.append(title or "")  # type: ignore[method-assign]
+    app.view.conversation_opened = lambda conversation_id, title: titles.append(title or "")  # type: ignore[method-assign]
     app.controller.new_conversation()
     await until(lambda: len(titles) == 1)
     app.controller.new_conversation()

@@ -13,8 +13,12 @@ from websockets.exceptions import ConnectionClosed
 from desktop_app.demo import assistant
 
 if TYPE_CHECKING:
-    from conftest import DemoClient
+    from collections.abc import Callable
+
     from websockets.asyncio.client import ClientConnection
+
+    from desktop_app.demo import DemoServer
+    from tests.demo.conftest import DemoClient, MakeServer
 
 STATUS_SEQUENCE = [
     "thinking_start",
@@ -40,8 +44,8 @@ def parse_time(text: str) -> datetime:
 
 
 async def test_a_message_reaches_every_chat_socket_then_the_assistant_replies(
-    client, conversation_id
-):
+    client: DemoClient, conversation_id: str
+) -> None:
     async with (
         client.connect("chat", conversation_id) as sender,
         client.connect("chat", conversation_id) as other,
@@ -92,7 +96,9 @@ async def test_a_message_reaches_every_chat_socket_then_the_assistant_replies(
         await client.assert_silent(status, 0.05)
 
 
-async def test_history_matches_the_live_frames(client, server, conversation_id):
+async def test_history_matches_the_live_frames(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     live = []
     async with (
         client.connect("chat", conversation_id) as chat,
@@ -120,7 +126,9 @@ async def test_history_matches_the_live_frames(client, server, conversation_id):
         assert {**stored, "timestamp": None} == {**sent, "timestamp": None}
 
 
-async def test_a_signed_in_user_is_named_in_the_echo(client, conversation_id):
+async def test_a_signed_in_user_is_named_in_the_echo(
+    client: DemoClient, conversation_id: str
+) -> None:
     async with client.http() as http:
         session_key = await client.login(http)
     async with client.connect("chat", conversation_id, cookies={"sessionid": session_key}) as ws:
@@ -130,8 +138,8 @@ async def test_a_signed_in_user_is_named_in_the_echo(client, conversation_id):
 
 
 async def test_a_client_message_id_is_echoed_and_a_resend_goes_to_the_sender_only(
-    client, server, conversation_id
-):
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     frame = json.dumps({"message": "hello", "client_message_id": "m-1"})
     async with (
         client.connect("chat", conversation_id) as first,
@@ -156,7 +164,9 @@ async def test_a_client_message_id_is_echoed_and_a_resend_goes_to_the_sender_onl
     assert server.history(conversation_id)[0]["client_message_id"] == "m-1"
 
 
-async def test_a_client_message_id_that_is_not_a_string_is_ignored(client, server, conversation_id):
+async def test_a_client_message_id_that_is_not_a_string_is_ignored(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     async with client.connect("chat", conversation_id) as ws:
         for _ in range(2):
             await ws.send(json.dumps({"message": "hello", "client_message_id": 7}))
@@ -167,7 +177,9 @@ async def test_a_client_message_id_that_is_not_a_string_is_ignored(client, serve
     assert [m["role"] for m in server.history(conversation_id)] == ["user", "bot"] * 2
 
 
-async def test_with_echo_off_the_client_message_id_is_ignored_completely(make_server, client_for):
+async def test_with_echo_off_the_client_message_id_is_ignored_completely(
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient]
+) -> None:
     server = await make_server(echo_client_ids=False)
     client = client_for(server)
     conversation_id = server.create_conversation()
@@ -197,8 +209,8 @@ async def test_with_echo_off_the_client_message_id_is_ignored_completely(make_se
     ],
 )
 async def test_a_malformed_frame_drops_the_connection_and_others_keep_going(
-    client, server, conversation_id, frame
-):
+    client: DemoClient, server: DemoServer, conversation_id: str, frame: str
+) -> None:
     async with (
         client.connect("chat", conversation_id) as bad,
         client.connect("chat", conversation_id) as good,
@@ -217,7 +229,9 @@ async def test_a_malformed_frame_drops_the_connection_and_others_keep_going(
     assert server.history(conversation_id) == []
 
 
-async def test_a_binary_frame_is_ignored(client, server, conversation_id):
+async def test_a_binary_frame_is_ignored(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     async with client.connect("chat", conversation_id) as ws:
         await ws.send(b'{"message": "binary"}')
         await ready(client, ws)
@@ -225,8 +239,11 @@ async def test_a_binary_frame_is_ignored(client, server, conversation_id):
 
 
 async def test_thinking_end_is_sent_even_when_the_reply_fails(
-    client, conversation_id, monkeypatch, caplog
-):
+    client: DemoClient,
+    conversation_id: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def broken_reply(sequence: int, text_length: int) -> assistant.ScriptedReply:
         raise RuntimeError("scripted failure")
 

@@ -13,9 +13,13 @@ from desktop_app.demo import DemoConfig, DemoServer
 from desktop_app.demo.store import DemoStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     import aiohttp
-    from conftest import DemoClient
     from websockets.asyncio.client import ClientConnection
+
+    from tests.demo.conftest import DemoClient, MakeServer
 
 NOT_FOUND = {"success": False, "error": "conversation not found"}
 
@@ -46,8 +50,8 @@ async def ready(client: DemoClient, *sockets: ClientConnection) -> None:
 
 
 async def test_a_deleted_conversation_is_404_with_its_messages_and_summary(
-    client, server, conversation_id
-):
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     async with (
         client.connect("chat", conversation_id) as chat,
         client.connect("status", conversation_id) as status,
@@ -74,8 +78,8 @@ async def test_a_deleted_conversation_is_404_with_its_messages_and_summary(
 
 
 async def test_a_chat_handshake_does_not_recreate_a_deleted_conversation(
-    client, server, conversation_id
-):
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     never_seen = str(uuid.uuid4())
     server.delete_conversation(conversation_id)
     async with (
@@ -91,8 +95,8 @@ async def test_a_chat_handshake_does_not_recreate_a_deleted_conversation(
 
 
 async def test_a_message_for_a_deleted_conversation_drops_the_connection(
-    make_server, client_for, tmp_path
-):
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient], tmp_path: Path
+) -> None:
     data_path = tmp_path / "demo.sqlite3"
     server = await make_server(data_path=data_path)
     client = client_for(server)
@@ -126,8 +130,8 @@ async def test_a_message_for_a_deleted_conversation_drops_the_connection(
 
 
 async def test_a_reply_in_progress_is_dropped_when_its_conversation_is_deleted(
-    make_server, client_for
-):
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient]
+) -> None:
     server = await make_server(reply_delay_s=0.5)
     client = client_for(server)
     conversation_id = server.create_conversation()
@@ -149,8 +153,8 @@ async def test_a_reply_in_progress_is_dropped_when_its_conversation_is_deleted(
 
 
 async def test_a_deleted_conversation_stays_deleted_after_a_restart(
-    make_server, client_for, tmp_path
-):
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient], tmp_path: Path
+) -> None:
     data_path = tmp_path / "demo.sqlite3"
     server = await make_server(data_path=data_path)
     client = client_for(server)

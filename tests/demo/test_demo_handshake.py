@@ -13,6 +13,9 @@ from websockets.exceptions import InvalidStatus
 if TYPE_CHECKING:
     from websockets.asyncio.client import connect
 
+    from desktop_app.demo import DemoServer
+    from tests.demo.conftest import DemoClient
+
 
 async def handshake_status(connecting: connect) -> int:
     with pytest.raises(InvalidStatus) as excinfo:
@@ -27,14 +30,16 @@ async def handshake_status(connecting: connect) -> int:
     [None, "http://evil.example", "http://127.0.0.1.evil.example:80", "null"],
     ids=["missing", "foreign", "lookalike", "null"],
 )
-async def test_origin_missing_or_foreign_is_403(client, conversation_id, kind, origin):
+async def test_origin_missing_or_foreign_is_403(
+    client: DemoClient, conversation_id: str, kind: str, origin: str | None
+) -> None:
     assert await handshake_status(client.connect(kind, conversation_id, origin=origin)) == 403
 
 
 @pytest.mark.parametrize("origin", ["http://localhost:1234", "https://127.0.0.1", "http://[::1]:9"])
 async def test_origin_of_an_allowed_host_on_any_port_or_scheme_passes(
-    client, conversation_id, origin
-):
+    client: DemoClient, conversation_id: str, origin: str
+) -> None:
     async with client.connect("chat", conversation_id, origin=origin) as ws:
         await ws.send(json.dumps({"type": "ping"}))
         assert await client.recv_json(ws) == {"type": "pong"}
@@ -52,24 +57,30 @@ async def test_origin_of_an_allowed_host_on_any_port_or_scheme_passes(
         "/health/",
     ],
 )
-async def test_a_path_without_a_route_fails_the_handshake_with_500(client, path):
+async def test_a_path_without_a_route_fails_the_handshake_with_500(
+    client: DemoClient, path: str
+) -> None:
     assert await handshake_status(client.connect("chat", "", path=path)) == 500
 
 
-async def test_the_origin_is_checked_before_the_route(client):
+async def test_the_origin_is_checked_before_the_route(client: DemoClient) -> None:
     connecting = client.connect("chat", "", path="/ws/chat/not-a-uuid/", origin=None)
     assert await handshake_status(connecting) == 403
 
 
 @pytest.mark.parametrize("kind", ["chat", "status"])
-async def test_ping_is_answered_with_pong(client, conversation_id, kind):
+async def test_ping_is_answered_with_pong(
+    client: DemoClient, conversation_id: str, kind: str
+) -> None:
     async with client.connect(kind, conversation_id) as ws:
         for _ in range(3):
             await ws.send(json.dumps({"type": "ping"}))
             assert await client.recv_json(ws) == {"type": "pong"}
 
 
-async def test_status_socket_ignores_everything_but_ping(client, server, conversation_id):
+async def test_status_socket_ignores_everything_but_ping(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     async with (
         client.connect("status", conversation_id) as status,
         client.connect("chat", conversation_id) as chat,
@@ -83,7 +94,9 @@ async def test_status_socket_ignores_everything_but_ping(client, server, convers
     assert server.history(conversation_id) == []
 
 
-async def test_a_chat_socket_creates_an_unknown_conversation(client, server):
+async def test_a_chat_socket_creates_an_unknown_conversation(
+    client: DemoClient, server: DemoServer
+) -> None:
     conversation_id = str(uuid.uuid4())
     with pytest.raises(KeyError):
         server.history(conversation_id)
@@ -93,7 +106,9 @@ async def test_a_chat_socket_creates_an_unknown_conversation(client, server):
     assert server.history(conversation_id) == []
 
 
-async def test_websocket_count_follows_open_sockets(client, server, conversation_id):
+async def test_websocket_count_follows_open_sockets(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     assert server.websocket_count == 0
     async with (
         client.connect("chat", conversation_id) as chat,

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import pytest
 
 from desktop_app.demo import DEMO_EMAIL, DEMO_PASSWORD
 from desktop_app.demo.pages import LOGIN_ERROR
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-async def test_health_is_plain_ok_and_never_cached(client):
+    from desktop_app.demo import DemoServer
+    from tests.demo.conftest import DemoClient, MakeServer
+
+
+async def test_health_is_plain_ok_and_never_cached(client: DemoClient) -> None:
     async with client.http() as http, http.get(client.url("/health/")) as response:
         assert response.status == 200
         assert await response.text() == "OK"
@@ -28,21 +35,21 @@ async def test_health_is_plain_ok_and_never_cached(client):
         "/ws/chat/8d7f3a52-2f0e-4a43-9d2b-2f4a8f3f0c11/",
     ],
 )
-async def test_unknown_http_paths_are_404(client, path):
+async def test_unknown_http_paths_are_404(client: DemoClient, path: str) -> None:
     async with client.http() as http:
         await client.login(http)
         async with http.get(client.url(path), allow_redirects=False) as response:
             assert response.status == 404
 
 
-async def test_start_page_names_the_demo_account(client):
+async def test_start_page_names_the_demo_account(client: DemoClient) -> None:
     async with client.http() as http, http.get(client.url("/")) as response:
         assert response.status == 200
         assert response.content_type == "text/html"
         assert DEMO_EMAIL in await response.text()
 
 
-async def test_login_wrong_password_then_right(client):
+async def test_login_wrong_password_then_right(client: DemoClient) -> None:
     async with client.http() as http:
         async with http.get(client.url("/accounts/login/")) as response:
             assert response.status == 200
@@ -83,7 +90,7 @@ async def test_login_wrong_password_then_right(client):
             assert "Signed in as" in await response.text()
 
 
-async def test_login_accepts_the_form_token_and_follows_a_local_next(client):
+async def test_login_accepts_the_form_token_and_follows_a_local_next(client: DemoClient) -> None:
     async with client.http() as http:
         async with http.get(client.url("/accounts/login/?next=/health/")) as response:
             assert 'name="next" value="/health/"' in await response.text()
@@ -102,7 +109,7 @@ async def test_login_accepts_the_form_token_and_follows_a_local_next(client):
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "health/"])
-async def test_login_never_redirects_off_the_server(client, next_url):
+async def test_login_never_redirects_off_the_server(client: DemoClient, next_url: str) -> None:
     async with client.http() as http:
         async with http.get(client.url("/accounts/login/")):
             pass
@@ -121,7 +128,9 @@ async def test_login_never_redirects_off_the_server(client, next_url):
     [{}, {"X-CSRFToken": "not-the-cookie"}, {"Origin": "http://evil.example"}],
     ids=["no-token", "wrong-token", "foreign-origin"],
 )
-async def test_login_without_a_valid_csrf_token_is_403(client, headers):
+async def test_login_without_a_valid_csrf_token_is_403(
+    client: DemoClient, headers: dict[str, str]
+) -> None:
     async with client.http() as http:
         async with http.get(client.url("/accounts/login/")):
             pass
@@ -137,7 +146,7 @@ async def test_login_without_a_valid_csrf_token_is_403(client, headers):
             assert "sessionid" not in response.cookies
 
 
-async def test_login_without_the_csrf_cookie_is_403(client):
+async def test_login_without_the_csrf_cookie_is_403(client: DemoClient) -> None:
     async with (
         client.http() as http,
         http.post(
@@ -150,7 +159,9 @@ async def test_login_without_the_csrf_cookie_is_403(client):
         assert response.status == 403
 
 
-async def test_endpoints_redirect_to_login_without_a_session(client, conversation_id):
+async def test_endpoints_redirect_to_login_without_a_session(
+    client: DemoClient, conversation_id: str
+) -> None:
     paths = [
         f"/conversation/{conversation_id}/history/",
         f"/memory/conversation/{conversation_id}/summary/status/",
@@ -173,7 +184,7 @@ async def test_endpoints_redirect_to_login_without_a_session(client, conversatio
             assert response.headers["Location"] == "/accounts/login/?next=/conversation/"
 
 
-async def test_a_made_up_session_is_no_session(client, conversation_id):
+async def test_a_made_up_session_is_no_session(client: DemoClient, conversation_id: str) -> None:
     async with (
         client.http() as http,
         http.get(
@@ -185,7 +196,9 @@ async def test_a_made_up_session_is_no_session(client, conversation_id):
         assert response.status == 302
 
 
-async def test_create_conversation_needs_the_csrf_header(client, server):
+async def test_create_conversation_needs_the_csrf_header(
+    client: DemoClient, server: DemoServer
+) -> None:
     async with client.http() as http:
         await client.login(http)
         async with http.post(client.url("/conversation/"), json={"title": "Knee pain"}) as response:
@@ -209,7 +222,7 @@ async def test_create_conversation_needs_the_csrf_header(client, server):
 
 
 @pytest.mark.parametrize("body", ["not json", "[1]", '{"title": 5}'])
-async def test_create_conversation_rejects_a_bad_body(client, body):
+async def test_create_conversation_rejects_a_bad_body(client: DemoClient, body: str) -> None:
     async with client.http() as http:
         await client.login(http)
         async with http.post(
@@ -219,7 +232,7 @@ async def test_create_conversation_rejects_a_bad_body(client, body):
             assert (await response.json())["success"] is False
 
 
-async def test_history_of_an_unknown_conversation_is_404_json(client):
+async def test_history_of_an_unknown_conversation_is_404_json(client: DemoClient) -> None:
     async with client.http() as http:
         await client.login(http)
         async with http.get(client.url(f"/conversation/{uuid.uuid4()}/history/")) as response:
@@ -229,7 +242,9 @@ async def test_history_of_an_unknown_conversation_is_404_json(client):
     assert body["error"]
 
 
-async def test_without_require_login_no_session_is_needed(make_server, client_for):
+async def test_without_require_login_no_session_is_needed(
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient]
+) -> None:
     server = await make_server(require_login=False)
     client = client_for(server)
     conversation_id = server.create_conversation()

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from desktop_app.demo import DemoConfig, DemoServer
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
-async def test_stop_closes_websockets_with_going_away(client, server, conversation_id):
+    from tests.demo.conftest import DemoClient, MakeServer
+
+
+async def test_stop_closes_websockets_with_going_away(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     async with (
         client.connect("chat", conversation_id) as chat,
         client.connect("status", conversation_id) as status,
@@ -28,7 +37,9 @@ async def test_stop_closes_websockets_with_going_away(client, server, conversati
     assert server.websocket_count == 0
 
 
-async def test_stop_with_abort_drops_connections(client, server, conversation_id):
+async def test_stop_with_abort_drops_connections(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     async with client.connect("chat", conversation_id) as chat:
         await chat.send(json.dumps({"type": "ping"}))
         await client.recv_json(chat)
@@ -39,7 +50,9 @@ async def test_stop_with_abort_drops_connections(client, server, conversation_id
         assert chat.close_code == 1006
 
 
-async def test_stop_ends_a_reply_in_progress_with_thinking_end(make_server, client_for):
+async def test_stop_ends_a_reply_in_progress_with_thinking_end(
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient]
+) -> None:
     server = await make_server(reply_delay_s=30.0)
     client = client_for(server)
     conversation_id = server.create_conversation()
@@ -60,7 +73,9 @@ async def test_stop_ends_a_reply_in_progress_with_thinking_end(make_server, clie
             await client.recv_json(status)
 
 
-async def test_restart_on_the_same_port_keeps_history_and_sessions(tmp_path, client_for):
+async def test_restart_on_the_same_port_keeps_history_and_sessions(
+    tmp_path: Path, client_for: Callable[[DemoServer], DemoClient]
+) -> None:
     server = DemoServer(DemoConfig(data_path=tmp_path / "demo.sqlite3", reply_delay_s=0.01))
     client = client_for(server)
     async with server:
@@ -98,7 +113,7 @@ async def test_restart_on_the_same_port_keeps_history_and_sessions(tmp_path, cli
         assert again.history(conversation_id) == before
 
 
-async def test_an_in_memory_server_keeps_its_data_across_a_restart(server):
+async def test_an_in_memory_server_keeps_its_data_across_a_restart(server: DemoServer) -> None:
     conversation_id = server.create_conversation()
     port = server.port
     await server.stop()
@@ -107,7 +122,7 @@ async def test_an_in_memory_server_keeps_its_data_across_a_restart(server):
     assert server.history(conversation_id) == []
 
 
-async def test_lifecycle_misuse_is_reported():
+async def test_lifecycle_misuse_is_reported() -> None:
     server = DemoServer()
     with pytest.raises(RuntimeError, match="start"):
         _ = server.port

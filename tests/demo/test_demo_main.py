@@ -18,7 +18,7 @@ from desktop_app.demo.__main__ import build_parser, config_from_args
 TIMEOUT_S = 10.0
 
 
-def test_arguments_map_onto_the_config():
+def test_arguments_map_onto_the_config() -> None:
     args = build_parser().parse_args(
         [
             *("--port", "9000", "--host", "10.1.2.3", "--data", "d.sqlite3"),
@@ -37,13 +37,13 @@ def test_arguments_map_onto_the_config():
     )
 
 
-def test_defaults():
+def test_defaults() -> None:
     config = config_from_args(build_parser().parse_args([]))
     assert config == DemoConfig(port=8765)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
-async def test_the_command_serves_until_sigterm():
+async def test_the_command_serves_until_sigterm() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -80,7 +80,7 @@ async def test_the_command_serves_until_sigterm():
             await process.wait()
 
 
-async def test_a_busy_port_is_reported_with_exit_status_1():
+async def test_a_busy_port_is_reported_with_exit_status_1() -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -17,7 +17,7 @@ def read_text(pdf: bytes) -> str:
     return reader.pages[0].extract_text()
 
 
-def test_the_pdf_parses_and_its_text_is_extractable():
+def test_the_pdf_parses_and_its_text_is_extractable() -> None:
     pdf = build_pdf("Summary", ["Conversation: abc", "Messages: 4"])
     assert pdf.startswith(b"%PDF-1.4\n")
     assert pdf.endswith(b"%%EOF\n")
@@ -27,7 +27,7 @@ def test_the_pdf_parses_and_its_text_is_extractable():
     assert "Messages: 4" in text
 
 
-def test_the_metadata_carries_title_and_creation_date():
+def test_the_metadata_carries_title_and_creation_date() -> None:
     created = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
     reader = PdfReader(io.BytesIO(build_pdf("Title (1)", ["x"], created_at=created)))
     assert reader.metadata is not None
@@ -35,13 +35,13 @@ def test_the_metadata_carries_title_and_creation_date():
     assert reader.metadata.creation_date == created
 
 
-def test_special_characters_are_escaped_and_non_latin1_replaced():
+def test_special_characters_are_escaped_and_non_latin1_replaced() -> None:
     text = read_text(build_pdf("T", [r"a (b) c\d", "Zoë ½ 日本 \x07"]))
     assert r"a (b) c\d" in text
     assert "Zoë ½ ?? ?" in text
 
 
-def test_the_xref_table_points_at_every_object():
+def test_the_xref_table_points_at_every_object() -> None:
     pdf = build_pdf("T", ["a", "b"])
     match = re.search(rb"startxref\n(\d+)\n", pdf)
     assert match is not None
@@ -54,7 +54,7 @@ def test_the_xref_table_points_at_every_object():
         assert pdf[offset:].startswith(b"%d 0 obj\n" % number)
 
 
-def test_long_text_is_wrapped_and_cut_to_one_page():
+def test_long_text_is_wrapped_and_cut_to_one_page() -> None:
     lines = ["word " * 100] + [f"line {n}" for n in range(200)]
     text = read_text(build_pdf("T", lines))
     assert "line 0" in text

@@ -26,7 +26,7 @@ from desktop_app.demo.frames import ChatFrame, ChatMessage, PingFrame, parse_cli
         ('{"message": ["hi"]}', None),
     ],
 )
-def test_parse_client_frame(data, expected):
+def test_parse_client_frame(data: str, expected: PingFrame | ChatFrame | None) -> None:
     assert parse_client_frame(data) == expected
 
 
@@ -41,12 +41,12 @@ def test_parse_client_frame(data, expected):
         ("", False),
     ],
 )
-def test_wants_summary_looks_for_the_word(text, wanted):
+def test_wants_summary_looks_for_the_word(text: str, wanted: bool) -> None:
     assert assistant.wants_summary(text) is wanted
 
 
 @pytest.mark.parametrize("sequence", [1, 2, 3, 4, 10])
-def test_every_reply_cites_what_its_markers_name(sequence):
+def test_every_reply_cites_what_its_markers_name(sequence: int) -> None:
     reply = assistant.compose_reply(sequence, 42)
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", reply.content)}
     assert markers == {citation.index for citation in reply.citations} == {1}
@@ -55,7 +55,7 @@ def test_every_reply_cites_what_its_markers_name(sequence):
     assert reply.decision_aids
 
 
-def test_a_chat_message_frame_in_history_and_live_form():
+def test_a_chat_message_frame_in_history_and_live_form() -> None:
     moment = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2)))
     message = ChatMessage("user", "Anonymous", "hi", moment, client_message_id="c1")
     history = message.to_frame(local_time=False, include_client_id=True)

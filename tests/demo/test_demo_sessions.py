@@ -11,8 +11,13 @@ import pytest
 from desktop_app.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     import aiohttp
-    from conftest import DemoClient
+
+    from desktop_app.demo import DemoServer
+    from tests.demo.conftest import DemoClient, MakeServer
 
 
 def history_path(conversation_id: str) -> str:
@@ -51,7 +56,9 @@ async def sender_name(client: DemoClient, conversation_id: str, session_key: str
     return name
 
 
-async def test_logout_ends_the_session(client, server, conversation_id):
+async def test_logout_ends_the_session(
+    client: DemoClient, server: DemoServer, conversation_id: str
+) -> None:
     async with client.http() as http:
         session_key = await client.login(http)
         async with http.post(
@@ -79,7 +86,9 @@ async def test_logout_ends_the_session(client, server, conversation_id):
     ]
 
 
-async def test_logout_confirm_page_posts_the_form_token(client, conversation_id):
+async def test_logout_confirm_page_posts_the_form_token(
+    client: DemoClient, conversation_id: str
+) -> None:
     async with client.http() as http:
         async with http.get(client.url("/accounts/logout/"), allow_redirects=False) as response:
             # allauth sends a signed-out visitor home.
@@ -110,7 +119,9 @@ async def test_logout_confirm_page_posts_the_form_token(client, conversation_id)
     [{}, {"X-CSRFToken": "not-the-cookie"}, {"Origin": "http://evil.example"}],
     ids=["no-token", "wrong-token", "foreign-origin"],
 )
-async def test_logout_without_a_valid_csrf_token_is_403(client, conversation_id, headers):
+async def test_logout_without_a_valid_csrf_token_is_403(
+    client: DemoClient, conversation_id: str, headers: dict[str, str]
+) -> None:
     async with client.http() as http:
         session_key = await client.login(http)
         if "Origin" in headers:
@@ -126,7 +137,9 @@ async def test_logout_without_a_valid_csrf_token_is_403(client, conversation_id,
 
 
 @pytest.mark.parametrize("end", ["expire_sessions", "revoke_sessions"])
-async def test_ended_sessions_are_no_sessions(client, server, conversation_id, end):
+async def test_ended_sessions_are_no_sessions(
+    client: DemoClient, server: DemoServer, conversation_id: str, end: str
+) -> None:
     async with client.http() as first, client.http() as second:
         session_key = await client.login(first)
         await client.login(second)
@@ -156,7 +169,9 @@ async def test_ended_sessions_are_no_sessions(client, server, conversation_id, e
     ]
 
 
-async def test_session_age_sets_the_cookie_and_the_expiry(make_server, client_for):
+async def test_session_age_sets_the_cookie_and_the_expiry(
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient]
+) -> None:
     server = await make_server(session_age_s=0.5)
     client = client_for(server)
     conversation_id = server.create_conversation()
@@ -180,7 +195,9 @@ async def test_session_age_sets_the_cookie_and_the_expiry(make_server, client_fo
         assert_redirected_to_login(response, conversation_id)
 
 
-async def test_a_session_survives_a_restart_with_a_data_file(make_server, client_for, tmp_path):
+async def test_a_session_survives_a_restart_with_a_data_file(
+    make_server: MakeServer, client_for: Callable[[DemoServer], DemoClient], tmp_path: Path
+) -> None:
     server = await make_server(data_path=tmp_path / "demo.sqlite3")
     client = client_for(server)
     conversation_id = server.create_conversation()
@@ -196,7 +213,12 @@ async def test_a_session_survives_a_restart_with_a_data_file(make_server, client
 
 
 @pytest.mark.parametrize("end", ["expire_sessions", "revoke_sessions"])
-async def test_an_ended_session_stays_ended_after_a_restart(make_server, client_for, tmp_path, end):
+async def test_an_ended_session_stays_ended_after_a_restart(
+    make_server: MakeServer,
+    client_for: Callable[[DemoServer], DemoClient],
+    tmp_path: Path,
+    end: str,
+) -> None:
     server = await make_server(data_path=tmp_path / "demo.sqlite3")
     client = client_for(server)
     conversation_id = server.create_conversation()

@@ -6,11 +6,17 @@ import io
 import json
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader
 
+if TYPE_CHECKING:
+    from tests.demo.conftest import DemoClient
 
-async def test_asking_for_a_summary_produces_a_downloadable_pdf(client, conversation_id):
+
+async def test_asking_for_a_summary_produces_a_downloadable_pdf(
+    client: DemoClient, conversation_id: str
+) -> None:
     async with client.http() as http:
         session_key = await client.login(http)
         status_url = client.url(f"/memory/conversation/{conversation_id}/summary/status/")
@@ -46,7 +52,7 @@ async def test_asking_for_a_summary_produces_a_downloadable_pdf(client, conversa
     assert "options" not in text  # counts only, never message text
 
 
-async def test_other_messages_trigger_no_summary(client, conversation_id):
+async def test_other_messages_trigger_no_summary(client: DemoClient, conversation_id: str) -> None:
     async with (
         client.connect("chat", conversation_id) as chat,
         client.connect("status", conversation_id) as status,
@@ -72,7 +78,7 @@ async def test_other_messages_trigger_no_summary(client, conversation_id):
     assert body["error"]
 
 
-async def test_summary_of_an_unknown_conversation_is_404(client):
+async def test_summary_of_an_unknown_conversation_is_404(client: DemoClient) -> None:
     async with client.http() as http:
         await client.login(http)
         for path in ("status", "download"):

@@ -13,7 +13,8 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import pytest
-from websockets.asyncio.server import Request, Response, ServerConnection, serve
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Request, Response
 
 from desktop_app.demo.server import DemoConfig, DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager

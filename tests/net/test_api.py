@@ -11,7 +11,7 @@ import websockets
 
 from desktop_app.core.errors import InsecureServerError, InvalidConversationId
 from desktop_app.core.machine import ConnectionState
-from desktop_app.demo.server import DemoConfig, DemoServer
+from desktop_app.demo.server import DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
 from tests.faultproxy import FaultProxy
 from tests.net.conftest import Recorder, until
@@ -171,23 +171,6 @@ async def test_disconnect_leaves_no_task_or_timer(proxy: FaultProxy, make: Any) 
     connections = proxy.total_connections
     await asyncio.sleep(0.5)  # more than the largest backoff step
     assert proxy.total_connections == connections
-
-
-async def test_refused_origin_fails_at_once_without_retrying(make: Any) -> None:
-    config = DemoConfig(allowed_hosts=("sdm.example.org",), require_login=False)
-    async with DemoServer(config) as server, FaultProxy("127.0.0.1", server.port) as proxy:
-        chat = make(ChatWebSocketManager, proxy.url())
-        events = Recorder()
-        chat.on_message(events)
-        chat.connect(server.create_conversation())
-        await events.wait_for("connection_failed")
-        await asyncio.sleep(0.3)
-
-    assert chat.state is ConnectionState.FAILED
-    assert "HTTP 403" in events.of("connection_failed")[0]["reason"]
-    assert "sign in again" in chat.failure_reason
-    assert proxy.total_connections == 1
-    assert events.of("reconnecting") == []
 
 
 async def test_origin_header_names_the_server(demo: DemoServer, make: Any) -> None:

@@ -246,11 +246,12 @@ async def test_refused_origin_fails_at_once_without_retrying(launch: Launch, mak
 
     chat.connect(stack.server.create_conversation())
     await events.wait_for("connection_failed")
-    await asyncio.sleep(0.3)  # longer than the first backoff step: nothing more happens
 
-    assert chat.state is ConnectionState.FAILED
+    assert chat.state is ConnectionState.FAILED  # final: no timer is left to retry
+    assert chat.retry_in is None
     assert events.types() == ["connection_failed"]
     assert "HTTP 403" in (chat.failure_reason or "")
+    assert "sign in again" in (chat.failure_reason or "")
     assert stack.proxy.total_connections == 1
 
 

@@ -13,7 +13,8 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
-from websockets.asyncio.server import Request, Response, ServerConnection
+from websockets.asyncio.server import ServerConnection
+from websockets.http11 import Request, Response
 
 from desktop_app.core.machine import ConnectionState
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager

@@ -50,7 +50,12 @@ def test_only_the_echo_object_itself_confirms_a_message() -> None:
 async def round_trip(chat: ChatWebSocketManager) -> None:
     """A ping answered: the server has handled every frame sent before it (in order)."""
     pongs: list[Frame] = []
-    unsubscribe = chat.on_frame(lambda frame: isinstance(frame, Pong) and pongs.append(frame))
+
+    def record_pong(frame: Frame) -> None:
+        if isinstance(frame, Pong):
+            pongs.append(frame)
+
+    unsubscribe = chat.on_frame(record_pong)
     assert chat.send({"type": "ping"})
     await until(lambda: pongs)
     unsubscribe()

@@ -130,7 +130,7 @@ def exec_arguments(value: str) -> list[str]:
 
 def _quoted(text: str, i: int) -> tuple[str, int]:
     """The argument from just after an opening quote, and the index after its closing quote."""
-    out = []
+    out: list[str] = []
     while i < len(text):
         character = text[i]
         if character == '"':

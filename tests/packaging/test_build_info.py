@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 import desktop_app
-from desktop_app import build_info as build_info_module
 from desktop_app.build_info import BUILD_INFO_FILENAME, BuildInfo, build_info, read_build_info
 
 STAMP = BuildInfo(
@@ -66,7 +66,7 @@ def test_build_info_looks_inside_the_desktop_app_package(
         asked.append(package)
         return tmp_path
 
-    monkeypatch.setattr(build_info_module.resources, "files", files)
+    monkeypatch.setattr(resources, "files", files)  # the module desktop_app.build_info reads
 
     assert build_info() == STAMP
     assert asked == ["desktop_app"]

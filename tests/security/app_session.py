@@ -1,6 +1,6 @@
 """A session in a real app process: ``python -m tests.security.app_session [app options]``.
 
-Runs :func:`desktop_app.app.main` as ``sdm-desktop`` would (its umask, its folders,
+Runs :func:`desktop_app.launcher.main` as ``sdm-desktop`` would (its umask, its folders,
 its settings, its lock), and once the window is shown does what a person does in
 a short session: sends a message asking for a summary, waits for the reply and the
 summary, saves the summary into ``$HOME/Documents``, and quits. Prints ``session
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import desktop_app.app as app_module
+from desktop_app import launcher
 from desktop_app.core.frames import Role
 from desktop_app.core.presence import Presence
 from desktop_app.ui.main_window import MainWindow
@@ -50,7 +51,8 @@ def main() -> int:
     async def run(*args: Any, **kwargs: Any) -> int:
         ready: asyncio.Future[MainWindow] = asyncio.get_running_loop().create_future()
         app_run = asyncio.ensure_future(original_run(*args, window_ready=ready, **kwargs))
-        await asyncio.wait([app_run, ready], return_when=asyncio.FIRST_COMPLETED)
+        racing: list[asyncio.Future[Any]] = [app_run, ready]
+        await asyncio.wait(racing, return_when=asyncio.FIRST_COMPLETED)
         if app_run.done():
             return app_run.result()
         window = ready.result()
@@ -62,8 +64,8 @@ def main() -> int:
         print("session done", flush=True)
         return status
 
-    app_module.run = run  # type: ignore[assignment]
-    return app_module.main(sys.argv[1:])
+    app_module.run = run
+    return launcher.main(sys.argv[1:])
 
 
 if __name__ == "__main__":

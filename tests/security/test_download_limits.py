@@ -106,13 +106,18 @@ async def test_an_endless_pdf_stops_at_the_size_cap_and_leaves_no_file(
     destination = tmp_path / "summary.pdf"
     written: list[int] = []
     check = guard(2 * MAX_DOWNLOAD_BYTES)
+
+    def progress(done: int, total: int | None) -> None:
+        written.append(done)
+        check(done, total)
+
     async with PlatformClient(base_url, timeout_s=5.0) as client:
         with pytest.raises(HttpError) as caught:
             async with asyncio.timeout(30):
                 await client.download_summary(
                     CONVERSATION,
                     destination,
-                    progress=lambda done, total: (written.append(done), check(done, total)),
+                    progress=progress,
                 )
     assert str(caught.value) == (
         "the summary is larger than 32 MiB, far more than a summary can be: the download "

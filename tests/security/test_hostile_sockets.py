@@ -17,7 +17,8 @@ import logging
 from typing import Any
 
 import pytest
-from websockets.asyncio.server import Request, Response, ServerConnection
+from websockets.asyncio.server import ServerConnection
+from websockets.http11 import Request, Response
 
 from desktop_app.core import machine as m
 from desktop_app.core.frames import ChatMessage, Frame

@@ -445,3 +445,13 @@ def test_forgetting_conversations_erases_their_entries_but_one_in_flight(
     assert store.get(in_flight.client_id) == in_flight  # the sender resolves it
     assert store.get(other.client_id) == other
     assert SECRET.encode() not in on_disk(db_path)
+
+
+def test_opening_the_store_prunes_delivered_messages_beyond_the_newest(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.sqlite3"
+    with OutboxStore(path) as store:
+        delivered = [store.mark_delivered(store.add("a", f"a{i}").client_id) for i in range(5)]
+        waiting = store.add("a", "not delivered")
+    with OutboxStore(path, keep_delivered=2) as store:
+        assert [store.get(e.client_id) for e in delivered] == [None, None, None, *delivered[3:]]
+        assert store.undelivered() == [waiting]

@@ -370,7 +370,8 @@ class MemoryKeyring(KeyringBackend):
         raise RuntimeError("test backend")
 
     def __init__(self) -> None:
-        super().__init__()
+        # keyring's __init__ is unannotated; untyped_calls_exclude misses super() (mypy#16653).
+        super().__init__()  # type: ignore[no-untyped-call]
         self.entries: dict[tuple[str, str], str] = {}
         self.error: Exception | None = None
 
@@ -415,7 +416,7 @@ def test_a_store_that_fails_fails_softly_and_recovers(
     assert store.unavailable_reason == reason
     store.save(DEV, {"sessionid": OTHER_SESSION})
     store.delete(DEV)
-    assert not store.available
+    assert [store.available] == [False]  # in a list: mypy would narrow the property for good
     assert caplog.text.count("password store (") == 3
     assert type(error).__name__ in caplog.text
     assert all(secret not in caplog.text for secret in SECRETS), caplog.text

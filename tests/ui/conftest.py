@@ -116,7 +116,7 @@ def driver(qapp: QApplication) -> Iterator[LoopDriver]:
     finally:
         # stop() would call QApplication.exit(), which leaves a quit pending for the
         # next test's Qt event loop; mark the loop stopped without it.
-        loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+        loop._QEventLoop__is_running = False
         loop.close()
         # qasync marked the loop as running for the whole test; nothing runs now.
         asyncio.events._set_running_loop(None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -50,7 +51,12 @@ def open_the_save_dialog(
     open_connected(driver, window, conversation)
     demo._write_summary(conversation)
     driver.call(window.ai_status.set_summary_ready, True)
-    QTimer.singleShot(SAFETY_NET_MS, lambda: [d.reject() for d in open_file_dialogs()])
+
+    def safety_net() -> None:
+        for d in open_file_dialogs():
+            d.reject()
+
+    QTimer.singleShot(SAFETY_NET_MS, safety_net)
     driver.call(window.ai_status.download_button.click)
     driver.wait_until(lambda: open_file_dialogs() != [])
     (dialog,) = open_file_dialogs()
@@ -66,7 +72,12 @@ def test_the_save_dialog_stays_open_while_frames_arrive_and_the_keepalive_fires(
     # While the dialog is open: frames on both sockets, and the keepalive's pings.
     chat, status = window.services.chat, window.services.status
     pongs: list[object] = []
-    unsubscribe = chat.on_message(lambda e: e.get("type") == "pong" and pongs.append(e))
+
+    def record_pong(e: dict[str, Any]) -> None:
+        if e.get("type") == "pong":
+            pongs.append(e)
+
+    unsubscribe = chat.on_message(record_pong)
     driver.run(post_as_another_screen(demo, conversation, "written on the other screen"))
     driver.wait_until(lambda: len(window.transcript.entries()) == 2)  # the echo and the reply
     driver.wait_until(lambda: len(pongs) >= 2)  # ping_interval 0.5 s: two rounds

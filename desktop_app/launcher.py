@@ -1,0 +1,28 @@
+"""The ``sdm-desktop`` command: prepare the process, then start the app or its self-test.
+
+The top of the import graph: it alone knows both the app (:mod:`desktop_app.app`)
+and the self-test (:mod:`desktop_app.selftest`, which runs the app), so neither
+of them imports the other back.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop_app import __version__, app, selftest
+from desktop_app.cli import parse_command_line
+from desktop_app.store.files import restrict_umask
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``sdm-desktop [options]``: the exit status."""
+    command_line = parse_command_line(argv)
+    # Before Qt, SQLite or a library creates anything: it is this user's only.
+    restrict_umask()
+    # Before anything reads QSettings or the standard paths: they are named after these.
+    QCoreApplication.setOrganizationName("SDM")
+    QCoreApplication.setApplicationName("SDM Desktop")
+    QCoreApplication.setApplicationVersion(__version__)
+    if command_line.self_test:
+        return selftest.main(command_line)
+    return app.start(command_line)
