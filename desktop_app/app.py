@@ -87,11 +87,22 @@ async def run(
     network: NetworkSource | None = None,
     demo_data: Path | None = None,
     outbox_path: Path | None = None,
+    data_dir: Path | None = None,
     session_store: StoreFactory | None = system_store,
     window_ready: asyncio.Future[MainWindow] | None = None,
 ) -> int:
-    """Run the app until its window closes; the keyword arguments are for tests."""
+    """Run the app until its window closes; the keyword arguments are for tests.
+
+    ``data_dir``: the data folder, already checked (:func:`_data_dir`, at most once).
+    """
     settings = settings or Settings()
+
+    def data_file(name: str) -> Path:
+        nonlocal data_dir
+        if data_dir is None:
+            data_dir = _data_dir()
+        return data_dir / name
+
     server_url = None if config.uses_demo_server else config.server
     set_aside_notes: list[str] = []  # damaged files kept aside, said in the window too
     async with contextlib.AsyncExitStack() as stack:
@@ -100,7 +111,7 @@ async def run(
         if server_url is None:
             from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD
 
-            data = demo_data or _data_dir() / "demo-server.sqlite"
+            data = demo_data or data_file("demo-server.sqlite")
             server = await _start_demo_server(data, set_aside_notes)
             stack.push_async_callback(server.stop)
             base_url, label, key = server.base_url, "the demo server", EMBEDDED_SERVER_KEY
@@ -144,7 +155,7 @@ async def run(
         watcher.start()
         stack.callback(watcher.stop)
 
-        store = _open_outbox(outbox_path or _data_dir() / "outbox.sqlite3", set_aside_notes)
+        store = _open_outbox(outbox_path or data_file("outbox.sqlite3"), set_aside_notes)
         stack.callback(store.close)
         outbox = OutboxSender(
             store,
@@ -373,7 +384,8 @@ def start(command_line: CommandLine) -> int:
         source = config.source_of("kiosk_exit_keys")
         return _refuse(f"{source}: not a key sequence Qt knows: {config.kiosk_exit_keys!r}")
     try:
-        lock = _single_instance_lock()
+        data_dir = _data_dir()  # checked and made private once, for every file in it
+        lock = _single_instance_lock(data_dir)
     except LocalFileError as exc:
         return _refuse(str(exc))
     if lock is None:
@@ -383,7 +395,7 @@ def start(command_line: CommandLine) -> int:
         )
     Settings().make_private()
     try:
-        return run_on_qasync(app, run(config, app))
+        return run_on_qasync(app, run(config, app, data_dir=data_dir))
     except (LocalFileError, OutboxError) as exc:
         # A file the app cannot use at start (the outbox of a newer version, say).
         return _refuse(str(exc))
@@ -422,15 +434,15 @@ def _refuse(message: str) -> int:
     return 2
 
 
-def _single_instance_lock() -> QLockFile | None:
+def _single_instance_lock(data_dir: Path) -> QLockFile | None:
     """The lock that keeps a second instance from sending the same outbox (None: taken).
 
     A lock left by a killed instance is taken over: Qt checks whether its process
     still runs, so a kiosk restarted after a crash starts at once. LocalFileError
-    when the data folder cannot be written, or the lock file cannot be used: that
-    is not another instance.
+    when the lock file in ``data_dir`` (checked writable by :func:`_data_dir`)
+    cannot be used: that is not another instance.
     """
-    path = _data_dir() / "instance.lock"
+    path = data_dir / "instance.lock"
     lock = QLockFile(str(path))
     lock.setStaleLockTime(0)  # never stale by age: only a dead owner frees it
     if lock.tryLock(0):
