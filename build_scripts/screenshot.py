@@ -122,7 +122,7 @@ class Capture:
         return report
 
     async def _drive(self, window: MainWindow) -> str:
-        window.status_bridge.status_event.connect(
+        window.bridge.status_event.connect(
             lambda event: self.status_events.append(str(event.get("type")))
         )
         window.resize(self.size)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
@@ -45,11 +46,11 @@ from desktop_app.control.session import SessionController, StoreFactory, system_
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import is_loopback_host
 from desktop_app.core.errors import LocalFileError, OutboxDamaged, OutboxError
-from desktop_app.core.outbox import OutboxLimits
 from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.clock import LoopClock
 from desktop_app.net.http import PlatformClient
-from desktop_app.net.outbox import OutboxSender
+from desktop_app.net.outbox import Outbox, OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.net.wake import SleepWatcher, probe_after_sleep, reconnect_after_sleep
 from desktop_app.store.files import (
@@ -60,7 +61,8 @@ from desktop_app.store.files import (
 )
 from desktop_app.store.outbox import OutboxStore
 from desktop_app.ui.icon import app_icon
-from desktop_app.ui.main_window import MainWindow, WindowServices
+from desktop_app.ui.kiosk import KioskOptions
+from desktop_app.ui.main_window import MainWindow, WindowChrome, WindowServices
 from desktop_app.ui.network import (
     ManualNetworkSource,
     NetworkSource,
@@ -123,12 +125,10 @@ async def run(
         insecure = config.allow_insecure
         client = PlatformClient(base_url, allow_insecure=insecure, timeout_s=config.http_timeout_s)
         stack.push_async_callback(client.aclose)
-        knobs: dict[str, Any] = {
-            **config.connection.manager_options(),
-            "allow_insecure": insecure,
-        }
-        chat = ChatWebSocketManager(base_url, **knobs)
-        status = StatusWebSocketManager(base_url, **knobs)
+        # One clock for the sockets and the sleep watcher: real time on this loop.
+        clock = LoopClock(asyncio.get_running_loop())
+        chat = ChatWebSocketManager(client.endpoints, config.connection, clock=clock)
+        status = StatusWebSocketManager(client.endpoints, config.connection, clock=clock)
         stack.push_async_callback(status.aclose)
         stack.push_async_callback(chat.aclose)
         # The embedded server's session is not kept: its account is known, and a new
@@ -145,13 +145,15 @@ async def run(
 
         # The outbox of other conversations is delivered whenever possible: it never gives up.
         background_chat = BackgroundChatWebSocketManager(
-            base_url, **{**knobs, "max_reconnect_attempts": None}
+            client.endpoints,
+            dataclasses.replace(config.connection, max_reconnect_attempts=None),
+            clock=clock,
         )
         session.add_manager(background_chat)
         managers = [chat, status, background_chat]
         # A kiosk starts afresh after a sleep; a desktop checks its sockets and keeps good ones.
         on_wake = reconnect_after_sleep if config.kiosk else probe_after_sleep
-        watcher = SleepWatcher(on_wake(managers))
+        watcher = SleepWatcher(on_wake(managers), clock=clock)
         watcher.start()
         stack.callback(watcher.stop)
 
@@ -161,23 +163,19 @@ async def run(
             store,
             chat,
             client.history,
-            limits=OutboxLimits(
-                max_messages=config.outbox.max_messages,
-                max_bytes=config.outbox.max_bytes,
-                max_attempts=config.outbox.max_attempts,
-            ),
+            limits=config.outbox.limits(),
             echo_timeout=config.outbox.echo_timeout_s,
+            clock=clock,
         )
         stack.push_async_callback(outbox.aclose)
-        windows: list[MainWindow] = []  # the background must know the window's conversation
         wipe_demo_data = None
         if server is not None:
-            wipe_demo_data = functools.partial(_wipe_demo_data, server, store, settings)
+            wipe_demo_data = functools.partial(_wipe_demo_data, server, outbox.outbox, settings)
+        # Told the window's conversation by the controller (set_foreground), not asked.
         background = BackgroundDelivery(
-            store,
+            outbox.outbox,
             background_chat,
             client.history,
-            foreground=lambda: windows[0].conversation_id if windows else None,
             may_send=lambda: session.may_send(background_chat),
         )
         stack.push_async_callback(background.aclose)
@@ -195,12 +193,17 @@ async def run(
                 session=session,
                 background=background,
                 demo_account=demo_account,
-                kiosk_exit_keys=config.kiosk_exit_keys if config.kiosk else None,
-                retry_failed_after_s=config.connection.max_reconnect_delay_s,
                 wipe_demo_data=wipe_demo_data,
+            ),
+            WindowChrome.kiosk_mode(
+                KioskOptions(
+                    exit_keys=config.kiosk_exit_keys,
+                    retry_failed_after_s=config.connection.max_reconnect_delay_s,
+                )
             )
+            if config.kiosk
+            else WindowChrome(),
         )
-        windows.append(window)
         stack.push_async_callback(window.controller.aclose)
         drive_managers(window.services.network, [background_chat])
         stack.push_async_callback(window.tasks.cancel_all)
@@ -213,7 +216,7 @@ async def run(
         window.closed.connect(on_closed)
         stack.enter_context(_close_on_signals(window))
         _FirstPaintLog(window)
-        if config.kiosk:
+        if window.chrome.full_screen:
             window.showFullScreen()
         else:
             window.show()
@@ -255,7 +258,7 @@ class _FirstPaintLog(QObject):
         return False
 
 
-def _wipe_demo_data(server: DemoServer, store: OutboxStore, settings: Settings) -> None:
+def _wipe_demo_data(server: DemoServer, store: Outbox, settings: Settings) -> None:
     """Erase the demo server's conversations, what the outbox kept of them, and their list."""
     try:
         wiped = server.wipe_data()

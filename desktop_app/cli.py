@@ -1,7 +1,9 @@
 """The command lines of ``sdm-desktop`` and of the console client, and loading the settings.
 
-The app's command line is the strongest layer of the configuration
-(:mod:`desktop_app.core.config`); :func:`load_config` adds the others.
+Each command line is the strongest layer of the configuration
+(:mod:`desktop_app.core.config`); :func:`load_config` adds the others. The app
+and the console client share the layers, the server options and ``--config`` /
+``--set``; each adds its own few flags.
 """
 
 from __future__ import annotations
@@ -27,23 +29,15 @@ from desktop_app.core.config import (
     resolve,
     with_kiosk_rules,
 )
-from desktop_app.core.endpoints import ServerEndpoints, validate_conversation_id
-from desktop_app.core.errors import SdmError
-
-
-@dataclass(frozen=True)
-class Options:
-    server: str | None  # None: the remembered server, else the embedded demo server
-    demo: bool  # force the embedded demo server
-    conversation: str | None
-    allow_insecure: bool
-    verbose: bool
-
 
 DESCRIPTION = (
     "SDM Desktop: shared decision making with the AI assistant. Without --server it opens "
     "the server used last time, or the embedded demo server."
 )
+
+#: The names Qt files the settings and the config file under (…/SDM/SDM Desktop/).
+ORGANIZATION_NAME = "SDM"
+APPLICATION_NAME = "SDM Desktop"
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -75,43 +69,26 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_args(
-    argv: list[str] | None = None,
-    *,
-    prog: str = "sdm-desktop",
-    description: str = DESCRIPTION,
-    conversation_required_with_server: bool = False,
-) -> Options:
-    """Parse and check the command line; a bad value exits with one clear line (status 2)."""
-    parser = _OneLineParser(prog=prog, description=description)
-    _add_server_arguments(parser)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    args = parser.parse_args(argv)
-    if args.server is not None and args.demo:
-        parser.error("--server and --demo exclude each other")
-    if conversation_required_with_server and args.server and not args.conversation:
-        parser.error("--conversation UUID is required with --server")
-    conversation = None
-    try:
-        if args.server is not None:
-            ServerEndpoints.from_base_url(args.server, allow_insecure=bool(args.allow_insecure))
-    except SdmError as exc:
-        parser.error(f"--server: {exc}")
-    try:
-        if args.conversation is not None:
-            conversation = validate_conversation_id(args.conversation)
-    except SdmError as exc:
-        parser.error(f"--conversation: {exc}")
-    return Options(
-        server=args.server,
-        demo=args.demo,
-        conversation=conversation,
-        allow_insecure=bool(args.allow_insecure),
-        verbose=bool(args.verbose),
+def _add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--config``, ``--set`` and ``--list-settings``: the other layers, from the command line."""
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help=f"the TOML config file (default: the per-user one; or ${CONFIG_FILE_ENV})",
     )
+    parser.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="assignments",
+        help="set any setting, e.g. --set connection.ping_interval_s=15 (repeatable)",
+    )
+    parser.add_argument("--list-settings", action="store_true", help="list every setting and exit")
 
 
-# --- the app's command line: one layer of the configuration ------------------
+# --- a command line: one layer of the configuration ---------------------------
 
 #: The flags that set a configuration key, and how they are written.
 FLAG_NAMES = {
@@ -129,23 +106,23 @@ REMEMBERED = "remembered from the last start (use --server URL or --demo to chan
 
 @dataclass(frozen=True)
 class CommandLine:
-    """What the app's command line asks for: a configuration layer and actions."""
+    """What a command line asks for: a configuration layer and actions."""
 
     layer: Layer
     config_file: Path | None
-    self_test: bool
+    self_test: bool = False
+
+
+def _epilog(remembered: bool) -> str:
+    places = "the config file (TOML), " + ("the server used last time, " if remembered else "")
+    return (
+        "Settings come from, strongest first: this command line, SDM_* environment "
+        f"variables, {places}the defaults. --list-settings shows them all."
+    )
 
 
 def _app_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(
-        prog="sdm-desktop",
-        description=DESCRIPTION,
-        epilog=(
-            "Settings come from, strongest first: this command line, SDM_* environment "
-            "variables, the config file (TOML), the server used last time, the defaults. "
-            "--list-settings shows them all."
-        ),
-    )
+    parser = _OneLineParser(prog="sdm-desktop", description=DESCRIPTION, epilog=_epilog(True))
     _add_server_arguments(parser)
     parser.add_argument(
         "--kiosk",
@@ -153,21 +130,7 @@ def _app_parser() -> argparse.ArgumentParser:
         default=None,
         help="kiosk mode: full screen, one conversation, never gives up, no accidental exit",
     )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        type=Path,
-        help=f"the TOML config file (default: the per-user one; or ${CONFIG_FILE_ENV})",
-    )
-    parser.add_argument(
-        "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
-        dest="assignments",
-        help="set any setting, e.g. --set connection.ping_interval_s=15 (repeatable)",
-    )
-    parser.add_argument("--list-settings", action="store_true", help="list every setting and exit")
+    _add_settings_arguments(parser)
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -189,29 +152,49 @@ def parse_command_line(argv: list[str] | None = None) -> CommandLine:
     """The app's command line; a malformed one exits with one line (status 2)."""
     parser = _app_parser()
     args = parser.parse_args(argv)
+    return CommandLine(_layer(parser, args), config_file=args.config, self_test=args.self_test)
+
+
+def parse_console_command_line(
+    argv: list[str] | None, *, prog: str, description: str
+) -> CommandLine:
+    """The console client's command line: the app's server options, ``--config`` and ``--set``.
+
+    No remembered server: without one, the console runs on the embedded demo server.
+    """
+    parser = _OneLineParser(prog=prog, description=description, epilog=_epilog(False))
+    _add_server_arguments(parser)
+    _add_settings_arguments(parser)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
+    args = parser.parse_args(argv)
+    return CommandLine(_layer(parser, args), config_file=args.config)
+
+
+def _layer(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Layer:
+    """The settings the flags of ``args`` give; ``--list-settings`` lists them all and exits."""
     if args.list_settings:
         print("Settings (key, environment variable, default, meaning):")
         print(describe())
         parser.exit(0)
     if args.server is not None and args.demo:
         parser.error("--server and --demo exclude each other")
-    given = {
-        key: value
-        for key, value in {
-            "server": DEMO_SERVER if args.demo else args.server,
-            "conversation": args.conversation,
-            "allow_insecure": args.allow_insecure,
-            "verbose": args.verbose,
-            "kiosk": args.kiosk,
-        }.items()
-        if value is not None
-    }
+    flags = {key: getattr(args, key, None) for key in FLAG_NAMES}
+    if args.demo:
+        flags["server"] = DEMO_SERVER
+    given = {key: value for key, value in flags.items() if value is not None}
     names = dict(FLAG_NAMES, server="--demo" if args.demo else "--server")
     try:
-        layer = assignments_layer(args.assignments, given, names)
+        return assignments_layer(args.assignments, given, names)
     except ConfigError as exc:
         parser.error(str(exc))
-    return CommandLine(layer=layer, config_file=args.config, self_test=args.self_test)
+
+
+def name_the_application() -> None:
+    """Name the application as Qt files its settings and config file (before asking for them)."""
+    from PySide6.QtCore import QCoreApplication
+
+    QCoreApplication.setOrganizationName(ORGANIZATION_NAME)
+    QCoreApplication.setApplicationName(APPLICATION_NAME)
 
 
 def default_config_file() -> Path:

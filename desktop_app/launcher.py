@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from desktop_app import __version__, app, selftest
-from desktop_app.cli import parse_command_line
+from desktop_app.cli import name_the_application, parse_command_line
 from desktop_app.store.files import restrict_umask
 
 
@@ -20,8 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     # Before Qt, SQLite or a library creates anything: it is this user's only.
     restrict_umask()
     # Before anything reads QSettings or the standard paths: they are named after these.
-    QCoreApplication.setOrganizationName("SDM")
-    QCoreApplication.setApplicationName("SDM Desktop")
+    name_the_application()
     QCoreApplication.setApplicationVersion(__version__)
     if command_line.self_test:
         return selftest.main(command_line)

@@ -1,50 +1,49 @@
-"""Licence notices of the libraries the app runs on, read from their installed metadata.
+"""Licence notices of the bundled libraries, read from the licence report the build writes.
 
-The libraries are the runtime dependency closure of the ``sdm-desktop``
-distribution: its ``Requires-Dist`` entries that apply to this interpreter and
-platform, without extras (the ``test`` and ``build`` extras are not shipped),
-then theirs, and so on. Each becomes a :class:`Notice`: name, version, a short
-licence summary, a homepage, and the licence files the distribution ships.
+``build_scripts/licence_report.py`` runs ``pip-licenses`` over the runtime
+dependencies whose metadata the bundle carries and writes its JSON (a list of
+objects with ``Name``, ``Version``, ``License``, ``URL``, ``LicenseText``,
+``NoticeText``; "UNKNOWN" where a field is missing) as ``_licences.json`` next
+to this module: inside the bundle (the spec does it on every build), or in a
+source checkout when someone runs the command.
 
-Requirements and markers are read with ``packaging``, a runtime dependency for
-this. Nothing here raises on odd or missing metadata: an About dialog must open
-whatever was installed. A malformed requirement is skipped; a marker that
-cannot be read or evaluated counts as holding, so the library is listed if it
-is installed.
+A checkout without the file gets :class:`NoLicenceReport`, whose message is
+the command that makes one, and the About dialog shows it. The report is not
+made at run time: the app would have to run a build tool (a subprocess,
+pip-licenses and PyInstaller installed) while a dialog opens, and write into
+its own source tree; a checkout runs what its developer installed, and the
+one command, run once, is all it takes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
+import json
 import os
 import platform
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+#: The file's name inside the ``desktop_app`` package.
+LICENCE_REPORT_FILENAME = "_licences.json"
+#: What makes the report in a source checkout, from its top folder.
+REPORT_COMMAND = "python build_scripts/licence_report.py"
+#: pip-licenses' word for a field it found nothing for.
+UNKNOWN = "UNKNOWN"
 
-logger = logging.getLogger("desktop_app.notices")
 
-ROOT_DISTRIBUTION = "sdm-desktop"
-#: The unconditional direct dependencies in ``pyproject.toml``: where the closure
-#: starts when the app runs from a source checkout that was never installed.
-DIRECT_DEPENDENCIES = (
-    "aiohttp",
-    "keyring",
-    "packaging",
-    "PySide6-Essentials",
-    "qasync",
-    "truststore",
-    "websockets",
-)
+class NoLicenceReport(Exception):
+    """There is no licence report (a source checkout that never made one)."""
 
-SUMMARY_MAX_CHARS = 60
-UNKNOWN_LICENCE = "unknown"
+    def __init__(self) -> None:
+        super().__init__(
+            "This source checkout has no licence report: run "
+            f"`{REPORT_COMMAND}` in its top folder to make one, then reopen this dialog."
+        )
 
 
 @dataclass(frozen=True)
@@ -55,209 +54,68 @@ class Notice:
     version: str
     licence: str  # an SPDX expression or a short name, never the whole text
     homepage: str | None = None
-    licence_text: str | None = None  # the shipped licence files, or None
+    licence_text: str | None = None  # the shipped licence (and notice) files, or None
 
 
 def normalize(name: str) -> str:
-    """A distribution or extra name as PEP 503 / PEP 685 compare them."""
-    return canonicalize_name(name)
+    """A distribution name as PEP 503 compares them (``PySide6_Essentials``: pyside6-essentials)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
-# --- the closure -----------------------------------------------------------------------
+# --- the report ------------------------------------------------------------------------
 
 
-def _field(meta: metadata.PackageMetadata, key: str) -> str:
-    """A metadata field, stripped; "" when absent (``meta[key]`` warns, then raises, on 3.12+)."""
-    values = meta.get_all(key) or [""]
-    return str(values[0]).strip()
-
-
-def _name(dist: metadata.Distribution) -> str:
-    return _field(dist.metadata, "Name")
-
-
-def _find(name: str) -> metadata.Distribution | None:
-    try:
-        return metadata.distribution(name)
-    except (metadata.PackageNotFoundError, ValueError):
+def _text(entry: dict[str, object], key: str) -> str | None:
+    """``entry[key]`` stripped; None when absent, empty or pip-licenses' "UNKNOWN"."""
+    value = entry.get(key)
+    if value is None:
         return None
+    if not isinstance(value, str):
+        raise ValueError(f"licence report: {key} must be a string, got {value!r}")
+    value = value.strip()
+    return None if not value or value == UNKNOWN else value
 
 
-def _parse(line: str, owner: str) -> Requirement | None:
-    """``line`` as a requirement; without its marker if only the marker is unreadable.
-
-    A marker may use a variable newer than the installed ``packaging``: the
-    requirement then counts as applying here rather than being dropped.
-    """
-    try:
-        return Requirement(line)
-    except InvalidRequirement as exc:
-        logger.debug("Cannot read a requirement of %s: %s", owner, exc)
-    head, separator, _marker = line.rpartition(";")
-    with contextlib.suppress(InvalidRequirement):
-        if separator:
-            return Requirement(head)
-    return None
-
-
-def _requirements(dist: metadata.Distribution) -> list[Requirement]:
-    parsed = (_parse(line, _name(dist)) for line in dist.requires or [])
-    return [requirement for requirement in parsed if requirement is not None]
-
-
-def _applies(requirement: Requirement, extra: str) -> bool:
-    """Whether the marker holds here for ``extra`` ("" for none); True when undecidable."""
-    if requirement.marker is None:
-        return True
-    try:
-        return requirement.marker.evaluate({"extra": extra})
-    # UndefinedComparison is a ValueError; UndefinedEnvironmentName was one, now a KeyError.
-    except (ValueError, LookupError) as exc:
-        logger.debug("Cannot evaluate the marker of %s: %r", requirement, exc)
-        return True
-
-
-def dependency_closure(
-    root: str = ROOT_DISTRIBUTION, *, fallback: Iterable[str] = DIRECT_DEPENDENCIES
-) -> list[metadata.Distribution]:
-    """The installed distributions ``root`` needs to run here, sorted by name, without it.
-
-    When ``root`` is not installed, the closure of ``fallback`` instead. A
-    requirement whose marker is undecidable counts if it is installed; one that
-    is not installed is left out whatever its marker says.
-    """
-    root_dist = _find(root)
-    # (distribution, extra) pairs to expand; "" is the distribution without extras.
-    pending: list[tuple[metadata.Distribution, str]] = []
-    if root_dist is None:
-        logger.info("%s is not installed; listing the known direct dependencies", root)
-        pending += [(dist, "") for dist in map(_find, fallback) if dist is not None]
-    else:
-        pending.append((root_dist, ""))
-    found = {normalize(_name(dist)): dist for dist, _ in pending}
-    expanded: set[tuple[str, str]] = set()
-    while pending:
-        dist, extra = pending.pop()
-        key = (normalize(_name(dist)), extra)
-        if key in expanded:
-            continue
-        expanded.add(key)
-        for requirement in _requirements(dist):
-            if not _applies(requirement, extra):
-                continue
-            name = normalize(requirement.name)
-            needed = found.get(name) or _find(requirement.name)
-            if needed is None:
-                logger.debug("%s is required but not installed", requirement.name)
-                continue
-            found[name] = needed
-            extras = sorted({normalize(e) for e in requirement.extras})
-            pending += [(needed, e) for e in ("", *extras)]
-    if root_dist is not None:
-        found.pop(normalize(root), None)
-    return [found[name] for name in sorted(found)]
-
-
-# --- one notice ------------------------------------------------------------------------
-
-
-def _first_line(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def licence_summary(meta: metadata.PackageMetadata) -> str:
-    """``License-Expression``, else a short ``License``, else the trove classifiers."""
-    expression = _field(meta, "License-Expression")
-    if expression:
-        return expression
-    # Old setuptools wrote "UNKNOWN"; some projects paste the whole licence text here.
-    licence = _field(meta, "License")
-    if licence.upper() == "UNKNOWN":
-        licence = ""
-    classifiers = [
-        str(classifier).split("::")[-1].strip()
-        for classifier in meta.get_all("Classifier") or []
-        if str(classifier).startswith("License ::")
-    ]
-    if licence and (len(licence.splitlines()) == 1 or not classifiers):
-        return _first_line(licence)
-    if classifiers:
-        return " / ".join(dict.fromkeys(classifiers))
-    return UNKNOWN_LICENCE
-
-
-_HOMEPAGE_LABELS = ("homepage", "home", "source", "sourcecode", "repository", "github", "code")
-
-
-def homepage(meta: metadata.PackageMetadata) -> str | None:
-    """``Home-page``, else the project URL most like a homepage (labels as PEP 753 reads them)."""
-    page = _field(meta, "Home-page")
-    if page and page.upper() != "UNKNOWN":
-        return page
-    urls: dict[str, str] = {}
-    for entry in meta.get_all("Project-URL") or []:
-        label, _, url = str(entry).partition(",")
-        urls.setdefault(re.sub(r"[^a-z0-9]", "", label.lower()), url.strip())
-    for label in _HOMEPAGE_LABELS:
-        if urls.get(label):
-            return urls[label]
-    return next((url for url in urls.values() if url), None)
-
-
-_LICENCE_FILE_NAME = re.compile(r"(licen[cs]e|copying|notice)", re.IGNORECASE)
-
-
-def _licence_file_paths(dist: metadata.Distribution) -> list[str]:
-    """Where the licence files are, relative to the metadata directory."""
-    entries = [str(entry).strip() for entry in dist.metadata.get_all("License-File") or []]
-    declared = [entry for entry in entries if entry and ".." not in Path(entry).parts]
-    # PEP 639 puts declared files in licenses/; older wheels put them beside METADATA.
-    paths = [candidate for entry in declared for candidate in (f"licenses/{entry}", entry)]
-    if not declared:
-        # Nothing declared: licence files beside METADATA, as older wheels ship them.
-        paths += [
-            file.name
-            for file in dist.files or []
-            if len(file.parts) == 2
-            and file.parts[0].endswith(".dist-info")
-            and _LICENCE_FILE_NAME.match(file.name)
-        ]
-    return paths
-
-
-def licence_text(dist: metadata.Distribution) -> str | None:
-    """The licence files ``dist`` ships, one after the other, or None if it ships none."""
-    texts: dict[str, str] = {}
-    for path in _licence_file_paths(dist):
-        name = path.removeprefix("licenses/")
-        if name in texts:
-            continue
-        try:
-            text = dist.read_text(path)
-        except (OSError, ValueError):  # ValueError: not UTF-8
-            text = None
-        if text and text.strip():
-            texts[name] = text.strip()
-    if len(texts) <= 1:
-        return next(iter(texts.values()), None)
-    return "\n\n".join(f"--- {name} ---\n\n{text}" for name, text in texts.items())
-
-
-def notice_for(dist: metadata.Distribution) -> Notice:
-    meta = dist.metadata
+def notice_from_report(entry: object) -> Notice:
+    """One pip-licenses JSON object as a :class:`Notice`; ValueError naming what is wrong."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"licence report: each entry must be an object, got {entry!r}")
+    name = _text(entry, "Name")
+    if name is None:
+        raise ValueError(f"licence report: an entry has no name: {sorted(entry)}")
+    licence_files = [_text(entry, "LicenseText"), _text(entry, "NoticeText")]
     return Notice(
-        name=_name(dist) or "?",
-        version=_field(meta, "Version") or "?",
-        licence=licence_summary(meta),
-        homepage=homepage(meta),
-        licence_text=licence_text(dist),
+        name=name,
+        version=_text(entry, "Version") or "?",
+        licence=_text(entry, "License") or "unknown",
+        homepage=_text(entry, "URL"),
+        licence_text="\n\n".join(text for text in licence_files if text) or None,
     )
 
 
-def third_party_notices(root: str = ROOT_DISTRIBUTION) -> list[Notice]:
-    """A notice for every library in :func:`dependency_closure`, sorted by name."""
-    return [notice_for(dist) for dist in dependency_closure(root)]
+def read_report(source: Traversable) -> list[Notice]:
+    """The notices in the report ``source``, sorted by name.
+
+    :class:`NoLicenceReport` when there is no such file; ValueError (of which
+    ``json.JSONDecodeError`` is one) when it is not a report; OSError when it
+    cannot be read.
+    """
+    if not source.is_file():
+        raise NoLicenceReport
+    entries = json.loads(source.read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise ValueError("licence report: must be a JSON list")
+    return sort_notices(notice_from_report(entry) for entry in entries)
+
+
+def third_party_notices(report: Traversable | None = None) -> list[Notice]:
+    """The notices of ``report``, by default the package's own; raises as :func:`read_report`."""
+    if report is None:
+        report = resources.files("desktop_app") / LICENCE_REPORT_FILENAME
+    return read_report(report)
+
+
+# --- what the dialog adds and shows -----------------------------------------------------
 
 
 def python_notice() -> Notice:

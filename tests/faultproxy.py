@@ -294,7 +294,7 @@ class FaultProxy:
         while True:
             due, data = await queue.get()
             if not conn.dead and (wait := due - loop.time()) > 0:
-                await asyncio.sleep(wait)
+                await asyncio.sleep(wait)  # real time is the subject: the latency set_delay adds
             if data is None:
                 if conn.dead:
                     self._close_side(conn, src)

@@ -29,7 +29,7 @@ def test_a_dialog_exec_inside_a_task():
 
     async def ticking():
         for _ in range(20):
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # real time: a task that wakes while the nested loop runs
 
     async def modal():
         nested = QEventLoop()
@@ -50,14 +50,14 @@ def test_a_dialog_exec_inside_a_task():
 def test_a_task_dropped_while_pending():
     loop = asyncio.new_event_loop()
     task = loop.create_task(asyncio.Event().wait())
-    loop.run_until_complete(asyncio.sleep(0))
+    loop.run_until_complete(asyncio.sleep(0))  # one turn, no time: the task starts
     loop.close()
     del task
 
 
 def test_a_clean_task():
     async def fine():
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # one turn, no time: a task that awaits and ends cleanly
 
     asyncio.run(fine())
 """

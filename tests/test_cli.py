@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,12 +11,13 @@ import pytest
 from desktop_app import __version__
 from desktop_app.cli import (
     REMEMBERED,
+    CommandLine,
     load_config,
     parse_command_line,
+    parse_console_command_line,
     version_line,
 )
-from desktop_app.core.config import SETTINGS, AppConfig, ConfigError, ConnectionConfig
-from desktop_app.net.manager import WebSocketManager
+from desktop_app.core.config import SETTINGS, AppConfig, ConfigError, describe
 
 CONVERSATION = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
@@ -349,34 +349,70 @@ def test_a_kiosk_retries_forever(tmp_path: Path) -> None:
     assert load(["--kiosk"], default_file=path).connection.max_reconnect_attempts is None
 
 
-# --- the managers accept every connection option ----------------------------------------
+# --- the console's command line ------------------------------------------------------
 
 
-def test_manager_options_are_the_keyword_parameters_of_the_manager() -> None:
-    options = ConnectionConfig().manager_options()
-    parameters = inspect.signature(WebSocketManager.__init__).parameters
-    assert set(options) <= set(parameters)
-    for name, value in options.items():
-        assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY
-        # One set of defaults: the configuration's agree with the manager's.
-        assert parameters[name].default == value, name
+def console(argv: list[str]) -> CommandLine:
+    return parse_console_command_line(argv, prog="console", description="the console client")
 
 
-def test_a_manager_is_built_from_the_configured_options() -> None:
-    connection = ConnectionConfig(
-        max_reconnect_attempts=9,
-        reconnect_delay_s=0.5,
-        max_reconnect_delay_s=4.0,
-        ping_interval_s=5.0,
-        pong_timeout_s=1.0,
-        send_probe_timeout_s=1.0,
-        max_frame_bytes=4096,
+def test_the_console_command_line_is_a_layer_like_the_apps(tmp_path: Path) -> None:
+    command_line = console(
+        [
+            *("--server", "https://sdm.example.org", "--conversation", CONVERSATION),
+            *("-v", "--config", str(tmp_path / "c.toml"), "--set", "http_timeout_s=5"),
+        ]
     )
-    manager = WebSocketManager("https://sdm.example.org", **connection.manager_options())
-    assert manager.max_reconnect_attempts == 9
-    assert manager.endpoints.base_url == "https://sdm.example.org"
-    forever = WebSocketManager(
-        "https://sdm.example.org",
-        **ConnectionConfig(max_reconnect_attempts=None).manager_options(),
+    assert command_line.layer.values == {
+        "server": "https://sdm.example.org",
+        "conversation": CONVERSATION,
+        "verbose": True,
+        "http_timeout_s": "5",
+    }
+    assert command_line.layer.name_of("server") == "--server"
+    assert command_line.layer.name_of("http_timeout_s") == "--set http_timeout_s"
+    assert (command_line.config_file, command_line.self_test) == (tmp_path / "c.toml", False)
+
+
+def test_the_console_has_no_kiosk_or_self_test(capsys: pytest.CaptureFixture[str]) -> None:
+    for flag in ("--kiosk", "--self-test"):
+        with pytest.raises(SystemExit) as caught:
+            console([flag])
+        assert caught.value.code == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"console: error: unrecognized arguments: {flag} (see --help)"
+        ]
+
+
+def test_the_console_lists_the_same_settings(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        console(["--list-settings"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.splitlines()[1:] == describe().splitlines()
+
+
+def test_the_console_loads_every_layer(tmp_path: Path) -> None:
+    default = tmp_path / "config.toml"
+    default.write_text("[connection]\nping_interval_s = 12\n", encoding="utf-8")
+    config = load_config(
+        console(["--demo"]),
+        {"SDM_VERBOSE": "1"},
+        remembered_server=None,
+        default_file=default,
     )
-    assert forever.max_reconnect_attempts is None
+    assert (config.server, config.verbose, config.connection.ping_interval_s) == (
+        "demo",
+        True,
+        12.0,
+    )
+    assert config.source_of("verbose") == "environment: SDM_VERBOSE"
+
+
+def test_the_help_names_the_layers_each_command_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    for parse in (parse_command_line, console):
+        with pytest.raises(SystemExit):
+            parse(["--help"])
+    app_help, console_help = capsys.readouterr().out.split("usage: ")[1:]
+    assert "the server used last time" in " ".join(app_help.split())
+    assert "the server used last time" not in " ".join(console_help.split())
+    assert "SDM_* environment variables, the config file (TOML)" in " ".join(console_help.split())

@@ -140,7 +140,7 @@ async def assert_reset(stream: Stream) -> None:
 async def eventually(condition: Callable[[], bool]) -> None:
     async with asyncio.timeout(TIMEOUT):
         while not condition():
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # polling with a deadline: each check is the wait
 
 
 def free_port() -> int:
@@ -258,9 +258,14 @@ async def test_blackhole_hides_client_close_from_server(
     writer.close()
     await writer.wait_closed()
     await eventually(lambda: proxy.connection_count == 0)
-    # Half-open: the server still believes the client is there.
-    await asyncio.sleep(0.05)
-    assert echo.open_connections == 1
+    # A round trip with the server, straight to it, after the proxy dropped the client: had
+    # the proxy passed the close on, the server would have read its EOF before this data.
+    direct = await asyncio.open_connection("127.0.0.1", echo.port)
+    await roundtrip(direct)
+    # Half-open: the server still believes the client is there (and the direct client).
+    assert echo.open_connections == 2
+    direct[1].close()
+    await direct[1].wait_closed()
 
 
 async def test_delay_applies_to_both_directions_in_order(
@@ -280,7 +285,7 @@ async def test_delay_applies_to_both_directions_in_order(
     for chunk in chunks:
         writer.write(chunk)
         await writer.drain()
-        await asyncio.sleep(0.001)  # separate TCP segments
+        await asyncio.sleep(0.001)  # real time: separate TCP segments, not one coalesced write
     expected = b"".join(chunks)
     async with asyncio.timeout(TIMEOUT):
         assert await reader.readexactly(len(expected)) == expected
@@ -385,8 +390,10 @@ async def test_wait_for_connections(proxy: FaultProxy, connect: Connect) -> None
         await proxy.wait_for_connections(1, 0.05)
 
     waiter = asyncio.create_task(proxy.wait_for_connections(2, TIMEOUT))
+    # Woken by the same change as ``waiter``, after it (they wait in order).
+    witness = asyncio.create_task(proxy.wait_for_connections(1, TIMEOUT))
     await connect()
-    await asyncio.sleep(0.05)
+    await witness
     assert not waiter.done()
     await connect()
     await waiter

@@ -11,6 +11,9 @@ lowest first (../shared/STYLE.md: core decides, net carries out, ui shows)::
     ui                                              Qt
     app, console                                    composition roots
     selftest, launcher, __main__                    the commands
+
+Inside ui, widgets hear the managers through the session's bridge only
+(``desktop_app/ui/bridge.py``): no other ui module imports a manager.
 """
 
 from __future__ import annotations
@@ -40,12 +43,10 @@ LAYERS = {
     "__main__": 8,
 }
 
-#: Circles not yet taken apart, each with what will end it. Listed so that a new one
-#: fails this test, and so that one taken apart fails it too (then delete the line).
-KNOWN_CIRCLES = {
-    # Issues 12 and 14: kiosk mode becomes a way of building the window.
-    frozenset({"desktop_app.ui.kiosk", "desktop_app.ui.main_window"}),
-}
+#: The modules that define the WebSocket managers.
+MANAGER_MODULES = {"desktop_app.net.manager", "desktop_app.net.chat", "desktop_app.net.status"}
+#: The one ui module that may import them (or any ``...WebSocketManager``).
+BRIDGE = "desktop_app.ui.bridge"
 
 
 def module_name(path: Path) -> str:
@@ -143,14 +144,37 @@ def test_arrows_point_down_the_layers() -> None:
     assert arrows_against_layers(graph()) == []
 
 
-def test_no_circles_but_the_known_ones() -> None:
-    assert set(circles(graph())) == KNOWN_CIRCLES
+def test_no_circles() -> None:
+    assert circles(graph()) == []
+
+
+def managers_imported(path: Path) -> Iterator[str]:
+    """What ``path`` imports of the managers: their modules, or a ``...WebSocketManager``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name in MANAGER_MODULES)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module in MANAGER_MODULES:
+                yield node.module
+            else:
+                names = (a.name for a in node.names if a.name.endswith("WebSocketManager"))
+                yield from (f"{node.module}.{name}" for name in names)
+
+
+def test_only_the_bridge_imports_managers_in_ui() -> None:
+    found = {
+        module: sorted(managers_imported(path))
+        for path in sorted((PACKAGE / "ui").glob("*.py"))
+        if (module := module_name(path)) != BRIDGE
+    }
+    assert {module: names for module, names in found.items() if names} == {}
+    # The check sees an import where there is one: the bridge's own.
+    assert set(managers_imported(PACKAGE / "ui" / "bridge.py")) >= MANAGER_MODULES
 
 
 def test_the_checks_find_an_arrow_up_and_the_circle_it_closes() -> None:
     edges = graph()
     edges["desktop_app.core.frames"] = edges["desktop_app.core.frames"] | {"desktop_app.net.chat"}
     assert arrows_against_layers(edges) == ["desktop_app.core.frames -> desktop_app.net.chat"]
-    new = set(circles(edges)) - KNOWN_CIRCLES
-    assert len(new) == 1
-    assert {"desktop_app.core.frames", "desktop_app.net.chat"} <= next(iter(new))
+    [circle] = circles(edges)
+    assert {"desktop_app.core.frames", "desktop_app.net.chat"} <= circle

@@ -73,7 +73,7 @@ def xvfb(binary: str, log: Path) -> Iterator[str]:
             socket = SOCKETS / f"X{number}"
             deadline = time.monotonic() + XVFB_START_S
             while not socket.exists() and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.05)
+                time.sleep(0.05)  # polling for Xvfb's socket with a deadline: each look is the wait
             if socket.exists() and process.poll() is None:
                 break
             _stop(process)

@@ -44,7 +44,7 @@ from desktop_app.core.conversation import (
 from desktop_app.core.endpoints import validate_conversation_id
 from desktop_app.core.errors import SdmError
 from desktop_app.core.frames import ChatMessage, Frame, Role
-from desktop_app.core.outbox import arrived_in_history
+from desktop_app.core.outbox import OutboxEntry, OutboxState, arrived_in_history
 from desktop_app.core.reconcile import merge_history
 from desktop_app.core.session import SessionState
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry, message_key
@@ -53,7 +53,6 @@ from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.http import HttpError, PlatformClient, SignInRequired
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
-from desktop_app.store.outbox import OutboxEntry, OutboxState
 
 logger = logging.getLogger("desktop_app.control.conversation")
 
@@ -182,7 +181,7 @@ class ConversationController:
         self._connect()
         if self.background is not None:
             # Off this conversation; on to the one left behind, if it has mail.
-            self.background.poll()
+            self.background.set_foreground(conversation_id)
         self._refresh_notice()
 
     def new_conversation(self) -> None:
@@ -194,17 +193,19 @@ class ConversationController:
         self._refresh_notice()
         self._creating = self._start(self._create(), "new conversation")
 
-    def send(self, text: str) -> bool:
+    async def send(self, text: str) -> bool:
         """Queue ``text`` in the open conversation's outbox; False when none is open.
 
-        OutboxFull (with a reason for the person) when the outbox is at its bounds.
+        Returns once the message is on disk (the composer may let go of it then).
+        OutboxFull (with a reason for the person) when the outbox is at its bounds,
+        OutboxWriteError when the disk refused it: nothing stored either way.
         """
         if self.conversation_id is None or self.phase is Phase.GONE:
             self._typed_without_conversation = True
             self._refresh_notice()
             return False
-        entry = self.outbox.submit(self.conversation_id, text)
-        self.view.show_delivery(self._display(entry))
+        # Shown (as Queued) by _on_outbox_change, once it is written.
+        await self.outbox.submit(self.conversation_id, text)
         self._refresh_notice()
         return True
 
@@ -220,12 +221,12 @@ class ConversationController:
 
     def failed_text(self, client_id: str) -> str | None:
         """The text of a message still in the outbox (for Copy), or None."""
-        entry = self.outbox.store.get(client_id)
-        return None if entry is None or entry.state is OutboxState.DELIVERED else entry.text
+        entry = self.outbox.get(client_id)
+        return None if entry is None else entry.text
 
     def send_in_new_conversation(self, client_id: str) -> None:
         """Move a failed message to a new conversation, created now, and open that."""
-        entry = self.outbox.store.get(client_id)
+        entry = self.outbox.get(client_id)
         if entry is None or entry.state is not OutboxState.FAILED:
             return
         self._start(self._move_to_new(entry), "send in a new conversation")
@@ -295,7 +296,7 @@ class ConversationController:
         if state is SessionState.SIGNED_IN and not entered:
             self.outbox.pump()  # a confirmation after the socket opened frees it
             if self.background is not None:
-                self.background.poll()
+                self.background.reconsider()
         elif state is SessionState.SIGNED_IN:
             self._asked_sign_in = False
             if self._create_after_sign_in:
@@ -308,7 +309,7 @@ class ConversationController:
                 self._connect()
             self.outbox.pump()
             if self.background is not None:
-                self.background.poll()
+                self.background.reconsider()
         elif state in (SessionState.EXPIRED, SessionState.SIGNED_OUT):
             self._ask_sign_in()
         self._refresh_notice()
@@ -397,7 +398,7 @@ class ConversationController:
         shown = {m.client_message_id for m in history or () if m.client_message_id}
         for pending in self.outbox.undelivered(conversation_id):
             if history is not None:
-                same = self.outbox.store.delivered_count(conversation_id, pending.text)
+                same = self.outbox.delivered_count(conversation_id, pending.text)
                 if pending.client_id in shown or arrived_in_history(
                     history, pending.client_id, pending.text, same
                 ):
@@ -464,8 +465,8 @@ class ConversationController:
         except SignInRequired:
             self._ask_sign_in()
             return
-        # Queued in the new conversation before it leaves the old one: never lost.
-        self.outbox.submit(conversation_id, entry.text)
+        # Queued in the new conversation (on disk) before it leaves the old one: never lost.
+        await self.outbox.submit(conversation_id, entry.text)
         self.outbox.delete(entry.client_id)
         self.open(conversation_id, title)
 

@@ -9,6 +9,12 @@ and can come from five places; the first that has it wins::
     remembered     the last server used (QSettings)
     defaults       the dataclasses below
 
+Each setting is declared once, as a field of :class:`AppConfig` or of one of its
+sections (:class:`ConnectionConfig`, :class:`OutboxConfig`): its default, its
+parser and its help line sit together in :func:`setting`; the table of settings
+(:data:`SETTINGS`), the environment names and ``--list-settings``
+(:func:`describe`) are read from the fields.
+
 A :class:`Layer` is one place's raw values; :func:`resolve` parses each value
 with its setting's parser, checks the settings that depend on each other, and
 returns an :class:`AppConfig`. A bad value raises :class:`ConfigError`, whose
@@ -22,18 +28,24 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
+from desktop_app.core.backoff import BackoffPolicy
 from desktop_app.core.endpoints import ServerEndpoints, validate_conversation_id
 from desktop_app.core.errors import SdmError
+from desktop_app.core.keepalive import Keepalive
+from desktop_app.core.outbox import OutboxLimits
+from desktop_app.core.validation import require_non_negative, require_positive
 
 #: ``server = "demo"``: the embedded demo server, even when another one is remembered.
 DEMO_SERVER = "demo"
 ENV_PREFIX = "SDM_"
 #: Names the configuration file, not a setting in it.
 CONFIG_FILE_ENV = "SDM_CONFIG"
+
+T = TypeVar("T")
 
 
 class ConfigError(SdmError, ValueError):
@@ -44,73 +56,6 @@ class ConfigError(SdmError, ValueError):
         self.source = source
         self.name = name
         self.problem = problem
-
-
-@dataclass(frozen=True, kw_only=True)
-class ConnectionConfig:
-    """The knobs of both socket managers (``connection.*``); times in seconds."""
-
-    max_reconnect_attempts: int | None = 5  # None: retry forever
-    reconnect_delay_s: float = 1.0
-    max_reconnect_delay_s: float = 30.0
-    stable_after_s: float = 10.0
-    jitter: bool = True
-    ping_interval_s: float = 30.0
-    pong_timeout_s: float = 10.0
-    send_probe_timeout_s: float = 5.0
-    open_timeout_s: float = 10.0
-    close_timeout_s: float = 2.0
-    max_frame_bytes: int = 1024 * 1024
-
-    def manager_options(self) -> dict[str, Any]:
-        """Keyword arguments for :class:`~desktop_app.net.manager.WebSocketManager`."""
-        return {
-            "max_reconnect_attempts": self.max_reconnect_attempts,
-            "reconnect_delay": self.reconnect_delay_s,
-            "max_reconnect_delay": self.max_reconnect_delay_s,
-            "stable_after": self.stable_after_s,
-            "jitter": self.jitter,
-            "ping_interval": self.ping_interval_s,
-            "pong_timeout": self.pong_timeout_s,
-            "send_probe_timeout": self.send_probe_timeout_s,
-            "open_timeout": self.open_timeout_s,
-            "close_timeout": self.close_timeout_s,
-            "max_frame_size": self.max_frame_bytes,
-        }
-
-
-@dataclass(frozen=True, kw_only=True)
-class OutboxConfig:
-    """Bounds of the outbox per conversation (``outbox.*``)."""
-
-    max_messages: int = 500
-    max_bytes: int = 5 * 1024 * 1024
-    max_attempts: int = 5
-    echo_timeout_s: float = 20.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class AppConfig:
-    """Everything the app is started with, after the precedence is applied."""
-
-    server: str | None = None  # a base URL, DEMO_SERVER, or None: the embedded demo server
-    conversation: str | None = None
-    allow_insecure: bool = False
-    verbose: bool = False
-    kiosk: bool = False
-    kiosk_exit_keys: str = "Ctrl+Alt+Shift+Q"
-    http_timeout_s: float = 30.0
-    connection: ConnectionConfig = field(default_factory=ConnectionConfig)
-    outbox: OutboxConfig = field(default_factory=OutboxConfig)
-    #: Where each value that is not a default came from ("environment: SDM_KIOSK").
-    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
-
-    @property
-    def uses_demo_server(self) -> bool:
-        return self.server is None or self.server == DEMO_SERVER
-
-    def source_of(self, key: str) -> str:
-        return self.sources.get(key, "default")
 
 
 # --- parsers: raw value -> typed value, or _Bad(problem) --------------------
@@ -202,52 +147,285 @@ def _key_sequence(raw: object, textual: bool) -> str:
     return text
 
 
+#: Turns a raw value into the setting's type; ``textual``: the value is text to read
+#: (environment, command line), not a TOML value. Raises ``_Bad`` with the problem.
 Parser = Callable[[object, bool], object]
+
+
+# --- declaring a setting next to its field ---------------------------------------
+
+# The keys of a field's metadata: a setting's declaration, or a section's class.
+_SETTING = "desktop_app.config.setting"
+_SECTION = "desktop_app.config.section"
+
+
+@dataclass(frozen=True)
+class _Declaration:
+    parse: Parser
+    help: str
+    keyword: str | None  # the managers' constructor keyword (ConnectionKeywords)
+    none_shown: str  # how describe() shows a default of None
+
+
+def setting(
+    default: T,
+    parse: Parser,
+    help: str,
+    *,
+    keyword: str | None = None,
+    none_shown: str = "-",
+) -> T:
+    """A configuration field: its default, the parser of its raw values and its help line.
+
+    ``keyword``: the name the managers' public constructors take the value under
+    (issue 2's contract, :class:`ConnectionKeywords`); ``none_shown``: what
+    ``--list-settings`` shows for a default of None.
+    """
+    declaration = _Declaration(parse, help, keyword, none_shown)
+    return field(default=default, metadata={_SETTING: declaration})
+
+
+# --- the configuration ---------------------------------------------------------------
+
+
+class ConnectionKeywords(TypedDict, total=False):
+    """The connection settings as the managers' public constructors take them.
+
+    Issue 2's contract: ``ChatWebSocketManager(url, reconnect_delay=1.0, ...)``,
+    unit-less names from before the configuration had units. Each field of
+    :class:`ConnectionConfig` names its keyword (``setting(..., keyword=...)``);
+    :meth:`ConnectionConfig.with_keywords` turns these into a configuration.
+    """
+
+    max_reconnect_attempts: int | None
+    reconnect_delay: float
+    max_reconnect_delay: float
+    stable_after: float
+    jitter: bool
+    ping_interval: float
+    pong_timeout: float
+    send_probe_timeout: float
+    open_timeout: float
+    close_timeout: float
+    max_frame_size: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectionConfig:
+    """How both socket managers connect, retry and keep alive (``connection.*``).
+
+    The one shape of these settings: resolved from the layers, passed whole to
+    the managers (variants with :func:`dataclasses.replace`), and checked here,
+    so a bad value fails where the configuration is made, with a ValueError
+    naming the field, not at the first connect. Units are in the names: ``_s``
+    seconds, ``_bytes`` bytes.
+    """
+
+    max_reconnect_attempts: int | None = setting(
+        5,
+        _attempts,
+        'attempts before giving up, or "forever"',
+        keyword="max_reconnect_attempts",
+        none_shown="forever",
+    )
+    reconnect_delay_s: float = setting(
+        1.0, _positive_seconds, "first retry delay", keyword="reconnect_delay"
+    )
+    max_reconnect_delay_s: float = setting(
+        30.0, _positive_seconds, "longest retry delay", keyword="max_reconnect_delay"
+    )
+    stable_after_s: float = setting(
+        10.0, _positive_seconds, "open this long resets the attempts", keyword="stable_after"
+    )
+    jitter: bool = setting(
+        True, _parse_bool, "spread retries at random in their windows", keyword="jitter"
+    )
+    ping_interval_s: float = setting(
+        30.0, _positive_seconds, "idle time before a ping", keyword="ping_interval"
+    )
+    pong_timeout_s: float = setting(
+        10.0, _positive_seconds, "wait for the pong, then reconnect", keyword="pong_timeout"
+    )
+    send_probe_timeout_s: float = setting(
+        5.0,
+        _positive_seconds,
+        "wait for any frame after a send",
+        keyword="send_probe_timeout",
+    )
+    open_timeout_s: float = setting(
+        10.0, _positive_seconds, "timeout of the opening handshake", keyword="open_timeout"
+    )
+    close_timeout_s: float = setting(
+        2.0, _positive_seconds, "timeout of the closing handshake", keyword="close_timeout"
+    )
+    max_frame_bytes: int = setting(
+        1024 * 1024,
+        _positive_int,
+        "largest frame accepted from the server",
+        keyword="max_frame_size",
+    )
+
+    def __post_init__(self) -> None:
+        # Looser than the parsers where the managers always were (0 attempts, no
+        # stable period): code written against issue 2's keywords keeps working.
+        attempts = self.max_reconnect_attempts
+        if attempts is not None and (
+            isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0
+        ):
+            raise ValueError(
+                f"max_reconnect_attempts must be a whole number >= 0 or None, got {attempts!r}"
+            )
+        for name in (
+            "reconnect_delay_s",
+            "max_reconnect_delay_s",
+            "ping_interval_s",
+            "pong_timeout_s",
+            "send_probe_timeout_s",
+            "open_timeout_s",
+            "close_timeout_s",
+        ):
+            require_positive(name, getattr(self, name))
+        require_non_negative("stable_after_s", self.stable_after_s)
+        if self.max_reconnect_delay_s < self.reconnect_delay_s:
+            raise ValueError(
+                f"max_reconnect_delay_s ({self.max_reconnect_delay_s}) must be >= "
+                f"reconnect_delay_s ({self.reconnect_delay_s})"
+            )
+        if not isinstance(self.jitter, bool):
+            raise ValueError(f"jitter must be True or False, got {self.jitter!r}")
+        frame = self.max_frame_bytes
+        if isinstance(frame, bool) or not isinstance(frame, int) or frame < 1:
+            raise ValueError(f"max_frame_bytes must be a whole number >= 1, got {frame!r}")
+
+    def backoff_policy(self) -> BackoffPolicy:
+        """The reconnect schedule these settings describe."""
+        return BackoffPolicy(
+            initial_delay_s=self.reconnect_delay_s,
+            max_delay_s=self.max_reconnect_delay_s,
+            stable_after_s=self.stable_after_s,
+            jitter=self.jitter,
+        )
+
+    def keepalive(self) -> Keepalive:
+        """A new keepalive for one socket (it keeps that socket's ping and deadline)."""
+        return Keepalive(
+            interval_s=self.ping_interval_s,
+            timeout_s=self.pong_timeout_s,
+            probe_timeout_s=self.send_probe_timeout_s,
+        )
+
+    def with_keywords(self, keywords: ConnectionKeywords) -> ConnectionConfig:
+        """This configuration with the contract's keywords (``reconnect_delay=0.5``) applied.
+
+        TypeError for a keyword the contract does not have, as a function would raise.
+        """
+        unknown = sorted(set(keywords) - CONNECTION_KEYWORDS.keys())
+        if unknown:
+            raise TypeError(f"unexpected connection keyword argument(s): {', '.join(unknown)}")
+        if not keywords:
+            return self
+        by_field: dict[str, Any] = {CONNECTION_KEYWORDS[k]: v for k, v in keywords.items()}
+        return replace(self, **by_field)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxConfig:
+    """Bounds of the outbox per conversation (``outbox.*``)."""
+
+    max_messages: int = setting(500, _positive_int, "queued messages per conversation")
+    max_bytes: int = setting(5 * 1024 * 1024, _positive_int, "queued bytes per conversation")
+    max_attempts: int = setting(5, _positive_int, "sends before a message is marked Failed")
+    echo_timeout_s: float = setting(
+        20.0, _positive_seconds, "wait for the echo, then ask the history"
+    )
+
+    def limits(self) -> OutboxLimits:
+        """The bounds the outbox machine enforces (the echo timeout is the sender's)."""
+        return OutboxLimits(
+            max_messages=self.max_messages,
+            max_bytes=self.max_bytes,
+            max_attempts=self.max_attempts,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppConfig:
+    """Everything the app is started with, after the precedence is applied."""
+
+    # A base URL, DEMO_SERVER, or None: the embedded demo server.
+    server: str | None = setting(None, _text, f'base URL of the platform, or "{DEMO_SERVER}"')
+    conversation: str | None = setting(
+        None, _conversation, "the conversation (UUID) opened at start"
+    )
+    allow_insecure: bool = setting(False, _parse_bool, "allow plain http:// to another computer")
+    verbose: bool = setting(False, _parse_bool, "log connection details")
+    kiosk: bool = setting(False, _parse_bool, "kiosk mode: full screen, one conversation, no exit")
+    kiosk_exit_keys: str = setting(
+        "Ctrl+Alt+Shift+Q", _key_sequence, "the key sequence that leaves kiosk mode"
+    )
+    http_timeout_s: float = setting(30.0, _positive_seconds, "timeout of each HTTP request")
+    # Sections: the metadata names the class whose fields are the section's settings.
+    connection: ConnectionConfig = field(
+        default_factory=ConnectionConfig, metadata={_SECTION: ConnectionConfig}
+    )
+    outbox: OutboxConfig = field(default_factory=OutboxConfig, metadata={_SECTION: OutboxConfig})
+    #: Where each value that is not a default came from ("environment: SDM_KIOSK").
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def uses_demo_server(self) -> bool:
+        return self.server is None or self.server == DEMO_SERVER
+
+    def source_of(self, key: str) -> str:
+        return self.sources.get(key, "default")
+
+
+# --- the table of settings, read from the fields ------------------------------------------
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One configurable value: its dotted key, parser and one-line help."""
+    """One configurable value: its dotted key, parser, one-line help and default."""
 
     key: str
     parse: Parser
     help: str
+    default: object = None
+    none_shown: str = "-"  # how describe() shows a default of None
 
     @property
     def env_name(self) -> str:
         return ENV_PREFIX + self.key.upper().replace(".", "_")
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("server", _text, f'base URL of the platform, or "{DEMO_SERVER}"'),
-    Setting("conversation", _conversation, "the conversation (UUID) opened at start"),
-    Setting("allow_insecure", _parse_bool, "allow plain http:// to another computer"),
-    Setting("verbose", _parse_bool, "log connection details"),
-    Setting("kiosk", _parse_bool, "kiosk mode: full screen, one conversation, no exit"),
-    Setting("kiosk_exit_keys", _key_sequence, "the key sequence that leaves kiosk mode"),
-    Setting("http_timeout_s", _positive_seconds, "timeout of each HTTP request"),
-    Setting(
-        "connection.max_reconnect_attempts", _attempts, 'attempts before giving up, or "forever"'
-    ),
-    Setting("connection.reconnect_delay_s", _positive_seconds, "first retry delay"),
-    Setting("connection.max_reconnect_delay_s", _positive_seconds, "longest retry delay"),
-    Setting("connection.stable_after_s", _positive_seconds, "open this long resets the attempts"),
-    Setting("connection.jitter", _parse_bool, "spread retries at random in their windows"),
-    Setting("connection.ping_interval_s", _positive_seconds, "idle time before a ping"),
-    Setting("connection.pong_timeout_s", _positive_seconds, "wait for the pong, then reconnect"),
-    Setting(
-        "connection.send_probe_timeout_s", _positive_seconds, "wait for any frame after a send"
-    ),
-    Setting("connection.open_timeout_s", _positive_seconds, "timeout of the opening handshake"),
-    Setting("connection.close_timeout_s", _positive_seconds, "timeout of the closing handshake"),
-    Setting("connection.max_frame_bytes", _positive_int, "largest frame accepted from the server"),
-    Setting("outbox.max_messages", _positive_int, "queued messages per conversation"),
-    Setting("outbox.max_bytes", _positive_int, "queued bytes per conversation"),
-    Setting("outbox.max_attempts", _positive_int, "sends before a message is marked Failed"),
-    Setting("outbox.echo_timeout_s", _positive_seconds, "wait for the echo, then ask the history"),
-)
+def _declared(cls: type[Any], prefix: str = "") -> Iterator[Setting]:
+    """The settings declared by ``cls``'s fields, its sections' included, in field order."""
+    for f in fields(cls):
+        if _SECTION in f.metadata:
+            yield from _declared(f.metadata[_SECTION], f"{prefix}{f.name}.")
+        elif _SETTING in f.metadata:
+            declaration: _Declaration = f.metadata[_SETTING]
+            yield Setting(
+                prefix + f.name,
+                declaration.parse,
+                declaration.help,
+                default=f.default,
+                none_shown=declaration.none_shown,
+            )
+
+
+SETTINGS: tuple[Setting, ...] = tuple(_declared(AppConfig))
 SETTINGS_BY_KEY: Mapping[str, Setting] = {s.key: s for s in SETTINGS}
-_SECTIONS = frozenset(key.split(".")[0] for key in SETTINGS_BY_KEY if "." in key)
+#: Section name -> its class (``connection`` -> ConnectionConfig).
+_SECTIONS: Mapping[str, Callable[..., Any]] = {
+    f.name: f.metadata[_SECTION] for f in fields(AppConfig) if _SECTION in f.metadata
+}
+#: The managers' keyword of each connection field (issue 2's contract) -> the field's name.
+CONNECTION_KEYWORDS: Mapping[str, str] = {
+    keyword: f.name
+    for f in fields(ConnectionConfig)
+    if (keyword := f.metadata[_SETTING].keyword) is not None
+}
 
 
 # --- layers -------------------------------------------------------------------
@@ -366,9 +544,9 @@ def resolve(layers: Sequence[Layer]) -> AppConfig:
                 except _Bad as exc:
                     raise ConfigError(layer.source, name, str(exc)) from None
                 sources[setting.key] = f"{layer.source}: {name}"
-    config = _build(parsed, sources)
-    _check_together(config)
-    return config
+    # Before the sections are built: they would refuse such values without naming the layer.
+    _check_together({**_defaults(), **parsed}, sources)
+    return _build(parsed, sources)
 
 
 def _build(parsed: Mapping[str, object], sources: Mapping[str, str]) -> AppConfig:
@@ -377,42 +555,39 @@ def _build(parsed: Mapping[str, object], sources: Mapping[str, str]) -> AppConfi
         return {k[len(prefix) :]: v for k, v in parsed.items() if k.startswith(prefix)}
 
     top: dict[str, Any] = {k: v for k, v in parsed.items() if "." not in k}
-    return AppConfig(
-        **top,
-        connection=ConnectionConfig(**section("connection")),
-        outbox=OutboxConfig(**section("outbox")),
-        sources=dict(sources),
-    )
+    sections = {name: cls(**section(name)) for name, cls in _SECTIONS.items()}
+    return AppConfig(**top, **sections, sources=dict(sources))
 
 
-def _check_together(config: AppConfig) -> None:
-    """Checks that involve two settings; the message names the one that decides."""
-    if not config.uses_demo_server:
-        assert config.server is not None
+def _check_together(values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+    """Checks that involve two settings (``values``: every key, defaults included); the
+    message names the one that decides."""
+    server = values["server"]
+    if server is not None and server != DEMO_SERVER:
         try:
-            ServerEndpoints.from_base_url(config.server, allow_insecure=config.allow_insecure)
+            ServerEndpoints.from_base_url(server, allow_insecure=values["allow_insecure"])
         except SdmError as exc:
-            raise _error_at(config, "server", str(exc)) from None
-    connection = config.connection
-    if connection.max_reconnect_delay_s < connection.reconnect_delay_s:
-        if "connection.max_reconnect_delay_s" not in config.sources:
+            raise _error_at(sources, "server", str(exc)) from None
+    first = values["connection.reconnect_delay_s"]
+    longest = values["connection.max_reconnect_delay_s"]
+    if longest < first:
+        if "connection.max_reconnect_delay_s" not in sources:
             # Only the first delay was set: name where, not "default".
             raise _error_at(
-                config,
+                sources,
                 "connection.reconnect_delay_s",
-                f"must be at most connection.max_reconnect_delay_s "
-                f"({connection.max_reconnect_delay_s} s)",
+                f"must be at most connection.max_reconnect_delay_s ({longest} s)",
             )
         raise _error_at(
-            config,
+            sources,
             "connection.max_reconnect_delay_s",
-            f"must be at least connection.reconnect_delay_s ({connection.reconnect_delay_s} s)",
+            f"must be at least connection.reconnect_delay_s ({first} s)",
         )
 
 
-def _error_at(config: AppConfig, key: str, problem: str) -> ConfigError:
+def _error_at(sources: Mapping[str, str], key: str, problem: str) -> ConfigError:
     # The name never holds ": " (a key, a variable, a flag); a file path might.
-    source, _, name = config.source_of(key).rpartition(": ")
+    source, _, name = sources.get(key, "default").rpartition(": ")
     return ConfigError(source, name or key, problem)
 
 
@@ -429,15 +604,14 @@ def with_kiosk_rules(config: AppConfig) -> AppConfig:
 
 def describe() -> str:
     """Every setting with its environment variable and default, for ``--help``/docs."""
-    defaults = _defaults()
     lines = []
     for setting in SETTINGS:
-        default = defaults[setting.key]
+        default = setting.default
         # Not a dict lookup: 1.0 == True would show a one-second default as "true".
         if isinstance(default, bool):
             shown = "true" if default else "false"
         elif default is None:
-            shown = "forever" if setting.key == "connection.max_reconnect_attempts" else "-"
+            shown = setting.none_shown
         else:
             shown = str(default)
         lines.append(f"  {setting.key:36} {setting.env_name:38} {shown!s:18} {setting.help}")
@@ -445,12 +619,4 @@ def describe() -> str:
 
 
 def _defaults() -> dict[str, object]:
-    config = AppConfig()
-    values: dict[str, object] = {}
-    for f in fields(AppConfig):
-        value = getattr(config, f.name)
-        if isinstance(value, ConnectionConfig | OutboxConfig):
-            values.update({f"{f.name}.{g.name}": getattr(value, g.name) for g in fields(value)})
-        else:
-            values[f.name] = value
-    return values
+    return {setting.key: setting.default for setting in SETTINGS}

@@ -300,6 +300,17 @@ class DemoServer:
         )
         return existed
 
+    async def close_websockets(self, kind: str, code: int, reason: str) -> int:
+        """Close every open ``kind`` ("chat" or "status") socket with ``code`` and ``reason``.
+
+        As a server ending its consumers does; the reason is the server's own text,
+        which a client may show. How many sockets were closed.
+        """
+        closing = [client for client in self._clients if client.kind == kind]
+        for client in closing:
+            await client.ws.close(code=code, message=reason.encode())
+        return len(closing)
+
     def revoke_sessions(self) -> int:
         """End every login session now, as a sign-out elsewhere would; how many were live.
 

@@ -171,14 +171,6 @@ class DemoStore:
             ).fetchone()
         return row is not None
 
-    def conversation_ids(self) -> list[str]:
-        """Every conversation id, oldest first."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT id FROM conversations ORDER BY created_at, rowid"
-            ).fetchall()
-        return [str(row[0]) for row in rows]
-
     # --- messages ----------------------------------------------------------------
 
     def add_message(self, conversation_id: str, message: ChatMessage) -> bool:

@@ -4,28 +4,35 @@ Messages typed in a conversation and still waiting when the user moves to
 another one (or when the app starts with a non-empty outbox) must not wait
 until that conversation is opened again. A second chat socket, owned by this
 class, visits the conversations that have messages to send, oldest first, one
-at a time, and an :class:`~desktop_app.net.outbox.OutboxSender` of its own
-delivers them. The window's conversation always belongs to the window: the
-window calls :meth:`BackgroundDelivery.poll` whenever it opens a conversation,
-which moves the background socket off it (two sockets sending one
-conversation's outbox could send a message twice).
+at a time, and an :class:`~desktop_app.net.outbox.OutboxSender` of its own (a
+second lane of the same outbox) delivers them.
+
+Event-driven, never polled: where the socket should be is decided again when
+the outbox changes (a message queued, retried, failed, delivered), when the
+window opens a conversation (:meth:`BackgroundDelivery.set_foreground`), when
+the session is confirmed (:meth:`BackgroundDelivery.reconsider`), and when the
+socket gives up (once more after ``retry_failed_s``). The window's conversation
+always belongs to the window: setting it moves the background socket off it at
+once (two sockets sending one conversation's outbox could send a message twice).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import ClassVar
 
+from desktop_app.core import machine as m
+from desktop_app.core.clock import Clock, Timer
 from desktop_app.core.machine import ConnectionState
+from desktop_app.core.outbox import OutboxEntry
 from desktop_app.net.chat import ChatWebSocketManager
-from desktop_app.net.outbox import History, OutboxSender
-from desktop_app.store.outbox import OutboxEntry, OutboxState, OutboxStore
+from desktop_app.net.outbox import History, Outbox, OutboxSender
 
 logger = logging.getLogger("desktop_app.net.background")
 
-RECHECK_S = 5.0  # also look for work now and then (a retry after the user's Retry, say)
+#: After the socket gave up (refused, say), how long until it is tried again.
+RETRY_FAILED_S = 5.0
 
 
 class BackgroundChatWebSocketManager(ChatWebSocketManager):
@@ -39,42 +46,57 @@ class BackgroundDelivery:
 
     def __init__(
         self,
-        store: OutboxStore,
+        outbox: Outbox,
         chat: ChatWebSocketManager,
         history: History,
         *,
-        foreground: Callable[[], str | None],
         echo_timeout: float = 20.0,
         may_send: Callable[[], bool] = lambda: True,
+        clock: Clock | None = None,
+        retry_failed_s: float = RETRY_FAILED_S,
     ) -> None:
-        self.store = store
+        self.outbox = outbox
         self.chat = chat
-        self._foreground = foreground
+        self._clock = clock or outbox.clock
+        self._retry_failed_s = retry_failed_s
+        self.foreground: str | None = None
         self.sender = OutboxSender(
-            store,
+            outbox,
             chat,
             history,
             echo_timeout=echo_timeout,
             may_send=may_send,
             verify_on_open=True,
-            on_change=self._on_change,
+            clock=self._clock,
+            lane="background",
         )
-        self._timer: asyncio.TimerHandle | None = None
+        self._soon: Timer | None = None
+        self._started = False
         self._closed = False
+        self._unsubscribes = [
+            outbox.on_change(self._on_change),
+            chat.on_connection_event(self._on_connection_event),
+        ]
 
     def start(self) -> None:
-        self.poll()
+        self._started = True
+        self.reconsider()
 
-    def poll(self) -> None:
+    def set_foreground(self, conversation_id: str | None) -> None:
+        """The window shows ``conversation_id`` now: leave it to the window, at once."""
+        self.foreground = conversation_id
+        self.reconsider()
+
+    def reconsider(self) -> None:
         """Move the background socket to where there is something to send, or close it.
 
         Never the window's conversation, also not while waiting to retry or for
         the network.
         """
-        if self._closed:
+        self._cancel_soon()
+        if self._closed or not self._started:
             return
-        self._schedule_recheck()
-        target = self._next_conversation()
+        target = self.outbox.machine.next_conversation(exclude=self.foreground)
         if target is None:
             if self._active():
                 logger.info("Background delivery idle")
@@ -96,26 +118,28 @@ class BackgroundDelivery:
 
     async def aclose(self) -> None:
         self._closed = True
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._cancel_soon()
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes.clear()
         await self.sender.aclose()
         await self.chat.aclose()
 
-    def _next_conversation(self) -> str | None:
-        foreground = self._foreground()
-        for entry in self.store.undelivered():
-            # FAILED messages wait for the user's Retry or Delete.
-            if entry.conversation_id != foreground and entry.state is not OutboxState.FAILED:
-                return entry.conversation_id
-        return None
+    def _on_change(self, _entry: OutboxEntry) -> None:
+        # Soon, not from inside the outbox's listener: the outbox is still at work.
+        self._reconsider_after(0.0)
 
-    def _on_change(self, entry: OutboxEntry) -> None:
-        if entry.state is OutboxState.DELIVERED:
-            # Done here? Then on to the next conversation (soon: not from inside a listener).
-            asyncio.get_event_loop().call_soon(self.poll)
+    def _on_connection_event(self, event: m.ConnectionEvent) -> None:
+        if isinstance(event, m.ConnectionFailed):
+            self._reconsider_after(self._retry_failed_s)
 
-    def _schedule_recheck(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = asyncio.get_event_loop().call_later(RECHECK_S, self.poll)
+    def _reconsider_after(self, delay_s: float) -> None:
+        if self._closed or (self._soon is not None and delay_s > 0):
+            return
+        self._cancel_soon()
+        self._soon = self._clock.call_later(delay_s, self.reconsider)
+
+    def _cancel_soon(self) -> None:
+        if self._soon is not None:
+            self._soon.cancel()
+            self._soon = None

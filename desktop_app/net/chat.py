@@ -2,24 +2,49 @@
 
 from __future__ import annotations
 
+import random
+import ssl
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 from desktop_app.core import machine as m
+from desktop_app.core.clock import Clock
+from desktop_app.core.config import ConnectionConfig, ConnectionKeywords
+from desktop_app.core.endpoints import ServerEndpoints
 from desktop_app.core.frames import ChatMessage, Frame, Role, encode_chat_message
-from desktop_app.net.manager import WebSocketManager, event_dict
+from desktop_app.net.manager import WebSocketManager, event_dict, public_arguments
 
 ChatCallback = Callable[[dict[str, Any]], object]
 
 
 class ChatWebSocketManager(WebSocketManager):
-    """``/ws/chat/<conversation id>/``."""
+    """``/ws/chat/<conversation id>/``.
+
+    ``ChatWebSocketManager(endpoints, config)`` as the app builds it, or issue 2's
+    contract, ``ChatWebSocketManager("https://sdm.example.org", reconnect_delay=1.0,
+    ...)``: a base URL (``allow_insecure`` lets plain http reach another computer)
+    and the connection settings as keywords, applied on top of ``config``.
+    """
 
     kind: ClassVar[str] = "chat"
     log_prefix: ClassVar[str] = "[ChatWS]"
 
-    def __init__(self, base_url: str, **options: Any) -> None:
-        super().__init__(base_url, **options)
+    def __init__(
+        self,
+        server: ServerEndpoints | str,
+        config: ConnectionConfig | None = None,
+        *,
+        cookies: Mapping[str, str] | None = None,
+        allow_insecure: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+        rng: random.Random | None = None,
+        clock: Clock | None = None,
+        **keywords: Unpack[ConnectionKeywords],
+    ) -> None:
+        endpoints, config = public_arguments(server, config, allow_insecure, keywords)
+        super().__init__(
+            endpoints, config, cookies=cookies, ssl_context=ssl_context, rng=rng, clock=clock
+        )
         self._on_open: Callable[[], object] | None = None
         self._on_close: ChatCallback | None = None
         self._on_chat_message: ChatCallback | None = None

@@ -14,6 +14,17 @@ switch can never disturb its successor.
 Inputs are processed run-to-completion: a listener that calls back into the
 manager (``disconnect()`` from a ``disconnected`` listener, say) is queued and
 handled after the current batch of actions, never in the middle of it.
+
+Time comes from an injected :class:`~desktop_app.core.clock.Clock` (the app's
+:class:`~desktop_app.net.clock.LoopClock` by default): every reading of the
+time and every timer (retry, keepalive, the status socket's stale timeouts), so
+a test with a :class:`~desktop_app.core.clock.ManualClock` moves the schedule
+itself. The sockets' tasks run on the loop bound at the first :meth:`connect`.
+
+The settings are one :class:`~desktop_app.core.config.ConnectionConfig`, passed
+whole. The public managers (chat, status) also take them as issue 2's keywords
+(``reconnect_delay=1.0``, :class:`~desktop_app.core.config.ConnectionKeywords`),
+a thin way of building that object.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import asyncio
 import collections
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import random
@@ -40,7 +52,8 @@ from websockets.version import version as websockets_version
 
 from desktop_app import __version__
 from desktop_app.core import machine as m
-from desktop_app.core.backoff import BackoffPolicy
+from desktop_app.core.clock import Clock, Timer
+from desktop_app.core.config import ConnectionConfig, ConnectionKeywords
 from desktop_app.core.endpoints import (
     ServerEndpoints,
     is_loopback_host,
@@ -49,6 +62,7 @@ from desktop_app.core.endpoints import (
 from desktop_app.core.frames import Frame, Pong, ProtocolError, decode_frame, encode_ping
 from desktop_app.core.keepalive import Keepalive, KeepaliveAction
 from desktop_app.core.presence import SocketSnapshot
+from desktop_app.net.clock import LoopClock
 
 T = TypeVar("T")
 #: Hears every decoded frame of the socket (pongs included), each decoded once.
@@ -59,8 +73,6 @@ EventListener = Callable[[m.ConnectionEvent], object]
 Listener = Callable[[dict[str, Any]], object]
 StateListener = Callable[[m.ConnectionState], object]
 Unsubscribe = Callable[[], None]
-
-MIB = 1024 * 1024
 
 #: Frames are handled in slices of at most about this long before the loop gets a turn.
 READ_SLICE_S = 0.005
@@ -182,7 +194,8 @@ def _close_details(exc: ConnectionClosed) -> tuple[int | None, str, bool]:
 
 @dataclasses.dataclass(frozen=True)
 class Handshake:
-    """What an open socket's handshake carried, and when it completed (time.monotonic())."""
+    """What an open socket's handshake carried, and when it completed (the manager's clock:
+    the app's is ``time.monotonic``, as the HTTP client's)."""
 
     cookies: dict[str, str]
     opened_at: float
@@ -198,12 +211,12 @@ class _Connection:
         self.url = url
         self.keepalive = keepalive
         self.cookies = dict(cookies)  # what the handshake carries
-        self.opened_at: float | None = None  # time.monotonic() once the handshake succeeded
+        self.opened_at: float | None = None  # clock time once the handshake succeeded
         self.ws: ClientConnection | None = None
         self.task: asyncio.Task[None] | None = None
         self.outbox: collections.deque[str] = collections.deque()
         self.outbox_ready = asyncio.Event()
-        self.timer: asyncio.TimerHandle | None = None
+        self.timer: Timer | None = None  # the keepalive's
         self.close_request: m.CloseSocket | None = None
 
     def enqueue(self, text: str) -> None:
@@ -226,8 +239,9 @@ class _Connection:
 class WebSocketManager:
     """One reconnecting WebSocket to a conversation (the base of the chat and status managers).
 
-    Construct it anywhere; call :meth:`connect` from code running on the asyncio
-    loop that should own it. All times are in seconds.
+    Construct it anywhere, with the server's ``endpoints`` and the ``config``
+    whole; call :meth:`connect` from code running on the asyncio loop that
+    should own it. All times are in seconds.
     """
 
     kind: ClassVar[str] = ""  # the path segment: /ws/<kind>/<conversation id>/
@@ -235,64 +249,38 @@ class WebSocketManager:
 
     def __init__(
         self,
-        base_url: str,
+        endpoints: ServerEndpoints,
+        config: ConnectionConfig,
         *,
-        # reconnecting
-        max_reconnect_attempts: int | None = 5,
-        reconnect_delay: float = 1.0,
-        max_reconnect_delay: float = 30.0,
-        stable_after: float = 10.0,
-        jitter: bool = True,
-        # keepalive
-        ping_interval: float = 30.0,
-        pong_timeout: float = 10.0,
-        send_probe_timeout: float = 5.0,
-        # the handshake and the socket
-        open_timeout: float = 10.0,
-        close_timeout: float = 2.0,
-        max_frame_size: int = MIB,
         cookies: Mapping[str, str] | None = None,
-        allow_insecure: bool = False,
         ssl_context: ssl.SSLContext | None = None,
         # injected for tests
         rng: random.Random | None = None,
+        clock: Clock | None = None,
     ) -> None:
-        self.endpoints = ServerEndpoints.from_base_url(base_url, allow_insecure=allow_insecure)
+        self.endpoints = endpoints
+        self._config = config
+        self._clock: Clock = clock if clock is not None else LoopClock()
         self._machine = m.ConnectionMachine(
-            BackoffPolicy(
-                initial_delay_s=reconnect_delay,
-                max_delay_s=max_reconnect_delay,
-                stable_after_s=stable_after,
-                jitter=jitter,
-            ),
-            max_attempts=max_reconnect_attempts,
-            clock=time.monotonic,
+            config.backoff_policy(),
+            max_attempts=config.max_reconnect_attempts,
+            clock=self._clock.monotonic,
             rng=rng or random.Random(),
             name=self.log_prefix.strip("[]"),
         )
-        # Validated now so that a bad value fails here, not at the first connect.
-        Keepalive(
-            interval_s=ping_interval, timeout_s=pong_timeout, probe_timeout_s=send_probe_timeout
-        )
-        self._ping_interval = ping_interval
-        self._pong_timeout = pong_timeout
-        self._send_probe_timeout = send_probe_timeout
-        self._open_timeout = open_timeout
-        self._close_timeout = close_timeout
-        self._max_frame_size = max_frame_size
         self._ssl_context = ssl_context
         self._cookies: dict[str, str] = dict(cookies or {})
         self._log = logging.getLogger(f"desktop_app.net.{self.kind or 'ws'}")
 
-        # The loop that owns this manager, from the first connect(): timers and tasks go
-        # there even when a call comes from a Qt callback outside the loop's context.
+        # The loop that owns this manager's tasks, from the first connect(): they go there
+        # even when a call comes from a Qt callback outside the loop's context.
         self._loop: asyncio.AbstractEventLoop | None = None
         self._conversation_id: str | None = None
         self._generation = 0
         self._conn: _Connection | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._retry_timer: asyncio.TimerHandle | None = None
-        self._retry_due: float | None = None  # time.monotonic() when the retry fires
+        self._retry_timer: Timer | None = None
+        self._retry_due: float | None = None  # clock time when the retry fires
         self._pending: collections.deque[m.Input] = collections.deque()
         self._feeding = False
         self._open_event = asyncio.Event()
@@ -314,13 +302,7 @@ class WebSocketManager:
         """
         conversation_id = validate_conversation_id(conversation_id)
         if self._loop is None:
-            try:
-                self._loop = asyncio.get_running_loop()
-            except RuntimeError:
-                raise RuntimeError(
-                    f"{type(self).__name__}.connect() must first be called from code running "
-                    "on an asyncio event loop"
-                ) from None
+            self._loop = self._bind_loop()
         if conversation_id == self._conversation_id and self.state in (
             m.ConnectionState.CONNECTING,
             m.ConnectionState.OPEN,
@@ -362,6 +344,11 @@ class WebSocketManager:
             return
         self._log.info("%s Network %s", self.log_prefix, "available" if available else "lost")
         self._feed(m.NetworkBack() if available else m.NetworkLost())
+
+    @property
+    def config(self) -> ConnectionConfig:
+        """The settings this manager was made with."""
+        return self._config
 
     def set_cookies(self, cookies: Mapping[str, str]) -> None:
         """Cookies (the session) for the next handshakes."""
@@ -475,7 +462,7 @@ class WebSocketManager:
         """Seconds until the pending reconnect attempt, or None when none is pending."""
         if self._retry_due is None:
             return None
-        return max(0.0, self._retry_due - time.monotonic())
+        return max(0.0, self._retry_due - self._clock.monotonic())
 
     def snapshot(self, name: str) -> SocketSnapshot:
         """This manager's state now, for the status bar (:mod:`desktop_app.core.presence`)."""
@@ -527,7 +514,7 @@ class WebSocketManager:
         conn = self._conn
         if conn is None or self.state is not m.ConnectionState.OPEN:
             return
-        if conn.keepalive.probe(time.monotonic()):
+        if conn.keepalive.probe(self._clock.monotonic()):
             conn.enqueue(encode_ping())
         self._arm_keepalive(conn)
 
@@ -604,8 +591,8 @@ class WebSocketManager:
                 self._machine.attempts,
                 self._machine.max_attempts if self._machine.max_attempts is not None else "∞",
             )
-            self._retry_timer = self._owner_loop().call_later(action.delay_s, self._on_retry_timer)
-            self._retry_due = time.monotonic() + action.delay_s
+            self._retry_timer = self._clock.call_later(action.delay_s, self._on_retry_timer)
+            self._retry_due = self._clock.monotonic() + action.delay_s
         elif isinstance(action, m.CancelRetry):
             self._cancel_retry()
         else:
@@ -643,14 +630,16 @@ class WebSocketManager:
     def _arm_keepalive(self, conn: _Connection) -> None:
         if conn.timer is not None:
             conn.timer.cancel()
-        delay = max(0.0, conn.keepalive.next_wakeup() - time.monotonic())
-        conn.timer = self._owner_loop().call_later(delay, self._on_keepalive_timer, conn)
+        delay = max(0.0, conn.keepalive.next_wakeup() - self._clock.monotonic())
+        conn.timer = self._clock.call_later(
+            delay, functools.partial(self._on_keepalive_timer, conn)
+        )
 
     def _on_keepalive_timer(self, conn: _Connection) -> None:
         conn.timer = None
         if conn is not self._conn:
             return
-        action = conn.keepalive.poll(time.monotonic())
+        action = conn.keepalive.poll(self._clock.monotonic())
         if action is KeepaliveAction.DEAD:
             self._log.warning(
                 "%s No answer within the keepalive deadline: connection is dead", self.log_prefix
@@ -667,16 +656,7 @@ class WebSocketManager:
         assert self._conversation_id is not None
         self._generation += 1
         url = self.endpoints.websocket_url(self.kind, self._conversation_id)
-        conn = _Connection(
-            self._generation,
-            url,
-            Keepalive(
-                interval_s=self._ping_interval,
-                timeout_s=self._pong_timeout,
-                probe_timeout_s=self._send_probe_timeout,
-            ),
-            self._cookies,
-        )
+        conn = _Connection(self._generation, url, self._config.keepalive(), self._cookies)
         self._conn = conn
         self._log.info("%s Connecting to: %s", self.log_prefix, url)
         task = self._owner_loop().create_task(
@@ -706,7 +686,7 @@ class WebSocketManager:
             if ws is None:
                 return
             conn.ws = ws
-            conn.opened_at = time.monotonic()
+            conn.opened_at = self._clock.monotonic()
             conn.keepalive.start(conn.opened_at)
             self._feed_from(conn, m.Opened())
             if conn is self._conn:
@@ -735,9 +715,9 @@ class WebSocketManager:
                 additional_headers=self._handshake_headers(conn),
                 user_agent_header=f"SDM-Desktop/{__version__} websockets/{websockets_version}",
                 ssl=(self._ssl_context or system_ssl_context()) if self.endpoints.secure else None,
-                open_timeout=self._open_timeout,
-                close_timeout=self._close_timeout,
-                max_size=self._max_frame_size,
+                open_timeout=self._config.open_timeout_s,
+                close_timeout=self._config.close_timeout_s,
+                max_size=self._config.max_frame_bytes,
                 logger=_wire_logger,
                 # An HTTP(S)_PROXY from the environment is used, except for this
                 # machine (the embedded server): no proxy can reach our loopback.
@@ -755,7 +735,7 @@ class WebSocketManager:
             reason = f"the server's certificate could not be verified ({exc.verify_message})"
             retryable = False
         except TimeoutError:
-            reason = f"the server did not answer within {self._open_timeout:g} s"
+            reason = f"the server did not answer within {self._config.open_timeout_s:g} s"
             retryable = True
         except (OSError, websockets.InvalidHandshake, websockets.InvalidURI) as exc:
             # The library's text (errno, host, port) is for the diagnostics, not a label.
@@ -789,14 +769,15 @@ class WebSocketManager:
                     self._log.warning(
                         "%s Closing: inbound frame above %d bytes",
                         self.log_prefix,
-                        self._max_frame_size,
+                        self._config.max_frame_bytes,
                     )
                 return code, reason, retryable
             if conn is not self._conn:
                 continue  # replaced; the close is on its way
-            received = time.monotonic()
-            self._receive(conn, data, received)
-            busy += time.monotonic() - received
+            # Real time whatever the clock: how long this task has held the loop.
+            started = time.perf_counter()
+            self._receive(conn, data, self._clock.monotonic())
+            busy += time.perf_counter() - started
 
     def _receive(self, conn: _Connection, data: str | bytes, received: float) -> None:
         """One inbound frame of the current socket: decode it and hand it on."""
@@ -837,10 +818,43 @@ class WebSocketManager:
 
     # --- helpers -------------------------------------------------------------------------
 
+    def _bind_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop for this manager's tasks: the clock's when it is a loop's, so timers and
+        tasks share one; else the running one."""
+        try:
+            if isinstance(self._clock, LoopClock):
+                return self._clock.loop
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError(
+                f"{type(self).__name__}.connect() must first be called from code running "
+                "on an asyncio event loop"
+            ) from None
+
     def _owner_loop(self) -> asyncio.AbstractEventLoop:
+        # A socket is only opened after connect(), which bound the loop.
         if self._loop is None:
-            self._loop = asyncio.get_running_loop()
+            raise RuntimeError(f"{type(self).__name__}: connect() was never called")
         return self._loop
+
+
+def public_arguments(
+    server: ServerEndpoints | str,
+    config: ConnectionConfig | None,
+    allow_insecure: bool,
+    keywords: ConnectionKeywords,
+) -> tuple[ServerEndpoints, ConnectionConfig]:
+    """What the public managers' constructors were given, as :class:`WebSocketManager` takes it.
+
+    ``server``: a base URL (``allow_insecure`` lets plain http go to another
+    computer) or endpoints already checked; ``keywords`` (issue 2's contract)
+    apply on top of ``config`` (default: the defaults).
+    """
+    if isinstance(server, ServerEndpoints):
+        endpoints = server
+    else:
+        endpoints = ServerEndpoints.from_base_url(server, allow_insecure=allow_insecure)
+    return endpoints, (config or ConnectionConfig()).with_keywords(keywords)
 
 
 class _ConnectWithoutRedirects(ws_connect):

@@ -1,21 +1,22 @@
-"""Delivers the outbox over the chat socket: in order, one at a time, each exactly once.
+"""Delivers the outbox over chat sockets: carries out what the outbox machine decides.
 
-Theory of operation: a message is written to the outbox (QUEUED) before
-anything else happens. When the chat socket of its conversation is open, the
-oldest QUEUED message is sent (SENT) with its client id, and nothing else is
-sent until it is known to have arrived (DELIVERED): by its echo, or, after a
-reconnect or a silence of ``echo_timeout`` seconds, by the history endpoint
-(:func:`desktop_app.core.outbox.arrived_in_history`). Not in the history →
-QUEUED again and resent; after ``max_attempts`` sends → FAILED, until the user
-retries or deletes it. Because a message only leaves when the previous one has
-arrived, the server's history holds them in the order typed.
+Theory of operation: :class:`~desktop_app.core.outbox_machine.OutboxMachine`
+decides everything (stop-and-wait sending, echo timeout, the history's verdict,
+write-ahead SENT, failure reasons); this module only feeds it inputs and does its
+actions with real things: the outbox file on its writer thread
+(:class:`~desktop_app.store.outbox_writer.OutboxWriter`), the chat socket, the
+history endpoint, timers from the injected :class:`~desktop_app.core.clock.Clock`.
 
-Nothing leaves while ``may_send()`` says no: the session layer
-(:mod:`desktop_app.control.session`) allows a message only on a socket opened with
-a session the server confirmed as signed in. A message that cannot be resolved
-becomes FAILED with a reason a person can act on (:meth:`OutboxSender.failure_reason`):
-the conversation is gone (history 404), or the history kept failing
-``max_history_failures`` times, or it was sent ``max_attempts`` times in vain.
+:class:`Outbox` is the app's one outbox: the machine, the file, and the listeners
+told about every entry that changed. Each chat socket that delivers it is an
+:class:`OutboxSender`, one *lane* of the machine (the window's; the background
+delivery's). Nothing leaves a lane while its ``may_send()`` says no: the session
+layer (:mod:`desktop_app.control.session`) allows a message only on a socket opened
+with a session the server confirmed as signed in.
+
+Writes run off the event loop; their results come back to it as inputs
+(``WriteDone``, ``WriteRefused``...). :meth:`OutboxSender.submit` completes only once
+the message is committed: the window clears its composer then, not before.
 """
 
 from __future__ import annotations
@@ -23,25 +24,40 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from desktop_app.core import machine as m
-from desktop_app.core.errors import OutboxWriteError, SdmError
+from desktop_app.core import outbox_machine as om
+from desktop_app.core.clock import Clock, Timer
+from desktop_app.core.errors import OutboxError, SdmError
 from desktop_app.core.frames import ChatMessage, Frame
-from desktop_app.core.outbox import OutboxLimits, admission_refusal, arrived_in_history, is_echo_of
+from desktop_app.core.outbox import OutboxEntry, OutboxLimits, OutboxState
+from desktop_app.core.outbox_machine import FAILED_EARLIER, GONE, NOT_ACCEPTED, UNCONFIRMED
 from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.clock import LoopClock
 from desktop_app.net.http import HttpError, SignInRequired
-from desktop_app.store.outbox import OutboxEntry, OutboxState, OutboxStore
+from desktop_app.store.outbox import OutboxStore
+from desktop_app.store.outbox_writer import OutboxWriter
+
+__all__ = [
+    "FAILED_EARLIER",
+    "GONE",
+    "NOT_ACCEPTED",
+    "UNCONFIRMED",
+    "Confirmation",
+    "History",
+    "Outbox",
+    "OutboxFull",
+    "OutboxSender",
+]
 
 logger = logging.getLogger("desktop_app.net.outbox")
 
 History = Callable[[str], Awaitable[list[ChatMessage]]]
-
-#: Why a message is FAILED, in words for the person who wrote it.
-GONE = "This conversation no longer exists on the server."
-UNCONFIRMED = "The server did not confirm this message, and its history could not be checked."
-NOT_ACCEPTED = "The server did not take this message after several tries."
-FAILED_EARLIER = "This message could not be sent."
+Unsubscribe = Callable[[], None]
+T = TypeVar("T")
 
 
 class OutboxFull(SdmError):
@@ -56,12 +72,266 @@ class Confirmation:
     frame: ChatMessage
 
 
-class OutboxSender:
-    """Sends the open conversation's outbox over ``chat``; see the module docstring."""
+class Outbox:
+    """The outbox in ``store``: its machine, its file (on a thread of its own), listeners.
+
+    The undelivered entries are read from the file once, here (bounded by the
+    outbox's limits); from then on the machine's memory answers every question
+    and the file is only written.
+    """
 
     def __init__(
         self,
         store: OutboxStore,
+        *,
+        limits: OutboxLimits | None = None,
+        max_history_failures: int = 3,
+        clock: Clock | None = None,
+    ) -> None:
+        undelivered, delivered = store.snapshot()  # before the hand-over to the writer
+        self.writer = OutboxWriter(store)
+        self.machine = om.OutboxMachine(
+            limits=limits or OutboxLimits(),
+            entries=undelivered,
+            delivered=delivered,
+            max_history_failures=max_history_failures,
+        )
+        self.clock: Clock = clock or LoopClock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._senders: dict[str, OutboxSender] = {}
+        self._listeners: list[Callable[[OutboxEntry], object]] = []
+        self._queue: deque[om.Input] = deque()
+        self._handling = False
+        self._submits: dict[int, asyncio.Future[OutboxEntry]] = {}
+        self._writes: set[asyncio.Future[Any]] = set()
+        # The last echo that confirmed an outbox message: the window updates the queued
+        # entry instead of showing the echo a second time. The frame itself is kept (not
+        # its id()): a freed frame's id can be reused by the next one, which would then
+        # "confirm" a message it has nothing to do with.
+        self.last_confirmation: Confirmation | None = None
+
+    @property
+    def limits(self) -> OutboxLimits:
+        return self.machine.limits
+
+    # --- questions, from memory ----------------------------------------------------
+
+    def undelivered(self, conversation_id: str | None = None) -> list[OutboxEntry]:
+        return self.machine.undelivered(conversation_id)
+
+    def get(self, client_id: str) -> OutboxEntry | None:
+        """The undelivered entry ``client_id`` (for Copy), or None."""
+        return self.machine.get(client_id)
+
+    def delivered_count(self, conversation_id: str, text: str) -> int:
+        return self.machine.delivered_count(conversation_id, text)
+
+    def failure_reason(self, client_id: str) -> str:
+        return self.machine.failure_reason(client_id)
+
+    # --- changes ---------------------------------------------------------------------
+
+    async def submit(self, conversation_id: str, text: str) -> OutboxEntry:
+        """Queue ``text``; returns once it is committed to disk.
+
+        OutboxFull when the conversation's outbox is at its bounds;
+        :class:`~desktop_app.core.errors.OutboxWriteError` when the disk refused it
+        (nothing stored).
+        """
+        actions = self._feed(om.Typed(conversation_id, text))
+        token = next(a.token for a in actions if isinstance(a, om.WriteNew | om.Refuse))
+        return await self._submits.pop(token)
+
+    def retry(self, client_id: str) -> None:
+        """Queue a failed message again."""
+        self._feed(om.Retry(client_id))
+
+    def delete(self, client_id: str) -> None:
+        """Forget a queued or failed message (the user's choice)."""
+        self._feed(om.Delete(client_id))
+
+    def conversation_gone(self, conversation_id: str) -> None:
+        """The server no longer knows the conversation: its messages fail, kept for the user."""
+        self._feed(om.ConversationGone(conversation_id))
+
+    def forget_conversations(self, conversation_ids: list[str]) -> None:
+        """Forget what the outbox holds of these conversations (the demo data was wiped)."""
+        self._feed(om.Forget(tuple(conversation_ids)))
+
+    def on_change(self, listener: Callable[[OutboxEntry], object]) -> Unsubscribe:
+        """Call ``listener`` with every entry that is new or changed state."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    async def aclose(self) -> None:
+        """Let the writes asked for finish, then stop the writer (the store stays open)."""
+        if self.writer.closed:
+            return
+        await asyncio.gather(*self._writes, return_exceptions=True)
+        self.writer.close()
+
+    # --- the machine's inputs and actions ------------------------------------------
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            clock_loop = getattr(self.clock, "loop", None)
+            self._loop = clock_loop if clock_loop is not None else asyncio.get_running_loop()
+        return self._loop
+
+    def _add_sender(self, sender: OutboxSender, *, echo_timeout_s: float, verify: bool) -> None:
+        self.machine.add_lane(sender.lane, echo_timeout_s=echo_timeout_s, verify_on_open=verify)
+        self._senders[sender.lane] = sender
+
+    def _remove_sender(self, sender: OutboxSender) -> None:
+        if self._senders.get(sender.lane) is sender:
+            self._feed(om.SocketClosed(sender.lane))
+            del self._senders[sender.lane]
+
+    def _feed(self, inp: om.Input) -> list[om.Action]:
+        """Handle ``inp`` and what its actions lead to; the actions of ``inp`` itself.
+
+        An input fed while actions are carried out waits for them (in order).
+        """
+        if self._handling:
+            self._queue.append(inp)
+            return []
+        self._handling = True
+        try:
+            first = self._handle(inp)
+            while self._queue:
+                self._handle(self._queue.popleft())
+        finally:
+            self._handling = False
+        return first
+
+    def _handle(self, inp: om.Input) -> list[om.Action]:
+        # The session layer's gate, as it is now: asked before every decision.
+        for lane, sender in self._senders.items():
+            self.machine.handle(om.SendingAllowed(lane, sender.may_send()))
+        actions = self.machine.handle(inp)
+        for action in actions:
+            self._carry_out(action)
+        return actions
+
+    def _carry_out(self, action: om.Action) -> None:
+        if isinstance(action, om.Changed):
+            for listener in list(self._listeners):
+                listener(action.entry)
+        elif isinstance(action, om.Confirmed):
+            self.last_confirmation = Confirmation(action.client_id, action.frame)
+        elif isinstance(action, om.WriteNew):
+            self._write_new(action)
+        elif isinstance(action, om.Refuse):
+            refused: asyncio.Future[OutboxEntry] = self.loop.create_future()
+            refused.set_exception(OutboxFull(action.reason))
+            self._submits[action.token] = refused
+        elif isinstance(action, om.WriteState):
+            self._write_state(action.client_id, action.state)
+        elif isinstance(action, om.WriteDelete):
+            self._write(
+                lambda store: store.delete(action.client_id),
+                lambda _none: om.WriteDone(action.client_id, None),
+                lambda: om.WriteRefused(action.client_id),
+            )
+        elif isinstance(action, om.WriteForget):
+            self._write(
+                lambda store: store.forget_conversations(list(action.conversation_ids)),
+                lambda _count: None,
+                lambda: None,
+            )
+        else:
+            sender = self._senders.get(action.lane)
+            if sender is not None:
+                sender._carry_out(action)
+
+    def _write_new(self, action: om.WriteNew) -> None:
+        submitted: asyncio.Future[OutboxEntry] = self.loop.create_future()
+        self._submits[action.token] = submitted
+
+        def written(entry: OutboxEntry) -> om.Input:
+            if not submitted.done():
+                submitted.set_result(entry)
+            return om.NewWritten(action.token, entry)
+
+        def refused(exc: BaseException) -> om.Input:
+            if not submitted.done():
+                submitted.set_exception(exc)
+            return om.NewRefused(action.token)
+
+        self._write(
+            lambda store: store.add(action.conversation_id, action.text),
+            written,
+            lambda: om.NewRefused(action.token),
+            on_error=refused,
+        )
+
+    def _write_state(self, client_id: str, state: OutboxState) -> None:
+        moves: dict[OutboxState, Callable[[OutboxStore], OutboxEntry]] = {
+            OutboxState.SENT: lambda store: store.mark_sent(client_id),
+            OutboxState.QUEUED: lambda store: store.mark_queued(client_id),
+            OutboxState.FAILED: lambda store: store.mark_failed(client_id),
+            OutboxState.DELIVERED: lambda store: store.mark_delivered(client_id),
+        }
+        self._write(
+            moves[state],
+            lambda entry: om.WriteDone(client_id, entry),
+            lambda: om.WriteRefused(client_id),
+        )
+
+    def _write(
+        self,
+        work: Callable[[OutboxStore], T],
+        done: Callable[[T], om.Input | None],
+        refused: Callable[[], om.Input | None],
+        *,
+        on_error: Callable[[BaseException], om.Input] | None = None,
+    ) -> None:
+        """Run ``work`` on the writer's thread; feed ``done(result)`` or ``refused()`` back."""
+        if self.writer.closed:
+            logger.debug("Outbox closed: a change is not written")
+            return
+        written = asyncio.wrap_future(self.writer.submit(work), loop=self.loop)
+        self._writes.add(written)
+
+        def finished(future: asyncio.Future[T]) -> None:
+            self._writes.discard(future)
+            if future.cancelled():
+                return
+            exc = future.exception()
+            if exc is None:
+                follow = done(future.result())
+            elif isinstance(exc, OutboxError):
+                # A full disk (OutboxWriteError), or a file changed behind our back.
+                logger.warning("Outbox: a change was not written (%s)", type(exc).__name__)
+                follow = on_error(exc) if on_error is not None else refused()
+            else:
+                self.loop.call_exception_handler(
+                    {"message": "outbox write failed", "exception": exc}
+                )
+                follow = on_error(exc) if on_error is not None else refused()
+            if follow is not None:
+                self._feed(follow)
+
+        written.add_done_callback(finished)
+
+
+class OutboxSender:
+    """Delivers ``outbox`` over ``chat``: one lane of the outbox machine.
+
+    ``outbox`` is the app's :class:`Outbox`, shared with the other senders; given
+    an :class:`~desktop_app.store.outbox.OutboxStore` instead, the sender makes one
+    of its own (and closes it in :meth:`aclose`; the store stays open).
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox | OutboxStore,
         chat: ChatWebSocketManager,
         history: History,
         *,
@@ -71,276 +341,158 @@ class OutboxSender:
         may_send: Callable[[], bool] = lambda: True,
         verify_on_open: bool = False,
         on_change: Callable[[OutboxEntry], object] | None = None,
+        clock: Clock | None = None,
+        lane: str = "window",
     ) -> None:
-        self.store = store
+        self._owns_outbox = isinstance(outbox, OutboxStore)
+        if isinstance(outbox, OutboxStore):
+            outbox = Outbox(
+                outbox, limits=limits, max_history_failures=max_history_failures, clock=clock
+            )
+        self.outbox = outbox
         self.chat = chat
+        self.lane = lane
         self._history = history
-        self.limits = limits or OutboxLimits()
-        self._echo_timeout = echo_timeout
-        self._max_history_failures = max_history_failures
-        # Ask the history each time the socket opens: also proves the session signed in
-        # after the socket opened (for a sender whose window loads no history).
-        self._verify_on_open = verify_on_open
-        #: Whether a message may leave now (the session layer's rule); pump() asks it.
+        self._clock = clock or outbox.clock
+        #: Whether a message may leave now (the session layer's rule), asked before
+        #: every decision.
         self.may_send = may_send
-        self._held = False  # pump() found a message but may_send() said no (logged once)
-        self._history_failures: dict[str, int] = {}  # conversation -> failures in a row
-        self._reasons: dict[str, str] = {}  # client id -> why it failed
         #: Called with every entry that changed state (the window shows it).
         self.on_change = on_change
-        self._in_flight: OutboxEntry | None = None
-        self._echo_timer: asyncio.TimerHandle | None = None
-        self._resolving: asyncio.Task[None] | None = None
-        # The last echo that confirmed an outbox message: the window updates the queued
-        # entry instead of showing the echo a second time. The frame itself is kept (not
-        # its id()): a freed frame's id can be reused by the next one, which would then
-        # "confirm" a message it has nothing to do with.
-        self.last_confirmation: Confirmation | None = None
+        self._timer: Timer | None = None
+        self._fetches: set[asyncio.Task[None]] = set()
+        outbox._add_sender(self, echo_timeout_s=echo_timeout, verify=verify_on_open)
         self._unsubscribes = [
+            outbox.on_change(self._changed),
             chat.on_connection_event(self._on_connection_event),
             chat.on_frame(self._on_frame),
         ]
+        if chat.is_connected and chat.current_conversation_id is not None:
+            self.outbox._feed(om.SocketOpened(lane, chat.current_conversation_id))
 
-    # --- what the window calls -----------------------------------------------------
+    # --- what the window calls -------------------------------------------------------
 
-    def submit(self, conversation_id: str, text: str) -> OutboxEntry:
-        """Queue ``text``; it is sent as soon as its conversation's socket is open."""
-        waiting, size = self.store.usage(conversation_id)
-        refusal = admission_refusal(waiting, size, text, self.limits)
-        if refusal is not None:
-            logger.warning("Outbox of %s full: message refused", conversation_id)
-            raise OutboxFull(refusal)
-        entry = self.store.add(conversation_id, text)
-        logger.info("Queued %s (%d chars) for %s", entry.client_id, len(text), conversation_id)
-        self._changed(entry)
-        self.pump()
-        return entry
+    @property
+    def limits(self) -> OutboxLimits:
+        return self.outbox.limits
+
+    async def submit(self, conversation_id: str, text: str) -> OutboxEntry:
+        """Queue ``text``; returns once it is on disk. It is sent as soon as its
+        conversation's socket is open. OutboxFull or OutboxWriteError: nothing stored."""
+        return await self.outbox.submit(conversation_id, text)
 
     def retry(self, client_id: str) -> None:
-        """Queue a failed message again."""
-        self._reasons.pop(client_id, None)
-        entry = self.store.get(client_id)
-        if entry is not None:
-            self._history_failures.pop(entry.conversation_id, None)
-        self._changed(self.store.mark_queued(client_id))
-        self.pump()
+        self.outbox.retry(client_id)
+
+    def delete(self, client_id: str) -> None:
+        self.outbox.delete(client_id)
+
+    def conversation_gone(self, conversation_id: str) -> None:
+        self.outbox.conversation_gone(conversation_id)
 
     def failure_reason(self, client_id: str) -> str:
         """Why a FAILED message failed (a generic reason for one failed before a restart)."""
-        return self._reasons.get(client_id, FAILED_EARLIER)
+        return self.outbox.failure_reason(client_id)
 
-    def conversation_gone(self, conversation_id: str) -> None:
-        """The server no longer knows the conversation: its messages fail, kept for the user."""
-        if self._in_flight is not None and self._in_flight.conversation_id == conversation_id:
-            self._clear_in_flight()
-        for entry in self.store.undelivered(conversation_id):
-            if entry.state is not OutboxState.FAILED:
-                self._fail(entry, GONE)
-            elif entry.client_id not in self._reasons:
-                # Failed before a restart, for a reason not kept: this one is known now.
-                self._reasons[entry.client_id] = GONE
-                self._changed(entry)
+    def undelivered(self, conversation_id: str | None = None) -> list[OutboxEntry]:
+        return self.outbox.undelivered(conversation_id)
 
-    def delete(self, client_id: str) -> None:
-        """Forget a message that will not be sent (the user's choice)."""
-        if self._in_flight is not None and self._in_flight.client_id == client_id:
-            self._clear_in_flight()
-        self.store.delete(client_id)
-        logger.info("Deleted %s from the outbox", client_id)
+    def get(self, client_id: str) -> OutboxEntry | None:
+        return self.outbox.get(client_id)
 
-    def undelivered(self, conversation_id: str) -> list[OutboxEntry]:
-        return self.store.undelivered(conversation_id)
+    def delivered_count(self, conversation_id: str, text: str) -> int:
+        return self.outbox.delivered_count(conversation_id, text)
+
+    def pump(self) -> None:
+        """Send the next message if the socket is open and nothing is in flight."""
+        self.outbox._feed(om.Pump(self.lane))
 
     def confirmed_by(self, frame: ChatMessage) -> str | None:
         """The client id of the outbox message that ``frame`` (as decoded once, by the
         chat manager, for every listener) confirmed; None when it confirmed none."""
-        confirmation = self.last_confirmation
+        confirmation = self.outbox.last_confirmation
         if confirmation is not None and confirmation.frame is frame:
             return confirmation.client_id
         return None
+
+    @property
+    def last_confirmation(self) -> Confirmation | None:
+        return self.outbox.last_confirmation
 
     async def aclose(self) -> None:
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
-        self._cancel_echo_timer()
-        if self._resolving is not None:
-            self._resolving.cancel()
-            await asyncio.gather(self._resolving, return_exceptions=True)
+        self.outbox._remove_sender(self)
+        self._cancel_timer()
+        for task in self._fetches:
+            task.cancel()
+        await asyncio.gather(*self._fetches, return_exceptions=True)
+        if self._owns_outbox:
+            await self.outbox.aclose()
 
-    # --- sending -------------------------------------------------------------------
-
-    def pump(self) -> None:
-        """Send the next message if the socket is open and nothing is in flight."""
-        conversation = self.chat.current_conversation_id
-        if conversation is None or not self.chat.is_connected or self._busy():
-            return
-        pending = self.store.undelivered(conversation)
-        if any(e.state is OutboxState.SENT for e in pending):
-            # Sent before a reconnect or a restart: find out whether it arrived first.
-            self._resolve(conversation)
-            return
-        entry = next((e for e in pending if e.state is OutboxState.QUEUED), None)
-        if entry is None:
-            return
-        if not self.may_send():
-            if not self._held:
-                logger.info("Outbox of %s held: not signed in on this socket", conversation)
-                self._held = True
-            return
-        self._held = False
-        # Written down before it leaves: a message that may be on the wire is SENT, so
-        # a crash or a full disk can cost a look at the history, never a duplicate.
-        try:
-            sent = self.store.mark_sent(entry.client_id)
-        except OutboxWriteError as exc:
-            logger.warning(
-                "Outbox: %s not sent, the disk refused (%s)", entry.client_id, exc.reason
-            )
-            return  # still QUEUED: the next connection or message pumps again
-        if not self.chat.send_message(sent.text, client_message_id=sent.client_id):
-            # Not on the wire after all (pump() checked the socket, so hardly ever).
-            self._changed(self.store.mark_queued(sent.client_id))
-            return
-        entry = sent
-        logger.info("Sent %s (attempt %d)", entry.client_id, entry.attempts)
-        self._in_flight = entry
-        self._echo_timer = asyncio.get_event_loop().call_later(
-            self._echo_timeout, self._on_echo_timeout
-        )
-        self._changed(entry)
-
-    def _busy(self) -> bool:
-        return self._in_flight is not None or (
-            self._resolving is not None and not self._resolving.done()
-        )
+    # --- the socket ------------------------------------------------------------------
 
     def _on_connection_event(self, event: m.ConnectionEvent) -> None:
         if isinstance(event, m.ConnectionEstablished):
-            self._clear_in_flight()  # whatever was in flight is resolved from history
             conversation = self.chat.current_conversation_id
-            if self._verify_on_open and conversation is not None and not self._busy():
-                self._resolve(conversation)
-            else:
-                self.pump()
+            if conversation is not None:
+                self.outbox._feed(om.SocketOpened(self.lane, conversation))
         elif isinstance(event, m.Disconnected):
-            self._cancel_echo_timer()
+            self.outbox._feed(om.SocketClosed(self.lane))
 
     def _on_frame(self, frame: Frame) -> None:
-        entry = self._in_flight
-        if (
-            entry is not None
-            and isinstance(frame, ChatMessage)
-            and is_echo_of(frame, entry.client_id, entry.text)
-        ):
-            self.last_confirmation = Confirmation(entry.client_id, frame)
-            self._delivered(entry)
-
-    def _delivered(self, entry: OutboxEntry) -> None:
-        self._clear_in_flight()
-        try:
-            delivered = self.store.mark_delivered(entry.client_id)
-        except OutboxWriteError as exc:
-            # Still SENT on disk: the next pump() finds it in the history instead.
-            logger.warning("Outbox: %s arrived, the disk refused (%s)", entry.client_id, exc.reason)
-            return
-        logger.info("Delivered %s", entry.client_id)
-        self._changed(delivered)
-        self.pump()
-
-    def _on_echo_timeout(self) -> None:
-        self._echo_timer = None
-        entry = self._in_flight
-        if entry is not None:
-            logger.warning("No echo for %s: checking the history", entry.client_id)
-            self._in_flight = None
-            self._resolve(entry.conversation_id)
-
-    # --- resolving from the history ----------------------------------------------------
-
-    def _resolve(self, conversation_id: str) -> None:
-        self._resolving = asyncio.get_event_loop().create_task(
-            self._resolve_from_history(conversation_id), name="outbox: resolve from history"
-        )
-
-    async def _resolve_from_history(self, conversation_id: str) -> None:
-        try:
-            history = await self._history(conversation_id)
-        except SdmError as exc:
-            self._resolving = None
-            self._history_unavailable(conversation_id, exc)
-            return
-        self._history_failures.pop(conversation_id, None)
-        try:
-            self._settle(conversation_id, history)
-        except OutboxWriteError as exc:
-            self._resolving = None
-            logger.warning("Outbox: the disk refused a change (%s); trying again later", exc.reason)
-            self._echo_timer = asyncio.get_event_loop().call_later(self._echo_timeout, self.pump)
-            return
-        self._resolving = None
-        self.pump()
-
-    def _settle(self, conversation_id: str, history: list[ChatMessage]) -> None:
-        """Decide each SENT message of ``conversation_id`` from its ``history``."""
-        for entry in self.store.undelivered(conversation_id):
-            if entry.state is not OutboxState.SENT:
-                continue
-            delivered_same = self.store.delivered_count(conversation_id, entry.text)
-            if arrived_in_history(history, entry.client_id, entry.text, delivered_same):
-                logger.info("History holds %s: delivered", entry.client_id)
-                self._changed(self.store.mark_delivered(entry.client_id))
-            elif entry.attempts >= self.limits.max_attempts:
-                logger.warning(
-                    "%s not delivered after %d sends: failed", entry.client_id, entry.attempts
-                )
-                self._fail(entry, NOT_ACCEPTED)
-            else:
-                logger.info("History lacks %s: sending again", entry.client_id)
-                self._changed(self.store.mark_queued(entry.client_id))
-
-    def _history_unavailable(self, conversation_id: str, exc: SdmError) -> None:
-        if isinstance(exc, HttpError) and exc.status == 404:
-            logger.warning("Outbox: conversation %s is gone (history 404)", conversation_id)
-            self.conversation_gone(conversation_id)
-            return
-        if isinstance(exc, SignInRequired):
-            # The session layer now says "expired": pump() waits for the next sign-in.
-            logger.info("Outbox: history needs a sign-in; waiting")
-            return
-        failures = self._history_failures.get(conversation_id, 0) + 1
-        self._history_failures[conversation_id] = failures
-        logger.warning(
-            "Outbox: history unavailable (%s, %d/%d)",
-            type(exc).__name__,
-            failures,
-            self._max_history_failures,
-        )
-        if failures >= self._max_history_failures:
-            self._history_failures.pop(conversation_id, None)
-            for entry in self.store.undelivered(conversation_id):
-                if entry.state is OutboxState.SENT:
-                    self._fail(entry, UNCONFIRMED)
-            self.pump()
-            return
-        # Stays SENT: try again after a while, or at the next connection.
-        self._echo_timer = asyncio.get_event_loop().call_later(self._echo_timeout, self.pump)
-
-    # --- helpers -----------------------------------------------------------------------
-
-    def _fail(self, entry: OutboxEntry, reason: str) -> None:
-        self._reasons[entry.client_id] = reason
-        self._changed(self.store.mark_failed(entry.client_id))
-
-    def _clear_in_flight(self) -> None:
-        self._in_flight = None
-        self._cancel_echo_timer()
-
-    def _cancel_echo_timer(self) -> None:
-        if self._echo_timer is not None:
-            self._echo_timer.cancel()
-            self._echo_timer = None
+        if isinstance(frame, ChatMessage):
+            self.outbox._feed(om.Echo(self.lane, frame))
 
     def _changed(self, entry: OutboxEntry) -> None:
         if self.on_change is not None:
             self.on_change(entry)
+
+    # --- the machine's actions for this lane -----------------------------------------
+
+    def _carry_out(self, action: om.Action) -> None:
+        if isinstance(action, om.Send):
+            entry = action.entry
+            if not self.chat.send_message(entry.text, client_message_id=entry.client_id):
+                # Not on the wire after all (the socket closed a moment ago).
+                self.outbox._feed(om.NotSent(self.lane, entry.client_id))
+        elif isinstance(action, om.StartTimer):
+            self._cancel_timer()
+            self._timer = self._clock.call_later(action.delay_s, self._on_timer)
+        elif isinstance(action, om.CancelTimer):
+            self._cancel_timer()
+        elif isinstance(action, om.FetchHistory):
+            task = self.outbox.loop.create_task(
+                self._fetch_history(action.conversation_id), name="outbox: history"
+            )
+            self._fetches.add(task)
+            task.add_done_callback(self._fetches.discard)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.outbox._feed(om.TimerFired(self.lane))
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    async def _fetch_history(self, conversation_id: str) -> None:
+        verdict: om.Input
+        try:
+            messages = await self._history(conversation_id)
+        except HttpError as exc:
+            if exc.status == 404:
+                verdict = om.HistoryGone(self.lane, conversation_id)
+            else:
+                verdict = om.HistoryUnavailable(self.lane, conversation_id)
+        except SignInRequired:
+            verdict = om.HistoryNeedsSignIn(self.lane, conversation_id)
+        except SdmError as exc:
+            logger.warning("Outbox: history unavailable (%s)", type(exc).__name__)
+            verdict = om.HistoryUnavailable(self.lane, conversation_id)
+        else:
+            verdict = om.HistoryArrived(self.lane, conversation_id, tuple(messages))
+        if self.lane in self.outbox._senders:
+            self.outbox._feed(verdict)

@@ -2,38 +2,63 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from typing import Any, ClassVar
+import random
+import ssl
+from collections.abc import Mapping
+from typing import Any, ClassVar, Unpack
 
 from desktop_app.core import machine as m
 from desktop_app.core.ai_status import REPLY_IN_HISTORY, AiStatusTracker
+from desktop_app.core.clock import Clock, Timer
+from desktop_app.core.config import ConnectionConfig, ConnectionKeywords
+from desktop_app.core.endpoints import ServerEndpoints
 from desktop_app.core.frames import Frame, StatusEvent
-from desktop_app.net.manager import Listener, Unsubscribe, WebSocketManager, now_iso, subscribe
+from desktop_app.net.manager import (
+    Listener,
+    Unsubscribe,
+    WebSocketManager,
+    now_iso,
+    public_arguments,
+    subscribe,
+)
 
 
 class StatusWebSocketManager(WebSocketManager):
-    """``/ws/status/<conversation id>/``, with the AI-status flags and their stale timeouts."""
+    """``/ws/status/<conversation id>/``, with the AI-status flags and their stale timeouts.
+
+    Built like :class:`~desktop_app.net.chat.ChatWebSocketManager` (endpoints and a
+    config, or a base URL and issue 2's keywords); ``stale_timeout`` and
+    ``extraction_stale_timeout`` (seconds) clear a flag whose end never came.
+    """
 
     kind: ClassVar[str] = "status"
     log_prefix: ClassVar[str] = "[StatusWS]"
 
     def __init__(
         self,
-        base_url: str,
+        server: ServerEndpoints | str,
+        config: ConnectionConfig | None = None,
         *,
         stale_timeout: float = 30.0,
         extraction_stale_timeout: float = 60.0,
-        **options: Any,
+        cookies: Mapping[str, str] | None = None,
+        allow_insecure: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+        rng: random.Random | None = None,
+        clock: Clock | None = None,
+        **keywords: Unpack[ConnectionKeywords],
     ) -> None:
-        super().__init__(base_url, **options)
+        endpoints, config = public_arguments(server, config, allow_insecure, keywords)
+        super().__init__(
+            endpoints, config, cookies=cookies, ssl_context=ssl_context, rng=rng, clock=clock
+        )
         self._tracker = AiStatusTracker(
             stale_timeout_s=stale_timeout,
             extraction_stale_timeout_s=extraction_stale_timeout,
             now_iso=now_iso,
         )
         self._status_listeners: list[Listener] = []
-        self._stale_timer: asyncio.TimerHandle | None = None
+        self._stale_timer: Timer | None = None
 
     def on_status_change(self, callback: Listener) -> Unsubscribe:
         """Call ``callback`` with every status event, the synthetic stale/disconnect ones too."""
@@ -62,7 +87,7 @@ class StatusWebSocketManager(WebSocketManager):
     def _handle_frame(self, frame: Frame) -> None:
         super()._handle_frame(frame)
         if isinstance(frame, StatusEvent):
-            self._deliver(self._tracker.handle(frame, time.monotonic()))
+            self._deliver(self._tracker.handle(frame, self._clock.monotonic()))
 
     def _handle_connection_event(self, event: m.ConnectionEvent) -> None:
         if isinstance(event, (m.Disconnected, m.ConnectionFailed, m.WentOffline)):
@@ -80,10 +105,10 @@ class StatusWebSocketManager(WebSocketManager):
             self._stale_timer = None
         deadline = self._tracker.next_deadline()
         if deadline is not None:
-            self._stale_timer = self._owner_loop().call_later(
-                max(0.0, deadline - time.monotonic()), self._on_stale_timer
+            self._stale_timer = self._clock.call_later(
+                max(0.0, deadline - self._clock.monotonic()), self._on_stale_timer
             )
 
     def _on_stale_timer(self) -> None:
         self._stale_timer = None
-        self._deliver(self._tracker.poll(time.monotonic()))
+        self._deliver(self._tracker.poll(self._clock.monotonic()))

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
 
+from desktop_app.core.clock import Clock, Timer
 from desktop_app.core.machine import ConnectionState
 from desktop_app.core.wake import SleepDetector
+from desktop_app.net.clock import LoopClock
 from desktop_app.net.manager import WebSocketManager
 
 logger = logging.getLogger("desktop_app.net.wake")
 
 
 class SleepWatcher:
-    """Samples both clocks every ``interval_s``; calls ``on_wake(slept_s)`` after a sleep."""
+    """Samples both clocks every ``interval_s``; calls ``on_wake(slept_s)`` after a sleep.
+
+    ``wall``: the wall clock (it runs on while the machine sleeps); ``clock``: the
+    monotonic one (it stands still) and the tick's timer.
+    """
 
     def __init__(
         self,
@@ -24,18 +29,18 @@ class SleepWatcher:
         interval_s: float = 2.0,
         threshold_s: float = 5.0,
         wall: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         self._on_wake = on_wake
         self._interval_s = interval_s
         self._detector = SleepDetector(threshold_s=threshold_s)
         self._wall = wall
-        self._monotonic = monotonic
-        self._timer: asyncio.TimerHandle | None = None
+        self._clock: Clock = clock if clock is not None else LoopClock()
+        self._timer: Timer | None = None
 
     def start(self) -> None:
-        self._detector.check(self._wall(), self._monotonic())
-        self._timer = asyncio.get_event_loop().call_later(self._interval_s, self._tick)
+        self._detector.check(self._wall(), self._clock.monotonic())
+        self._timer = self._clock.call_later(self._interval_s, self._tick)
 
     def stop(self) -> None:
         if self._timer is not None:
@@ -43,8 +48,8 @@ class SleepWatcher:
             self._timer = None
 
     def _tick(self) -> None:
-        self._timer = asyncio.get_event_loop().call_later(self._interval_s, self._tick)
-        slept = self._detector.check(self._wall(), self._monotonic())
+        self._timer = self._clock.call_later(self._interval_s, self._tick)
+        slept = self._detector.check(self._wall(), self._clock.monotonic())
         if slept is not None:
             logger.info("The machine slept for about %.0f s: probing the connections", slept)
             self._on_wake(slept)

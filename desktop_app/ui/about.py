@@ -1,8 +1,9 @@
 """Help → About: the version, the server, and the licences of everything bundled.
 
-The third-party list is :func:`desktop_app.notices.third_party_notices` (what
-the installed metadata says the app depends on) plus Qt and Python, which no
-distribution metadata describes. "About Qt" opens its own box rather than
+The third-party list is :func:`desktop_app.notices.third_party_notices` (the
+licence report the build ships) plus Qt and Python, which no distribution
+metadata describes; a checkout without a report says how to make one instead
+of listing the libraries. "About Qt" opens its own box rather than
 calling ``QMessageBox.aboutQt``, which runs a nested event loop (``exec()``)
 on most platforms, and a nested loop under qasync re-enters asyncio tasks.
 """
@@ -13,6 +14,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC
+from importlib.resources.abc import Traversable
 
 import PySide6
 from PySide6.QtCore import Qt, qVersion
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.notices import (
+    NoLicenceReport,
     Notice,
     no_text_message,
     notices_text,
@@ -67,6 +70,21 @@ def qt_notice() -> Notice:
         homepage="https://www.qt.io/",
         licence_text=QT_NOTICE,
     )
+
+
+def read_notices(report: Traversable | None) -> tuple[list[Notice], str | None]:
+    """The report's notices, or none and what to tell the reader instead.
+
+    The dialog opens whatever the report's state: without one it says how to
+    make one, with a damaged one it says so (and logs it).
+    """
+    try:
+        return third_party_notices(report), None
+    except NoLicenceReport as exc:
+        return [], str(exc)
+    except (OSError, ValueError) as exc:
+        logger.warning("Cannot read the licence report: %s", exc)
+        return [], f"The licence report of this build cannot be read: {exc}"
 
 
 def build_line() -> str | None:
@@ -106,13 +124,19 @@ def python_line() -> str:
 class AboutDialog(QDialog):
     """The version, the server, and the licence notices; opened with :func:`show_about`."""
 
-    def __init__(self, server_label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        server_label: str,
+        parent: QWidget | None = None,
+        *,
+        report: Traversable | None = None,
+    ) -> None:
+        """``report``: the licence report to list; by default the one beside the package."""
         super().__init__(parent)
         self.setWindowTitle("About SDM Desktop")
+        third_party, problem = read_notices(report)
         #: Every library listed, in the order of the table's rows.
-        self.notices: list[Notice] = sort_notices(
-            [*third_party_notices(), qt_notice(), python_notice()]
-        )
+        self.notices: list[Notice] = sort_notices([*third_party, qt_notice(), python_notice()])
         self.about_qt_box: QMessageBox | None = None
 
         self.title = QLabel(f"SDM Desktop {__version__}", self)
@@ -128,8 +152,11 @@ class AboutDialog(QDialog):
             f"Qt {qVersion()} (PySide6 {PySide6.__version__})\nPython {python_line()}", self
         )
         self.licence_label = QLabel(APP_LICENCE, self)
+        #: Why the libraries are not listed (no report, or one that cannot be read).
+        self.report_label = QLabel(problem or "", self)
+        self.report_label.setVisible(problem is not None)
         header = [self.title, self.build_label, self.server_label, self.versions_label]
-        for label in [*header, self.licence_label]:
+        for label in [*header, self.licence_label, self.report_label]:
             make_plain(label)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
@@ -200,6 +227,7 @@ class AboutDialog(QDialog):
         for label in header:
             layout.addWidget(label)
         layout.addWidget(self.licence_label)
+        layout.addWidget(self.report_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
         self.resize(640, 480)
@@ -219,6 +247,7 @@ class AboutDialog(QDialog):
             self.server_label,
             self.versions_label,
             self.licence_label,
+            self.report_label,
         ]
         return [line for label in labels if label.text() for line in label.text().splitlines()]
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.ui.bridge import AssistantStatus, SessionBridge
 from desktop_app.ui.plain_text import make_plain
 
 THINKING = "The assistant is thinking…"
@@ -17,13 +17,14 @@ SUMMARY_READY = "Your summary is ready."
 
 
 class AiStatusBanner(QWidget):
-    """Shows the status manager's flags; offers the summary download when it is ready."""
+    """Shows the assistant's flags, as the session's bridge reports them; offers the
+    summary download when it is ready."""
 
     download_requested = Signal()
 
-    def __init__(self, status: StatusWebSocketManager, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._status = status
+        self.assistant = bridge.assistant()
         self.summary_ready = False
         self.label = QLabel(self)
         make_plain(self.label)
@@ -36,6 +37,12 @@ class AiStatusBanner(QWidget):
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.download_button)
+        bridge.assistant_changed.connect(self.on_assistant_changed)
+        bridge.status_event.connect(self.on_status_event)
+        self.refresh()
+
+    def on_assistant_changed(self, assistant: AssistantStatus) -> None:
+        self.assistant = assistant
         self.refresh()
 
     def on_status_event(self, event: dict[str, Any]) -> None:
@@ -51,17 +58,17 @@ class AiStatusBanner(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        status = self._status
-        if status.is_thinking:
+        assistant = self.assistant
+        if assistant.thinking:
             text = THINKING
-        elif status.is_summary_generating:
+        elif assistant.summary_generating:
             text = SUMMARIZING
-        elif status.is_extracting:
+        elif assistant.extracting:
             text = EXTRACTING
         elif self.summary_ready:
             text = SUMMARY_READY
         else:
             text = ""
         self.label.setText(text)
-        self.download_button.setVisible(self.summary_ready and not status.is_summary_generating)
+        self.download_button.setVisible(self.summary_ready and not assistant.summary_generating)
         self.setVisible(bool(text))

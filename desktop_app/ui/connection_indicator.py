@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
-from desktop_app.core.frames import Frame, Pong
 from desktop_app.core.presence import Presence, Summary, summarize
-from desktop_app.net.manager import WebSocketManager
+from desktop_app.ui.bridge import SessionBridge
 from desktop_app.ui.plain_text import tooltip
 
 #: Colour of each state (text is always there too: colour is never the only signal).
@@ -30,33 +27,30 @@ REFRESH_MS = 250  # the countdown shows whole seconds; four refreshes a second k
 
 
 class ConnectionIndicator(QLabel):
-    """Shows the combined state of the managers; click or hover for each socket's details.
+    """Shows the combined state of the sockets; click or hover for each socket's details.
 
-    It reads the managers' own state (snapshots) on every change of state, on every
-    pong (a new latency) and, only while a reconnect counts down, on a timer: it keeps
-    no copy of the connection state, and an idle window never wakes for it.
+    It reads the sockets' state from the bridge (snapshots) on every change of state,
+    on every pong (a new latency) and, only while a reconnect counts down, on a timer:
+    it keeps no copy of the connection state, and an idle window never wakes for it.
     """
 
     presence_changed = Signal(object)  # Presence
 
-    def __init__(
-        self, managers: Sequence[tuple[str, WebSocketManager]], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._managers = list(managers)
+        self._bridge = bridge
         self._presence: Presence | None = None
-        self.summary = summarize([m.snapshot(name) for name, m in self._managers])
+        self.summary = summarize(bridge.snapshots())
         self.setObjectName("connectionIndicator")
         self.setAccessibleName("Connection status")
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self._unsubscribes = [
-            m.on_state_change(lambda _s: self.refresh()) for _, m in self._managers
-        ] + [m.on_frame(self._on_frame) for _, m in self._managers]
-        self._detached = False
         self.attention: str | None = None  # what qualifies "Connected" (set_attention)
         self._timer = QTimer(self)  # started by refresh() while a countdown is shown
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
+        bridge.state_changed.connect(self.on_state_changed)
+        bridge.latency_changed.connect(self.on_latency_changed)
+        bridge.ended.connect(self._timer.stop)
         self.refresh()
 
     @property
@@ -68,9 +62,15 @@ class ConnectionIndicator(QLabel):
         """Whether the timer runs: a reconnect is scheduled, so the text changes by itself."""
         return self._timer.isActive()
 
+    def on_state_changed(self, _name: str, _state: object) -> None:
+        self.refresh()
+
+    def on_latency_changed(self, _name: str) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
-        snapshots = [m.snapshot(name) for name, m in self._managers]
-        if any(s.retry_in_s is not None for s in snapshots) and not self._detached:
+        snapshots = self._bridge.snapshots()
+        if any(s.retry_in_s is not None for s in snapshots) and not self._bridge.closed:
             if not self._timer.isActive():
                 self._timer.start()
         else:
@@ -89,19 +89,6 @@ class ConnectionIndicator(QLabel):
         if attention != self.attention:
             self.attention = attention
             self._show(self.summary)
-
-    def detach(self) -> None:
-        """Stop following the managers (before they are replaced or the window closes)."""
-        self._detached = True
-        self._timer.stop()
-        for unsubscribe in self._unsubscribes:
-            unsubscribe()
-        self._unsubscribes.clear()
-
-    def _on_frame(self, frame: Frame) -> None:
-        # A pong brings a new latency: the one change that comes without a state change.
-        if isinstance(frame, Pong):
-            self.refresh()
 
     def _show(self, summary: Summary) -> None:
         text, colour = summary.text, COLOURS[summary.presence]

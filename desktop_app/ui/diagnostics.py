@@ -3,18 +3,18 @@
 The desktop counterpart of the browser client's debugging console commands
 (``ChatWebSocket.currentConvId``, ``reconnectAttempts``, ``listeners.length``,
 ``StatusWebSocket.isThinking``...): each socket's state, the assistant's flags,
-the network, and the recent connection events.
+the network, and the recent connection events, all read from the session's
+:class:`~desktop_app.ui.bridge.SessionBridge`.
 
 Everything shown (and copied) is ids, states, counts and times: never message
 text, which is patient information. :class:`ConnectionLog` hears only the
-managers' typed connection events, so a chat or status frame cannot get in,
+bridge's typed connection events, so a chat or status frame cannot get in,
 even one whose ``type`` imitates a connection event.
 """
 
 from __future__ import annotations
 
 import collections
-import functools
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -39,9 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.control.session import SessionController
-from desktop_app.core import machine as m
-from desktop_app.net.manager import Unsubscribe, WebSocketManager, event_dict
-from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.ui.bridge import AssistantStatus, SessionBridge, SocketDetails
 from desktop_app.ui.network import NetworkSource
 from desktop_app.ui.plain_text import make_plain
 
@@ -58,22 +56,18 @@ Entry = tuple[str, dict[str, Any]]
 
 
 class ConnectionLog:
-    """The last ``size`` connection events of the managers, as (socket name, event).
+    """The last ``size`` connection events of the bridge's sockets, as (socket name, event).
 
-    Create it with the managers, before anything connects, so that the dialog
-    can show what happened before it was opened.
+    Create it with the bridge, before anything connects, so that the dialog
+    can show what happened before it was opened. It hears the events until the
+    session ends (the bridge closes).
     """
 
-    def __init__(
-        self, managers: Sequence[tuple[str, WebSocketManager]], *, size: int = 200
-    ) -> None:
+    def __init__(self, bridge: SessionBridge, *, size: int = 200) -> None:
         if size < 1:
             raise ValueError(f"a connection log needs room for at least one event, not {size}")
         self._entries: collections.deque[Entry] = collections.deque(maxlen=size)
-        self._unsubscribes: list[Unsubscribe] = [
-            manager.on_connection_event(functools.partial(self._on_event, name))
-            for name, manager in managers
-        ]
+        bridge.connection_event.connect(self.on_connection_event)
 
     @property
     def size(self) -> int:
@@ -85,14 +79,8 @@ class ConnectionLog:
         """The kept events, oldest first (copies: changing them changes nothing here)."""
         return [(name, dict(event)) for name, event in self._entries]
 
-    def detach(self) -> None:
-        """Stop listening to the managers; the kept events stay."""
-        for unsubscribe in self._unsubscribes:
-            unsubscribe()
-        self._unsubscribes.clear()
-
-    def _on_event(self, name: str, event: m.ConnectionEvent) -> None:
-        self._entries.append((name, event_dict(event)))
+    def on_connection_event(self, name: str, event: dict[str, Any]) -> None:
+        self._entries.append((name, event))
 
 
 # --- what the view shows, as text ------------------------------------------------------
@@ -116,41 +104,37 @@ def _close(code: int | None, reason: str) -> str:
     return f"{text} ({reason})" if reason else text
 
 
-def socket_rows(manager: WebSocketManager) -> list[Row]:
-    """One socket's state now, as (label, value) rows."""
-    last_close = manager.last_close
-    latency = manager.latency
-    retry_in = manager.retry_in
+def socket_rows(details: SocketDetails) -> list[Row]:
+    """One socket's state, as (label, value) rows."""
+    socket = details.snapshot
+    last_close = socket.last_close
+    latency = socket.latency_s
+    retry_in = socket.retry_in_s
     rows = [
-        ("State", manager.state.value),
-        ("Conversation", manager.current_conversation_id or NONE),
-        (
-            "Reconnect attempts",
-            _attempts(manager.reconnect_attempts, manager.max_reconnect_attempts),
-        ),
+        ("State", socket.state.value),
+        ("Conversation", details.conversation_id or NONE),
+        ("Reconnect attempts", _attempts(socket.attempts, socket.max_attempts)),
         ("Latency", NONE if latency is None else _ms(latency)),
-        ("Listeners", str(manager.listener_count)),
+        ("Listeners", str(details.listeners)),
     ]
-    if isinstance(manager, StatusWebSocketManager):
-        rows.append(("Status listeners", str(manager.status_listener_count)))
+    if details.status_listeners is not None:
+        rows.append(("Status listeners", str(details.status_listeners)))
     rows += [
         ("Last close", NONE if last_close is None else _close(*last_close)),
-        ("Failure reason", manager.failure_reason or NONE),
-        ("Last error detail", manager.last_error or NONE),
+        ("Failure reason", socket.failure_reason or NONE),
+        ("Last error detail", details.last_error or NONE),
         ("Next retry in", NONE if retry_in is None else f"{retry_in:.1f} s"),
-        ("Network available", _yes_no(manager.network_available)),
+        ("Network available", _yes_no(details.network_available)),
     ]
     return rows
 
 
-def assistant_rows(status: StatusWebSocketManager | None) -> list[Row]:
-    """The assistant's flags, from the status socket (there may be none)."""
-    if status is None:
-        return [("Status socket", "none")]
+def assistant_rows(assistant: AssistantStatus) -> list[Row]:
+    """The assistant's flags, from the status socket."""
     return [
-        ("Thinking", _yes_no(status.is_thinking)),
-        ("Extracting", _yes_no(status.is_extracting)),
-        ("Summary generating", _yes_no(status.is_summary_generating)),
+        ("Thinking", _yes_no(assistant.thinking)),
+        ("Extracting", _yes_no(assistant.extracting)),
+        ("Summary generating", _yes_no(assistant.summary_generating)),
     ]
 
 
@@ -276,15 +260,15 @@ def cell_texts(table: QTableWidget) -> list[list[str]]:
 
 
 class DiagnosticsDialog(QDialog):
-    """A non-modal live view of the managers, the network and the connection log.
+    """A non-modal live view of the sockets, the network and the connection log.
 
-    It reads the managers' own state every :data:`REFRESH_MS` while it is
-    visible, and not at all while it is hidden.
+    It reads the sockets' state from the bridge every :data:`REFRESH_MS` while
+    it is visible, and not at all while it is hidden.
     """
 
     def __init__(
         self,
-        managers: Sequence[tuple[str, WebSocketManager]],
+        bridge: SessionBridge,
         network: NetworkSource,
         log: ConnectionLog,
         parent: QWidget | None = None,
@@ -293,10 +277,7 @@ class DiagnosticsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._session = session
-        self._managers = list(managers)
-        self._status = next(
-            (m for _, m in self._managers if isinstance(m, StatusWebSocketManager)), None
-        )
+        self._bridge = bridge
         self._network = network
         self._log = log
         self.setWindowTitle("Connection diagnostics")
@@ -309,10 +290,10 @@ class DiagnosticsDialog(QDialog):
         )
         make_plain(intro)
         intro.setWordWrap(True)
-        #: One table per socket, in the order of ``managers``.
+        #: One table per socket, in the bridge's order.
         self.socket_tables: list[QTableWidget] = []
         sockets = QHBoxLayout()
-        for name, _manager in self._managers:
+        for name in bridge.names:
             table = _table(f"{name} socket", ("Property", "Value"), self, fit=True)
             self.socket_tables.append(table)
             sockets.addWidget(self._group(f"{name} socket", table))
@@ -358,9 +339,12 @@ class DiagnosticsDialog(QDialog):
         return group
 
     def sections(self) -> list[tuple[str, list[Row]]]:
-        """What the view shows above the events, read from the managers now."""
-        sections = [(f"{name} socket", socket_rows(manager)) for name, manager in self._managers]
-        sections.append(("Assistant", assistant_rows(self._status)))
+        """What the view shows above the events, read from the bridge now."""
+        sections = [
+            (f"{details.snapshot.name} socket", socket_rows(details))
+            for details in self._bridge.details()
+        ]
+        sections.append(("Assistant", assistant_rows(self._bridge.assistant())))
         sections.append(("Network", network_rows(self._network)))
         sections.append(("Session", session_rows(self._session)))
         return sections

@@ -1,25 +1,27 @@
-"""Kiosk mode: one conversation, full screen, unattended, never a dead end.
+"""Kiosk mode's own pieces: one conversation, full screen, unattended, never a dead end.
 
 On a clinic's kiosk nobody is there to press Reconnect or to restart the app,
-and a visitor must not close it by accident. :func:`enter_kiosk_mode` turns a
-:class:`~desktop_app.ui.main_window.MainWindow` into that:
+and a visitor must not close it by accident. The window is built for that
+from the start (:meth:`desktop_app.ui.main_window.WindowChrome.kiosk_mode`:
+no window frame, menus or conversation list; full screen; closing and Ctrl+Q
+do nothing) and adds :class:`KioskMode`, the pieces kept here:
 
-- no window chrome, menus or conversation list; full screen (the app shows it);
 - a large banner says what is wrong with the connection and that typed
   messages are kept (:func:`desktop_app.core.presence.banner_text`);
 - a socket that failed for good (refused, say) is started again after
   ``retry_failed_after_s`` by a :class:`FailureWatchdog`; retryable losses are
   retried forever by the managers themselves (the config's kiosk rules);
-- closing the window and Ctrl+Q do nothing; an administrator leaves with the
-  configured key sequence.
+- an administrator leaves with the configured key sequence.
+
+Nothing here touches a window: the pieces hear the session's bridge and the
+status bar's indicator, and say what they want (``exit_requested``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -27,11 +29,8 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop_app.core.machine import ConnectionState
 from desktop_app.core.presence import Presence, banner_text
-from desktop_app.net.manager import WebSocketManager
+from desktop_app.ui.bridge import SessionBridge
 from desktop_app.ui.connection_indicator import ConnectionIndicator
-
-if TYPE_CHECKING:
-    from desktop_app.ui.main_window import MainWindow
 
 logger = logging.getLogger("desktop_app.ui.kiosk")
 
@@ -45,6 +44,14 @@ BANNER_STYLES = {
 }
 
 
+@dataclass(frozen=True)
+class KioskOptions:
+    """What a kiosk is configured with (a new kiosk rule is a new field)."""
+
+    exit_keys: str  # the key sequence that leaves kiosk mode (QKeySequence's text form)
+    retry_failed_after_s: float = 30.0  # a socket that failed for good is started again
+
+
 class FailureWatchdog(QObject):
     """Starts failed sockets again after ``delay_s``: a kiosk never stays failed.
 
@@ -56,23 +63,29 @@ class FailureWatchdog(QObject):
     schedule_changed = Signal()  # a restart was scheduled or is no longer needed
 
     def __init__(
-        self, managers: Sequence[WebSocketManager], delay_s: float, parent: QObject | None = None
+        self, bridge: SessionBridge, delay_s: float, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._managers = list(managers)
+        self._bridge = bridge
         self._delay_s = delay_s
         self._due: float | None = None  # monotonic time of the next restart
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.on_timeout)
-        self._unsubscribes = [m.on_state_change(lambda _s: self.check()) for m in self._managers]
+        bridge.state_changed.connect(self.on_state_changed)
+        bridge.ended.connect(self.on_session_ended)
 
     def restart_in(self) -> float | None:
         """Seconds until failed sockets are started again (None: none failed)."""
         return None if self._due is None else max(0.0, self._due - time.monotonic())
 
+    def on_state_changed(self, _name: str, _state: object) -> None:
+        self.check()
+
     def check(self) -> None:
-        failed = any(m.state is ConnectionState.FAILED for m in self._managers)
+        failed = not self._bridge.closed and any(
+            s.state is ConnectionState.FAILED for s in self._bridge.snapshots()
+        )
         if failed and self._due is None:
             logger.info("A socket failed: starting it again in %.1f s", self._delay_s)
             self._due = time.monotonic() + self._delay_s
@@ -85,16 +98,11 @@ class FailureWatchdog(QObject):
 
     def on_timeout(self) -> None:
         self._due = None
-        for manager in self._managers:
-            if manager.state is ConnectionState.FAILED:
-                manager.reconnect_now()
+        self._bridge.restart_failed()
         self.check()  # still failed (a listener may have failed it again): wait once more
 
-    def detach(self) -> None:
-        self._timer.stop()
-        for unsubscribe in self._unsubscribes:
-            unsubscribe()
-        self._unsubscribes.clear()
+    def on_session_ended(self) -> None:
+        self.check()  # nothing to restart any more: the timer stops
 
 
 class OfflineBanner(QLabel):
@@ -120,16 +128,19 @@ class OfflineBanner(QLabel):
         font.setBold(True)
         self.setFont(font)
         self.setVisible(False)
-        self._detached = False
+        self._ended = False
         self._timer = QTimer(self)  # started by refresh() while a countdown is shown
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        indicator.presence_changed.connect(lambda _p: self.refresh())
+        indicator.presence_changed.connect(self.on_presence_changed)
         watchdog.schedule_changed.connect(self.refresh)
 
     @property
     def counting_down(self) -> bool:
         return self._timer.isActive()
+
+    def on_presence_changed(self, _presence: Presence) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         summary = self._indicator.summary
@@ -139,7 +150,7 @@ class OfflineBanner(QLabel):
         counting = text is not None and (
             summary.presence is Presence.RECONNECTING or restart_in is not None
         )
-        if counting and not self._detached:
+        if counting and not self._ended:
             if not self._timer.isActive():
                 self._timer.start()
         else:
@@ -157,45 +168,37 @@ class OfflineBanner(QLabel):
         )
         self.setVisible(True)
 
-    def detach(self) -> None:
-        self._detached = True
+    def on_session_ended(self) -> None:
+        self._ended = True
         self._timer.stop()
 
 
-class KioskMode:
-    """What kiosk mode added to a window, kept so that it can be taken down on quit."""
+class KioskMode(QObject):
+    """The kiosk's pieces for one window: banner, failure watchdog, exit key sequence.
 
-    def __init__(self, window: MainWindow, exit_keys: str, retry_failed_after_s: float) -> None:
-        services = window.services
-        self.watchdog = FailureWatchdog(
-            [services.chat, services.status], retry_failed_after_s, window
-        )
-        self.banner = OfflineBanner(window.indicator, self.watchdog, window)
-        self.exit_shortcut = QShortcut(QKeySequence.fromString(exit_keys), window)
+    The window places :attr:`banner` above its transcript and connects
+    :attr:`exit_requested` to its quit.
+    """
+
+    exit_requested = Signal()  # the administrator's key sequence was pressed
+
+    def __init__(
+        self,
+        options: KioskOptions,
+        bridge: SessionBridge,
+        indicator: ConnectionIndicator,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.watchdog = FailureWatchdog(bridge, options.retry_failed_after_s, self)
+        self.banner = OfflineBanner(indicator, self.watchdog, parent)
+        bridge.ended.connect(self.banner.on_session_ended)
+        # An application shortcut: it works whatever has the focus, a dialog included.
+        self.exit_shortcut = QShortcut(QKeySequence.fromString(options.exit_keys), parent)
         self.exit_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self.exit_shortcut.activated.connect(self.on_exit_keys)
-        self._window = window
+        self.banner.refresh()
 
     def on_exit_keys(self) -> None:
         logger.warning("Kiosk mode left with the administrator key sequence")
-        self._window.quit_app()
-
-    def detach(self) -> None:
-        self.watchdog.detach()
-        self.banner.detach()
-
-
-def enter_kiosk_mode(window: MainWindow, exit_keys: str, retry_failed_after_s: float) -> KioskMode:
-    """Turn ``window`` into a kiosk (before it is shown full screen)."""
-    kiosk = KioskMode(window, exit_keys, retry_failed_after_s)
-    window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-    window.menuBar().setVisible(False)
-    window.conversations.setVisible(False)
-    # Shortcuts of a hidden menu bar's actions could still fire: switch off the exits.
-    window.quit_action.setEnabled(False)
-    window.new_conversation_action.setEnabled(False)
-    window.centre_layout.insertWidget(0, kiosk.banner)
-    # Reconnect stays at hand (Ctrl+R), without the menu bar that carried it.
-    window.addAction(window.reconnect_action)
-    kiosk.banner.refresh()
-    return kiosk
+        self.exit_requested.emit()

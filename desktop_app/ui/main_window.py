@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import math
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -27,31 +28,24 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.control.conversation import ConversationController
-from desktop_app.control.session import SessionController
 from desktop_app.control.tasks import BackgroundTasks
 from desktop_app.core.conversation import Notice, NoticeAction
 from desktop_app.core.errors import LocalFileError, OutboxError, SdmError
 from desktop_app.core.presence import connected_attention
 from desktop_app.core.session import SessionState
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
-from desktop_app.net.background import BackgroundDelivery
-from desktop_app.net.chat import ChatWebSocketManager
-from desktop_app.net.http import PlatformClient
-from desktop_app.net.outbox import OutboxFull, OutboxSender
-from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.net.outbox import OutboxFull
 from desktop_app.ui.ai_status_banner import AiStatusBanner
-from desktop_app.ui.bridge import ManagerBridge
+from desktop_app.ui.bridge import CHAT, SessionBridge, WindowServices
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.connection_indicator import ConnectionIndicator
 from desktop_app.ui.conversation_list import ConversationList
 from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
-from desktop_app.ui.kiosk import KioskMode, enter_kiosk_mode
-from desktop_app.ui.network import NetworkSource, drive_managers
+from desktop_app.ui.kiosk import KioskMode, KioskOptions
 from desktop_app.ui.notice_bar import NoticeBar
 from desktop_app.ui.plain_text import make_plain
 from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.server_banner import ServerBanner, server_warnings
-from desktop_app.ui.settings import Settings
 from desktop_app.ui.sign_in_dialog import SignInDialog
 from desktop_app.ui.transcript import TranscriptModel, TranscriptView
 
@@ -70,27 +64,37 @@ def _suggested_summary_path(conversation_id: str) -> Path:
     return base / f"SDM summary {conversation_id[:8]}.pdf"
 
 
-@dataclass
-class WindowServices:
-    """What the window works with; tests replace the parts that would need a person."""
+#: Offered here, where the window is built; defined next to the bridge, the one ui
+#: module that knows the managers it carries.
+__all__ = ["MainWindow", "WindowChrome", "WindowServices"]
 
-    server_label: str  # "https://sdm.example.org", or "the demo server"
-    settings_key: str  # under which the conversations of this server are remembered
-    chat: ChatWebSocketManager
-    status: StatusWebSocketManager
-    client: PlatformClient
-    network: NetworkSource
-    settings: Settings
-    outbox: OutboxSender
-    session: SessionController
-    background: BackgroundDelivery | None = None  # the outbox of the other conversations
-    demo_account: tuple[str, str] | None = None
-    open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
-    kiosk_exit_keys: str | None = None  # kiosk mode, left with these keys (None: a desktop)
-    retry_failed_after_s: float = 30.0  # kiosk mode: a failed socket is started again
-    #: The embedded demo server's data can be wiped with this; set only on that server,
-    #: whose window is marked as a demo.
-    wipe_demo_data: Callable[[], object] | None = None
+
+@dataclass(frozen=True)
+class WindowChrome:
+    """How the window is dressed, decided before it is built: a desktop's by default.
+
+    Kiosk mode is one way of building the window (:meth:`kiosk_mode`), not
+    changes made to a finished one; a new kind of lockdown is a new field here.
+    """
+
+    menus: bool = True  # the menu bar and its shortcuts (Ctrl+N, Ctrl+Q, ...)
+    conversation_list: bool = True
+    full_screen: bool = False  # without a window frame; the app shows it full screen
+    closable: bool = True  # False: closing the window does nothing, only quit_app() ends it
+    remember_geometry: bool = True  # restored at start, saved on close
+    kiosk: KioskOptions | None = None  # the kiosk's banner, watchdog and exit keys
+
+    @classmethod
+    def kiosk_mode(cls, options: KioskOptions) -> WindowChrome:
+        """One conversation, full screen, unattended: nothing a visitor could close or switch."""
+        return cls(
+            menus=False,
+            conversation_list=False,
+            full_screen=True,
+            closable=False,
+            remember_geometry=False,
+            kiosk=options,
+        )
 
 
 class MainWindow(QMainWindow):
@@ -104,9 +108,10 @@ class MainWindow(QMainWindow):
 
     closed = Signal()  # the user closed the window: the app shuts down
 
-    def __init__(self, services: WindowServices) -> None:
+    def __init__(self, services: WindowServices, chrome: WindowChrome | None = None) -> None:
         super().__init__()
         self.services = services
+        self.chrome = chrome = chrome or WindowChrome()
         self._live_pending: list[TranscriptEntry] = []  # arrived, shown at the next refresh
         self._live_shown_at = -math.inf  # time.monotonic() of the last refresh
         self._live_timer = QTimer(self)
@@ -117,15 +122,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("SDM Desktop")
         self.resize(1000, 700)
 
-        chat, status = services.chat, services.status
-        self.chat_bridge = ManagerBridge(chat, self)
-        self.status_bridge = ManagerBridge(status, self)
+        # The session's one subscription to the managers; every widget hears the bridge.
+        self.bridge = bridge = SessionBridge(services.chat, services.status, self)
+        self.connection_log = ConnectionLog(bridge)  # before anything connects
 
         self.conversations = ConversationList(self)
         self.transcript = TranscriptModel(self)
         self.transcript_view = TranscriptView(self, open_url=services.open_url)
         self.transcript_view.setModel(self.transcript)
-        self.ai_status = AiStatusBanner(status, self)
+        self.ai_status = AiStatusBanner(bridge, self)
         self.notice_bar = NoticeBar(self)
         self.composer = Composer(self)
         self.send_button = QPushButton("&Send", self)
@@ -148,27 +153,30 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.ai_status)
         centre_layout.addWidget(self.notice_bar)
         centre_layout.addLayout(composer_row)
-        splitter = QSplitter(self)
-        splitter.addWidget(self.conversations)
-        splitter.addWidget(centre)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 780])
-        self.setCentralWidget(splitter)
+        if chrome.conversation_list:
+            splitter = QSplitter(self)
+            splitter.addWidget(self.conversations)
+            splitter.addWidget(centre)
+            splitter.setStretchFactor(1, 1)
+            splitter.setSizes([220, 780])
+            self.setCentralWidget(splitter)
+        else:
+            self.conversations.setVisible(False)
+            self.setCentralWidget(centre)
 
-        sockets = [("Chat", chat), ("Status", status)]
-        self.connection_log = ConnectionLog(sockets)
         self.diagnostics: DiagnosticsDialog | None = None
-        self.indicator = ConnectionIndicator(sockets, self)
-        self.reconnect_button = ReconnectButton([chat, status], self)
+        self.indicator = ConnectionIndicator(bridge, self)
+        self.reconnect_button = ReconnectButton(self)
         self.indicator.presence_changed.connect(self.reconnect_button.on_presence_changed)
         self.reconnect_button.on_presence_changed(self.indicator.presence)
         self.statusBar().addPermanentWidget(self.reconnect_button)
         self.statusBar().addPermanentWidget(self.indicator)
 
+        # The controller decides (:mod:`desktop_app.control` may talk to the managers).
         self.controller = ConversationController(
             client=services.client,
-            chat=chat,
-            status=status,
+            chat=services.chat,
+            status=services.status,
             outbox=services.outbox,
             session=services.session,
             view=self,
@@ -177,33 +185,43 @@ class MainWindow(QMainWindow):
             own_name=services.settings.own_name(services.settings_key),
             on_own_name=lambda name: services.settings.set_own_name(services.settings_key, name),
         )
-        self._build_menus()
+        self._build_actions()
+        if chrome.menus:
+            self._build_menus()
+        else:
+            self.menuBar().setVisible(False)
+            # Not in any menu, and off besides: nothing may close or switch the window.
+            self.quit_action.setEnabled(False)
+            self.new_conversation_action.setEnabled(False)
+            # Reconnect stays at hand (Ctrl+R), without the menu bar that carries it.
+            self.addAction(self.reconnect_action)
 
         self.composer.submit_requested.connect(self.on_send)
         self.send_button.clicked.connect(self.on_send)
         self.conversations.conversation_selected.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.on_new_conversation)
-        self.chat_bridge.state_changed.connect(self.on_chat_state)
-        self.status_bridge.status_event.connect(self.ai_status.on_status_event)
-        self.status_bridge.state_changed.connect(lambda _state: self.ai_status.refresh())
+        bridge.state_changed.connect(self.on_socket_state)
         self.ai_status.download_requested.connect(self.on_download_summary)
         self.notice_bar.action_requested.connect(self.on_notice_action)
-        self.reconnect_button.clicked.connect(self.controller.retry_now)
+        self.reconnect_button.clicked.connect(self.on_reconnect_requested)
         self._unsubscribe_session = services.session.on_change(self.on_session_change)
-        drive_managers(services.network, [chat, status])
+        bridge.follow_network(services.network)
         self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.transcript_view.customContextMenuRequested.connect(self.on_transcript_menu)
 
         self._refresh_conversations()
-        self.on_chat_state(chat.state)
+        self._show_chat_connected()
         self.on_session_change(services.session.state)
-        self._quitting = False  # quit_app() was called: a kiosk lets the window close
+        self._quitting = False  # quit_app() was called: a window that is not closable closes
         self.kiosk: KioskMode | None = None
-        if services.kiosk_exit_keys is not None:
-            self.kiosk = enter_kiosk_mode(
-                self, services.kiosk_exit_keys, services.retry_failed_after_s
-            )
-        elif (geometry := services.settings.window_geometry()) is not None:
+        if chrome.kiosk is not None:
+            self.kiosk = KioskMode(chrome.kiosk, bridge, self.indicator, self)
+            self.kiosk.exit_requested.connect(self.quit_app)
+            centre_layout.insertWidget(0, self.kiosk.banner)
+        if chrome.full_screen:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        geometry = services.settings.window_geometry() if chrome.remember_geometry else None
+        if geometry is not None:
             self.restoreGeometry(geometry)
         self.composer.setFocus()
 
@@ -213,50 +231,46 @@ class MainWindow(QMainWindow):
         if problem is not None:
             self.statusBar().showMessage(problem, 30000)
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        new = QAction("&New conversation", self)
+    def _build_actions(self) -> None:
+        """The window's commands, whether or not a menu shows them."""
+        self.new_conversation_action = new = QAction("&New conversation", self)
         new.setShortcut(QKeySequence.StandardKey.New)
         new.triggered.connect(self.on_new_conversation)
-        file_menu.addAction(new)
-        self.new_conversation_action = new
-        file_menu.addSeparator()
-        sign_in = QAction("&Sign in…", self)
+        self.sign_in_action = sign_in = QAction("&Sign in…", self)
         sign_in.triggered.connect(self.on_sign_in_requested)
-        file_menu.addAction(sign_in)
-        self.sign_in_action = sign_in
-        sign_out = QAction("Sign &out", self)
+        self.sign_out_action = sign_out = QAction("Sign &out", self)
         sign_out.triggered.connect(self.on_sign_out_requested)
-        file_menu.addAction(sign_out)
-        self.sign_out_action = sign_out
         self.wipe_demo_data_action: QAction | None = None
         if self.services.wipe_demo_data is not None:
-            file_menu.addSeparator()
-            wipe = QAction("&Wipe demo data…", self)
+            self.wipe_demo_data_action = wipe = QAction("&Wipe demo data…", self)
             wipe.triggered.connect(self.on_wipe_demo_data)
-            file_menu.addAction(wipe)
-            self.wipe_demo_data_action = wipe
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
+        self.quit_action = quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        self.quit_action = quit_action
-        connection_menu = self.menuBar().addMenu("&Connection")
-        reconnect = QAction("&Reconnect now", self)
+        self.reconnect_action = reconnect = QAction("&Reconnect now", self)
         reconnect.setShortcut(QKeySequence("Ctrl+R"))
-        reconnect.triggered.connect(self.reconnect_button.on_reconnect_clicked)
-        reconnect.triggered.connect(self.controller.retry_now)
-        connection_menu.addAction(reconnect)
-        self.reconnect_action = reconnect
-        help_menu = self.menuBar().addMenu("&Help")
-        diagnostics = QAction("Connection &diagnostics", self)
+        reconnect.triggered.connect(self.on_reconnect_requested)
+        self.diagnostics_action = diagnostics = QAction("Connection &diagnostics", self)
         diagnostics.triggered.connect(self.on_show_diagnostics)
-        help_menu.addAction(diagnostics)
-        self.diagnostics_action = diagnostics
-        about = QAction("&About SDM Desktop", self)
+        self.about_action = about = QAction("&About SDM Desktop", self)
         about.triggered.connect(self.on_about)
-        help_menu.addAction(about)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.new_conversation_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.sign_in_action)
+        file_menu.addAction(self.sign_out_action)
+        if self.wipe_demo_data_action is not None:
+            file_menu.addSeparator()
+            file_menu.addAction(self.wipe_demo_data_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        connection_menu = self.menuBar().addMenu("&Connection")
+        connection_menu.addAction(self.reconnect_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.diagnostics_action)
+        help_menu.addAction(self.about_action)
         self.help_menu = help_menu
 
     @property
@@ -272,17 +286,29 @@ class MainWindow(QMainWindow):
     def on_new_conversation(self) -> None:
         self.controller.new_conversation()
 
+    #: The send under way, if any (a test may await it).
+    sending: asyncio.Task[None] | None = None
+
     def on_send(self) -> None:
-        """Queue the composer's text in the outbox; it leaves as soon as it can."""
+        """Queue the composer's text in the outbox; it leaves as soon as it can.
+
+        The composer lets go of the text only once the outbox has it on disk: a
+        refused write (a full disk) or a full outbox leaves it there, the reason
+        shown. A press while a send is under way does nothing (it would queue the
+        same text twice).
+        """
         text = self.composer.text()
-        if not text.strip():
+        if not text.strip() or (self.sending is not None and not self.sending.done()):
             return
+        self.sending = self.tasks.start(self._send(text), name="send")
+
+    async def _send(self, text: str) -> None:
         try:
-            queued = self.controller.send(text)
+            queued = await self.controller.send(text)
         except (OutboxFull, OutboxError) as exc:  # full, or the disk refused
             self._show_refusal(str(exc))  # the text stays in the composer
             return
-        if queued:
+        if queued and self.composer.text() == text:  # not cleared if edited meanwhile
             self.composer.clear()
         self.composer.setFocus()
 
@@ -332,12 +358,17 @@ class MainWindow(QMainWindow):
         self.on_new_conversation()
         self.statusBar().showMessage("The demo data was wiped. A new conversation opens.", 15000)
 
+    def on_reconnect_requested(self) -> None:
+        """Reconnect (button, Ctrl+R, a notice): sockets and the controller's retries, now."""
+        logger.info("Reconnect requested")
+        self.bridge.reconnect_now()
+        self.controller.retry_now()
+
     def on_notice_action(self, action: NoticeAction) -> None:
         if action is NoticeAction.SIGN_IN:
             self.on_sign_in_requested()
         elif action is NoticeAction.RETRY:
-            self.reconnect_button.on_reconnect_clicked()
-            self.controller.retry_now()
+            self.on_reconnect_requested()
         else:
             self.controller.new_conversation()
 
@@ -463,8 +494,7 @@ class MainWindow(QMainWindow):
         self.on_sign_in_requested()
 
     def finish_stale_thinking(self) -> None:
-        if self.services.status.is_thinking:
-            self.services.status.finish_thinking()
+        self.bridge.finish_stale_thinking()
 
     def show_problem(self, action: str, exc: BaseException) -> None:
         self.on_task_failed(action, exc)
@@ -507,11 +537,15 @@ class MainWindow(QMainWindow):
         self._live_timer.stop()
         self._live_pending = []
 
-    def on_chat_state(self, _state: object) -> None:
+    def on_socket_state(self, name: str, _state: object) -> None:
+        if name == CHAT:
+            self._show_chat_connected()
+
+    def _show_chat_connected(self) -> None:
         # The composer stays enabled while disconnected: messages wait in the outbox.
         self.send_button.setToolTip(
             "Send the message (Enter)"
-            if self.services.chat.is_connected
+            if self.bridge.chat_connected
             else "Queue the message: it is sent when the connection is back (Enter)"
         )
 
@@ -610,7 +644,7 @@ class MainWindow(QMainWindow):
         if self.diagnostics is None:
             services = self.services
             self.diagnostics = DiagnosticsDialog(
-                [("Chat", services.chat), ("Status", services.status)],
+                self.bridge,
                 services.network,
                 self.connection_log,
                 self,
@@ -621,36 +655,31 @@ class MainWindow(QMainWindow):
         self.diagnostics.activateWindow()
 
     def on_about(self) -> None:
-        # Imported when asked for: the notices it shows are read from the package
-        # metadata, which start-up does not need.
+        # Imported when asked for: the notices it shows are read from the licence report
+        # the build writes (desktop_app.notices), which start-up does not need.
         from desktop_app.ui.about import show_about
 
         show_about(self, self.services.server_label)
 
     def quit_app(self) -> None:
-        """Close the window and so end the app, in kiosk mode too (signals, admin keys)."""
+        """Close the window and so end the app, if not closable too (signals, admin keys)."""
         self._quitting = True
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.kiosk is not None and not self._quitting:
-            logger.info("Kiosk mode: closing the window is ignored")
+        if not self.chrome.closable and not self._quitting:
+            logger.info("Closing the window is ignored (kiosk mode)")
             event.ignore()
             return
-        if self.kiosk is not None:
-            self.kiosk.detach()
-        else:
+        if self.chrome.remember_geometry:
             self.services.settings.set_window_geometry(self.saveGeometry())
-        self.indicator.detach()
-        self.connection_log.detach()
         if self.diagnostics is not None:
             self.diagnostics.close()
         for dialog in self.findChildren(QDialog):
             # A dialog left open (save, sign-in) would outlive the window it belongs to.
             if dialog.isVisible():
                 dialog.reject()
-        self.chat_bridge.detach()
-        self.status_bridge.detach()
+        self.bridge.close()  # the session ends: every widget's subscription with it
         self._unsubscribe_session()
         # Frames still arriving until the sockets close must not reach a closed window.
         self.controller.detach()

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
-from desktop_app.net.manager import WebSocketManager
-
 logger = logging.getLogger("desktop_app.ui.network")
+
+
+class FollowsNetwork(Protocol):
+    """What follows the network's state: a manager (its type stays out of ui but the bridge)."""
+
+    def set_network_available(self, available: bool) -> None: ...
 
 
 class NetworkSource(QObject):
@@ -79,7 +84,7 @@ class SystemNetworkSource(NetworkSource):
         self._set_online(reachability != QNetworkInformation.Reachability.Disconnected)
 
 
-def drive_managers(source: NetworkSource, managers: Iterable[WebSocketManager]) -> None:
+def drive_managers(source: NetworkSource, managers: Iterable[FollowsNetwork]) -> None:
     """Keep ``managers``' network flag equal to what ``source`` says, from now on."""
     targets = list(managers)
 

@@ -640,7 +640,12 @@ def _entry_at(index: _Index) -> TranscriptEntry | None:
     return value if isinstance(value, TranscriptEntry) else None
 
 
-def _estimated_height(entry: TranscriptEntry, text_width: int, metrics: QFontMetrics) -> int:
+def estimated_height(entry: TranscriptEntry, text_width: int, metrics: QFontMetrics) -> int:
+    """The height of ``entry``'s row before it is laid out: from its length, in lines.
+
+    Rows out of sight get this instead of an exact layout, so its cost must stay
+    linear in the (budgeted) text whatever the text holds.
+    """
     per_line = max(1, text_width // max(1, metrics.averageCharWidth()))
     shown = entry.content[: RENDER_BUDGET.max_chars]
     lines = 1 + sum(1 + len(paragraph) // per_line for paragraph in shown.split("\n"))
@@ -715,7 +720,7 @@ class TranscriptDelegate(QStyledItemDelegate):
             height = self._exact_height(entry, width, view.font(), view.palette())
         else:
             text_width = _text_width(width, entry.role)
-            height = _estimated_height(entry, text_width, self._view.fontMetrics())
+            height = estimated_height(entry, text_width, self._view.fontMetrics())
         size = QSize(width, height)
         self._sizes[id(entry)] = (entry, width, size, exact)
         return size

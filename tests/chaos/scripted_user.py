@@ -36,6 +36,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ PACE_S = (0.003, 0.05)  # between two typed messages
 READ_S = (0.05, 0.4)  # after opening a conversation, before typing into it
 HISTORY_LOAD_TIMEOUT_S = 8.0  # then the conversation is opened again
 QUIET_S = 1.0  # the server's history must stay unchanged this long before a snapshot
+LIVE_CATCH_UP_S = 5.0  # then the snapshot is taken with whatever the window shows
 
 logger = logging.getLogger("chaos.scripted_user")
 
@@ -115,7 +117,7 @@ class ScriptedUser:
                 await self.client.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
             except Exception as exc:  # the server may be down or black-holed right now
                 say("SIGNIN-RETRY", attempt, type(exc).__name__)
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(0.2)  # real time: a person's pause before trying again
             else:
                 say("SIGNED-IN", attempt)
                 return
@@ -148,15 +150,28 @@ class ScriptedUser:
     def _on_reset(self) -> None:
         self.resets += 1
 
+    @property
+    def outbox(self) -> OutboxSender:
+        """The window's outbox (its memory: the file belongs to the writer's thread)."""
+        assert self.window is not None
+        return self.window.services.outbox
+
     def already_typed(self) -> list[bool]:
         """Which plan items the outbox holds: undelivered, or delivered with that text."""
-        waiting = {(e.conversation_id, e.text) for e in self.store.undelivered()}
+        waiting = {(e.conversation_id, e.text) for e in self.outbox.undelivered()}
         return [
-            (conv, text) in waiting or self.store.delivered_count(conv, text) > 0
+            (conv, text) in waiting or self.outbox.delivered_count(conv, text) > 0
             for conv, text in self.items
         ]
 
     # --- typing --------------------------------------------------------------------
+
+    @staticmethod
+    async def send(window: MainWindow) -> None:
+        """Press Send; return once the outbox has it on disk (or refused it)."""
+        window.on_send()
+        if window.sending is not None:
+            await window.sending
 
     async def type_plan(self) -> None:
         window = self.window
@@ -177,14 +192,14 @@ class ScriptedUser:
                 if window.conversation_id != conv:
                     window.open_conversation(conv)
                     say("OPEN", self.short(conv), f"at={index}")
-                    await asyncio.sleep(rng.uniform(*READ_S))
+                    await asyncio.sleep(rng.uniform(*READ_S))  # real time: reading
                 window.composer.setPlainText(text)
-                window.on_send()
+                await self.send(window)
                 while window.composer.text():  # refused (outbox full): wait, send again
                     say("REFUSED", index)
-                    await asyncio.sleep(0.5)
-                    window.on_send()
-                queued = self.store.undelivered(conv)
+                    await asyncio.sleep(0.5)  # real time: a person's pause before resending
+                    await self.send(window)
+                queued = self.outbox.undelivered(conv)
                 client_id = queued[-1].client_id if queued else None
                 record.write(
                     json.dumps(
@@ -202,7 +217,7 @@ class ScriptedUser:
                 count += 1
                 if count % 20 == 0:
                     say("TYPED", f"{index + 1}/{len(self.items)}")
-                await asyncio.sleep(rng.uniform(*PACE_S))
+                await asyncio.sleep(rng.uniform(*PACE_S))  # real time: typing pace
         say("TYPED-ALL", f"this_run={count}")
 
     # --- draining ------------------------------------------------------------------
@@ -216,7 +231,7 @@ class ScriptedUser:
             shown = self.resets  # a switch clears the transcript at once (one reset)
             deadline = time.monotonic() + HISTORY_LOAD_TIMEOUT_S
             while self.resets == shown and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(0.02)  # polling with a deadline: each look is the check
             if self.resets > shown:
                 return
             say("HISTORY-RETRY", self.short(conv))
@@ -232,7 +247,7 @@ class ScriptedUser:
             for conv in self.conversations:
                 window.open_conversation(conv)
                 started = reported = time.monotonic()
-                while pending := self.store.undelivered(conv):
+                while pending := self.outbox.undelivered(conv):
                     for entry in pending:
                         if entry.state is OutboxState.FAILED:
                             say("RETRY", self.short(conv), entry.client_id)
@@ -243,17 +258,20 @@ class ScriptedUser:
                             f"{e.client_id[:8]}:{e.state.value}/{e.attempts}" for e in pending
                         ]
                         say("WAITING", self.short(conv), f"pending={len(pending)}", *states[:5])
-                    await asyncio.sleep(0.05)
+                    await asyncio.sleep(0.05)  # polling: each look at the outbox is the check
                 waited = time.monotonic() - started
                 say("EMPTY", self.short(conv), f"waited={waited:.2f}s")
-            if not self.store.undelivered():
+            if not self.outbox.undelivered():
                 break
         say("DRAINED", f"rounds={rounds}")
 
     # --- the final transcripts -------------------------------------------------------
 
-    async def quiet_history(self, conv: str) -> int:
-        """Wait until the server's history of ``conv`` stays unchanged for QUIET_S."""
+    async def quiet_history(self, conv: str) -> tuple[int, list[tuple[str, str]]]:
+        """Wait until the server's history of ``conv`` stays unchanged for QUIET_S.
+
+        How many times it changed meanwhile, and the history as it then stands.
+        """
         previous: list[tuple[str, str]] | None = None
         since = time.monotonic()
         changes = 0
@@ -262,14 +280,25 @@ class ScriptedUser:
                 now = [(m.role.value, m.content) for m in await self.client.history(conv)]
             except Exception as exc:
                 say("HISTORY-ERROR", self.short(conv), type(exc).__name__)
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(0.2)  # real time: a pause before asking the server again
                 continue
             if now != previous:
                 changes += previous is not None
                 previous, since = now, time.monotonic()
             elif time.monotonic() - since >= QUIET_S:
-                return changes
-            await asyncio.sleep(0.2)
+                return changes, now
+            await asyncio.sleep(0.2)  # real time is the subject: quiet for QUIET_S
+
+    async def live_caught_up(self, history: list[tuple[str, str]]) -> None:
+        """Until the window shows every message of the quiet ``history``: the live frames
+        the server sent have all arrived. After LIVE_CATCH_UP_S the snapshot is taken
+        anyway, and the comparison shows what is missing."""
+        deadline = time.monotonic() + LIVE_CATCH_UP_S
+        while time.monotonic() < deadline:
+            shown = Counter((role, content) for role, content in self.transcript_pairs())
+            if not Counter(history) - shown:
+                return
+            await asyncio.sleep(0.05)  # polling with a deadline: each look is the check
 
     def transcript_pairs(self) -> list[list[str]]:
         assert self.window is not None
@@ -287,8 +316,8 @@ class ScriptedUser:
         # The conversation that was open the whole time, before any reload: live only.
         current = window.conversation_id
         if current is not None:
-            await self.quiet_history(current)
-            await asyncio.sleep(0.3)
+            _, history = await self.quiet_history(current)
+            await self.live_caught_up(history)
             result["live"] = {"conversation": current, "transcript": self.transcript_pairs()}
         # Start with another conversation, so that every open is a switch and a fresh load.
         order = list(self.conversations)
@@ -297,12 +326,12 @@ class ScriptedUser:
             order.append(current)
         for conv in order:
             await self.open_and_load(conv)
-            changes = await self.quiet_history(conv)
-            await asyncio.sleep(0.3)  # live frames still on their way
+            changes, history = await self.quiet_history(conv)
+            await self.live_caught_up(history)
             pairs = self.transcript_pairs()
             result["transcripts"][conv] = pairs
             result["badges"][conv] = self.badges()
-            result["undelivered"][conv] = len(self.store.undelivered(conv))
+            result["undelivered"][conv] = len(self.outbox.undelivered(conv))
             say("SNAPSHOT", self.short(conv), f"entries={len(pairs)}", f"changes={changes}")
         return result
 
@@ -317,7 +346,7 @@ class ScriptedUser:
             await self.drain()
             if self.calm_file is not None:
                 while not self.calm_file.exists():
-                    await asyncio.sleep(0.05)
+                    await asyncio.sleep(0.05)  # polling a file the parent writes: the event
                 say("CALM")
             result = await self.final_transcripts()
             path = self.state / "transcripts.json"

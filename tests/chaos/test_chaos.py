@@ -163,7 +163,7 @@ class Chaos:
 
     async def pause(self, bounds: tuple[float, float]) -> float:
         seconds = self.rng.uniform(*bounds)
-        await asyncio.sleep(seconds)
+        await asyncio.sleep(seconds)  # real time is the subject: a fault's duration
         return seconds
 
     async def inject(self) -> None:
@@ -388,7 +388,7 @@ async def test_every_message_arrives_once_in_order_and_the_transcript_is_the_his
         while (seen := await chaos.user_messages(conversations)) < count:
             if not child.running:
                 raise AssertionError(f"child {child.number} exited with {child.proc.returncode}")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.05)  # polling (under DEADLINE_S): each count is the check
         return seen
 
     try:
@@ -397,7 +397,7 @@ async def test_every_message_arrives_once_in_order_and_the_transcript_is_the_his
             faults = asyncio.create_task(chaos.inject())
             phase = "typing, before the kill"
             killed_at = await wait_for_user_messages(children[0], int(KILL_AT * MESSAGES))
-            await asyncio.sleep(kill_rng.uniform(0.0, 0.3))
+            await asyncio.sleep(kill_rng.uniform(0.0, 0.3))  # real time: a random kill moment
             await children[0].kill()
             chaos.note(f"SIGKILL child 1 ({killed_at}+ user messages in the history)")
             children.append(await Child.start(2, args, state))

@@ -40,6 +40,7 @@ class RecordingView:
         self.sign_in_asked = 0
         self.summary_ready: bool | None = None
         self.opened: list[str] = []
+        self.titles: list[str] = []  # of the conversations opened, as a window lists them
         self.problems: list[tuple[str, BaseException]] = []
         self.stale_thinking_finished = 0
 
@@ -49,6 +50,8 @@ class RecordingView:
 
     def conversation_opened(self, conversation_id: str, title: str | None) -> None:
         self.opened.append(conversation_id)
+        if title:
+            self.titles.append(title)
 
     def show_transcript(self, entries: list[TranscriptEntry]) -> None:
         self.entries = list(entries)
@@ -126,7 +129,10 @@ async def demo(demo_config: DemoConfig) -> AsyncIterator[DemoServer]:
 
 @pytest.fixture
 async def build(demo: DemoServer, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    """``await build(signed_in=True, outbox_file=..., store=..., background=False, **options)``."""
+    """``await build(signed_in=True, outbox_file=..., store=..., background=False, **options)``.
+
+    ``titles_in_use=True``: new conversations' titles differ from those the view showed.
+    """
     made: list[Built] = []
 
     async def factory(
@@ -137,6 +143,7 @@ async def build(demo: DemoServer, tmp_path: Path) -> AsyncIterator[Callable[...,
         store: StoreFactory | None = None,
         background: bool = False,
         echo_timeout: float = 5.0,
+        titles_in_use: bool = False,
         **options: Any,
     ) -> Built:
         url = base_url or demo.base_url
@@ -157,10 +164,9 @@ async def build(demo: DemoServer, tmp_path: Path) -> AsyncIterator[Callable[...,
             background_chat = BackgroundChatWebSocketManager(url, **knobs)
             session.add_manager(background_chat)
             delivery = BackgroundDelivery(
-                outbox_store,
+                outbox.outbox,
                 background_chat,
                 client.history,
-                foreground=lambda: holder[0].conversation_id if holder else None,
                 echo_timeout=echo_timeout,
                 may_send=lambda: session.may_send(background_chat),
             )
@@ -172,6 +178,8 @@ async def build(demo: DemoServer, tmp_path: Path) -> AsyncIterator[Callable[...,
             session=session,
             view=view,
             background=delivery,
+            # The titles a new conversation's must differ from: those the view was shown.
+            titles=(lambda: list(view.titles)) if titles_in_use else list,
             retry_initial_s=0.1,
             retry_max_s=0.5,
         )
@@ -195,4 +203,4 @@ async def build(demo: DemoServer, tmp_path: Path) -> AsyncIterator[Callable[...,
         await built.session.aclose()
         await built.client.aclose()
         built.store.close()
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # one turn of the loop, no time: the closes' callbacks run

@@ -66,8 +66,8 @@ async def test_a_conversation_that_vanishes_fails_its_messages_with_the_reason(
 
     demo.delete_conversation(conversation)
     # The server drops the socket on a message for a conversation it no longer has (1006).
-    assert app.controller.send("written after it was deleted")
-    assert app.controller.send("and one more")
+    assert await app.controller.send("written after it was deleted")
+    assert await app.controller.send("and one more")
     await until(lambda: app.controller.phase is Phase.GONE)
     await until(lambda: [s for _, s in app.view.states()] == [DeliveryState.FAILED] * 2)
     assert {e.failure for e in app.view.entries} == {GONE}
@@ -77,7 +77,7 @@ async def test_a_conversation_that_vanishes_fails_its_messages_with_the_reason(
     assert "no longer exists on the server" in notice.text
     assert "2 messages not sent are kept" in notice.text
     assert app.chat.state.value == "closed"  # nothing more is sent there
-    assert not app.controller.send("typed into the gone conversation")  # kept in the box
+    assert not await app.controller.send("typed into the gone conversation")  # kept in the box
 
     # The way out: one of them goes to a new conversation, where it is delivered.
     failed = app.view.entries[0].client_message_id
@@ -92,14 +92,16 @@ async def test_a_conversation_that_vanishes_fails_its_messages_with_the_reason(
 
 
 async def test_a_conversation_gone_before_it_is_opened_is_said_in_words(
-    demo: DemoServer, build: Build
+    demo: DemoServer, build: Build, tmp_path: Path
 ) -> None:
-    app: Built = await build()
     conversation = demo.create_conversation()
-    app.outbox.store.add(conversation, "queued before it vanished")
-    # Failed in an earlier run (its reason was not kept across the restart).
-    earlier = app.outbox.store.add(conversation, "failed in an earlier run")
-    app.outbox.store.mark_failed(earlier.client_id)
+    outbox_file = tmp_path / "outbox.sqlite3"
+    with OutboxStore(outbox_file) as store:
+        store.add(conversation, "queued before it vanished")
+        # Failed in an earlier run (its reason was not kept across the restart).
+        earlier = store.add(conversation, "failed in an earlier run")
+        store.mark_failed(earlier.client_id)
+    app: Built = await build(outbox_file=outbox_file)
     demo.delete_conversation(conversation)
     app.controller.open(conversation)
     await until(lambda: app.controller.phase is Phase.GONE)
@@ -127,7 +129,7 @@ async def test_a_history_that_keeps_failing_ends_in_failed_then_retry_delivers(
     app: Built = await build(base_url=counting.base_url, outbox_file=outbox_file, echo_timeout=0.2)
     app.controller.open(conversation)
 
-    await until(lambda: app.outbox.store.get(sent.client_id).state is OutboxState.FAILED)  # type: ignore[union-attr]
+    await until(lambda: app.outbox.get(sent.client_id).state is OutboxState.FAILED)  # type: ignore[union-attr]
     await until(lambda: app.view.states() == [("did this arrive?", DeliveryState.FAILED)])
     assert app.view.entries[0].failure == UNCONFIRMED
     # Meanwhile the window said what is going on, and when it tries again.
@@ -180,7 +182,7 @@ async def test_first_start_with_the_server_away_retries_and_creates_the_conversa
     assert notice.text == "Cannot reach the server to start a new conversation."
     assert notice.action is NoticeAction.RETRY
     assert "Errno" not in notice.text_at(0.0)
-    assert not app.controller.send("typed before there is a conversation")
+    assert not await app.controller.send("typed before there is a conversation")
     assert app.view.notice is not None
     assert "What you wrote stays in the message box" in app.view.notice.text
     assert app.view.problems == []
@@ -192,7 +194,7 @@ async def test_first_start_with_the_server_away_retries_and_creates_the_conversa
         await app.sign_in()
         await until(lambda: app.controller.conversation_id is not None)
         await until(lambda: app.chat.is_connected)
-        assert app.controller.send("typed before there is a conversation")
+        assert await app.controller.send("typed before there is a conversation")
         conversation = app.controller.conversation_id
         assert conversation is not None
         await until(lambda: user_texts(server, conversation) != [])
@@ -204,10 +206,8 @@ async def test_first_start_with_the_server_away_retries_and_creates_the_conversa
 async def test_two_new_conversations_in_the_same_minute_get_different_titles(
     demo: DemoServer, build: Build
 ) -> None:
-    titles: list[str] = []
-    app: Built = await build()
-    app.controller._titles = lambda: titles
-    app.view.conversation_opened = lambda conversation_id, title: titles.append(title or "")  # type: ignore[method-assign]
+    app: Built = await build(titles_in_use=True)
+    titles = app.view.titles
     app.controller.new_conversation()
     await until(lambda: len(titles) == 1)
     app.controller.new_conversation()

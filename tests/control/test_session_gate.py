@@ -66,7 +66,7 @@ async def test_an_expired_session_holds_the_outbox_after_a_reconnect(
     conversation = demo.create_conversation()
     app.controller.open(conversation)
     await until(lambda: app.controller.phase.value == "ready")
-    assert app.controller.send("before the expiry")
+    assert await app.controller.send("before the expiry")
     await until(lambda: len(senders(demo, conversation)) == 1)
 
     # The session ends on the server; the sockets drop and come back (anonymous now,
@@ -76,7 +76,7 @@ async def test_an_expired_session_holds_the_outbox_after_a_reconnect(
     await demo.start()
     await until(lambda: app.session.state is SessionState.EXPIRED)
     assert app.client.session.cookie is None  # Django deletes the dead cookie
-    assert app.controller.send("after the expiry")
+    assert await app.controller.send("after the expiry")
     await until(lambda: app.view.sign_in_asked >= 1)
     await until(lambda: app.chat.is_connected)
     # The socket is open; the message stays queued, and says why.
@@ -104,7 +104,7 @@ async def test_a_revoked_session_is_found_before_anything_is_sent_on_a_new_socke
     assert app.session.state is SessionState.SIGNED_IN  # nothing has told the client yet
     # The connection drops (uvicorn: 1006) and the next socket is anonymous on the server.
     await demo.stop(abort=True)
-    assert app.controller.send("must not be stored as Anonymous")
+    assert await app.controller.send("must not be stored as Anonymous")
     await demo.start()
     await until(lambda: app.session.state is SessionState.EXPIRED)
     await until(lambda: app.chat.is_connected)
@@ -134,7 +134,7 @@ async def test_a_kept_session_is_checked_before_use_and_a_dead_one_asks_to_sign_
     second.controller.open(conversation)
     await until(lambda: second.session.state is SessionState.SIGNED_IN)
     assert second.view.sign_in_asked == 0
-    assert second.controller.send("with the kept session")
+    assert await second.controller.send("with the kept session")
     await until(lambda: senders(demo, conversation) != [])
     assert senders(demo, conversation) == [(DEMO_DISPLAY_NAME, "with the kept session")]
 
@@ -162,7 +162,7 @@ async def test_signing_out_forgets_the_session_and_closes_the_sockets(
     assert app.session.state is SessionState.SIGNED_OUT
     await until(lambda: keyring.entries == {})
     await until(lambda: app.chat.state.value == "closed")
-    assert app.controller.send("typed after signing out")
+    assert await app.controller.send("typed after signing out")
     assert app.view.notice is not None
     assert "not signed in" in app.view.notice.text
     assert senders(demo, conversation) == []

@@ -54,15 +54,44 @@ def test_boundary_settings_are_accepted() -> None:
     assert [policy.step(n) for n in (1, 2, 10)] == [2.0, 2.0, 2.0]
 
 
-def test_defaults() -> None:
-    assert BackoffPolicy() == BackoffPolicy(
-        initial_delay_s=1.0,
-        factor=2.0,
-        max_delay_s=30.0,
-        jitter=True,
-        stable_after_s=10.0,
-        restart_spread=6.0,
-    )
+def attempt_times(policy: BackoffPolicy, place: float, attempts: int, **kw: bool) -> list[float]:
+    """When each attempt fires, in seconds after the connection was lost."""
+    return list(itertools.accumulate(policy.delay(n, place, **kw) for n in range(1, attempts + 1)))
+
+
+def test_by_default_five_attempts_fit_in_the_browser_clients_31_seconds() -> None:
+    # The seed (websocket-base.js) retries after 1, 2, 4, 8 and 16 s: its fifth attempt
+    # at 31 s. A default client keeps those windows and fires somewhere inside each one.
+    policy = BackoffPolicy()
+
+    assert attempt_times(policy, 1.0, 5) == [1, 3, 7, 15, 31]  # the last place: the seed's times
+    assert attempt_times(policy, 0.0, 5) == [0, 1, 3, 7, 15]  # the first: one window earlier
+    assert attempt_times(policy, 0.5, 5) == [0.5, 2, 5, 11, 23]
+
+
+def test_by_default_later_attempts_come_every_30_seconds() -> None:
+    policy = BackoffPolicy()
+
+    times = attempt_times(policy, 0.5, 9)
+
+    assert [b - a for a, b in itertools.pairwise(times[5:])] == [30, 30, 30]
+    assert times[5] == 31 + 15  # halfway through the first 30 s window, which opens at 31 s
+
+
+def test_by_default_two_clients_of_one_outage_do_not_retry_together() -> None:
+    policy = BackoffPolicy()
+    places = [policy.draw_place(random.Random(seed)) for seed in (1, 2)]
+
+    first, second = (attempt_times(policy, place, 5) for place in places)
+
+    assert all(abs(a - b) > 0.1 for a, b in zip(first, second, strict=True))
+
+
+def test_by_default_an_announced_restart_spreads_the_first_attempts_over_six_seconds() -> None:
+    policy = BackoffPolicy()
+
+    assert attempt_times(policy, 1.0, 5, restart=True) == [6, 12, 18, 26, 42]
+    assert attempt_times(policy, 0.0, 3, restart=True) == [0, 6, 12]
 
 
 # --- the schedule -----------------------------------------------------------

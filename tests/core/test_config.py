@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
+from typing import Any, get_type_hints
 
 import pytest
 
 from desktop_app.core.config import (
+    CONNECTION_KEYWORDS,
     DEMO_SERVER,
     SETTINGS,
     SETTINGS_BY_KEY,
     AppConfig,
     ConfigError,
     ConnectionConfig,
+    ConnectionKeywords,
     Layer,
     OutboxConfig,
     assignments_layer,
@@ -25,6 +28,7 @@ from desktop_app.core.config import (
     with_kiosk_rules,
 )
 from desktop_app.core.errors import SdmError
+from desktop_app.core.outbox import admission_refusal
 
 FILE = "/etc/sdm/config.toml"
 CONVERSATION = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -818,34 +822,190 @@ def test_describe_shows_each_settings_help() -> None:
         assert line.endswith(" " + setting.help)
 
 
-# --- the managers' options --------------------------------------------------------------------
+# --- one declaration per setting ----------------------------------------------------------
 
 
-def test_manager_options_map_every_connection_field() -> None:
-    connection = ConnectionConfig(
-        max_reconnect_attempts=None,
-        reconnect_delay_s=1.5,
-        max_reconnect_delay_s=40.0,
-        stable_after_s=6.0,
-        jitter=False,
-        ping_interval_s=12.0,
-        pong_timeout_s=4.0,
-        send_probe_timeout_s=3.0,
-        open_timeout_s=8.0,
-        close_timeout_s=0.5,
-        max_frame_bytes=4096,
+def test_each_setting_is_read_from_its_field() -> None:
+    # The table is the fields: the default a setting lists is the field's own.
+    defaults = {f"connection.{f.name}": f.default for f in fields(ConnectionConfig)}
+    defaults |= {f"outbox.{f.name}": f.default for f in fields(OutboxConfig)}
+    config = AppConfig()
+    for setting in SETTINGS:
+        expected = defaults.get(setting.key, getattr(config, setting.key, None))
+        assert setting.default == expected, setting.key
+        assert type(setting.default) is type(expected), setting.key
+
+
+def test_a_field_without_a_declaration_is_no_setting() -> None:
+    assert "sources" not in SETTINGS_BY_KEY
+    assert not any(key in SETTINGS_BY_KEY for key in ("connection", "outbox"))
+
+
+def test_settings_are_listed_in_field_order_sections_after_the_top_level() -> None:
+    assert [s.key for s in SETTINGS] == [
+        *(f.name for f in fields(AppConfig) if f.name not in ("connection", "outbox", "sources")),
+        *(f"connection.{f.name}" for f in fields(ConnectionConfig)),
+        *(f"outbox.{f.name}" for f in fields(OutboxConfig)),
+    ]
+
+
+# --- the connection configuration checks itself ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_name"),
+    [
+        ({"max_reconnect_attempts": -1}, "max_reconnect_attempts"),
+        ({"max_reconnect_attempts": 2.5}, "max_reconnect_attempts"),
+        ({"max_reconnect_attempts": True}, "max_reconnect_attempts"),
+        ({"reconnect_delay_s": 0.0}, "reconnect_delay_s"),
+        ({"max_reconnect_delay_s": -1.0}, "max_reconnect_delay_s"),
+        ({"stable_after_s": -0.5}, "stable_after_s"),
+        ({"stable_after_s": float("nan")}, "stable_after_s"),
+        ({"ping_interval_s": 0.0}, "ping_interval_s"),
+        ({"pong_timeout_s": float("inf")}, "pong_timeout_s"),
+        ({"send_probe_timeout_s": float("nan")}, "send_probe_timeout_s"),
+        ({"open_timeout_s": 0.0}, "open_timeout_s"),
+        ({"close_timeout_s": -2.0}, "close_timeout_s"),
+        ({"max_frame_bytes": 0}, "max_frame_bytes"),
+        ({"max_frame_bytes": 1.5}, "max_frame_bytes"),
+        ({"max_frame_bytes": True}, "max_frame_bytes"),
+        ({"jitter": 1}, "jitter"),
+        ({"reconnect_delay_s": 5.0, "max_reconnect_delay_s": 4.0}, "max_reconnect_delay_s"),
+    ],
+)
+def test_a_bad_connection_value_is_refused_naming_its_field(
+    changes: dict[str, Any], field_name: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^{field_name} ") as caught:
+        ConnectionConfig(**changes)
+    assert not isinstance(caught.value, ConfigError)  # no layer to name: the field is named
+    with pytest.raises(ValueError, match=rf"^{field_name} "):
+        replace(ConnectionConfig(), **changes)  # variants are checked too
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"max_reconnect_attempts": None},  # forever
+        {"max_reconnect_attempts": 0},  # give up at the first loss
+        {"stable_after_s": 0.0},  # every opening resets the attempts
+        {"reconnect_delay_s": 3.0, "max_reconnect_delay_s": 3.0},
+        {"max_frame_bytes": 1},
+    ],
+)
+def test_edge_values_the_managers_always_took_are_accepted(changes: dict[str, Any]) -> None:
+    config = ConnectionConfig(**changes)
+    assert all(getattr(config, name) == value for name, value in changes.items())
+
+
+def test_the_backoff_policy_is_the_configured_schedule() -> None:
+    policy = ConnectionConfig(
+        reconnect_delay_s=0.5, max_reconnect_delay_s=3.0, stable_after_s=7.0, jitter=False
+    ).backoff_policy()
+    assert [policy.step(attempt) for attempt in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+    assert (policy.stable_after_s, policy.jitter) == (7.0, False)
+
+
+def test_each_socket_gets_a_keepalive_of_its_own() -> None:
+    config = ConnectionConfig(ping_interval_s=12.0, pong_timeout_s=4.0, send_probe_timeout_s=3.0)
+    first, second = config.keepalive(), config.keepalive()
+    assert first is not second
+    first.start(0.0)
+    second.start(100.0)
+    assert (first.next_wakeup(), second.next_wakeup()) == (12.0, 112.0)
+    assert first.probe(1.0)
+    assert first.deadline == 4.0  # probed: proof of life due within send_probe_timeout_s
+    assert second.deadline is None
+    assert (first.interval_s, first.timeout_s, first.probe_timeout_s) == (12.0, 4.0, 3.0)
+
+
+# --- issue 2's keywords --------------------------------------------------------------------------
+
+#: The contract's keyword of each field, as issue 2 names them.
+CONTRACT = {
+    "max_reconnect_attempts": "max_reconnect_attempts",
+    "reconnect_delay": "reconnect_delay_s",
+    "max_reconnect_delay": "max_reconnect_delay_s",
+    "stable_after": "stable_after_s",
+    "jitter": "jitter",
+    "ping_interval": "ping_interval_s",
+    "pong_timeout": "pong_timeout_s",
+    "send_probe_timeout": "send_probe_timeout_s",
+    "open_timeout": "open_timeout_s",
+    "close_timeout": "close_timeout_s",
+    "max_frame_size": "max_frame_bytes",
+}
+
+
+def test_every_connection_field_has_its_contract_keyword() -> None:
+    assert dict(CONNECTION_KEYWORDS) == CONTRACT
+    assert sorted(CONNECTION_KEYWORDS.values()) == sorted(f.name for f in fields(ConnectionConfig))
+
+
+def test_the_keywords_type_is_the_fields_type() -> None:
+    keyword_types = get_type_hints(ConnectionKeywords)
+    field_types = get_type_hints(ConnectionConfig)
+    assert set(keyword_types) == set(CONNECTION_KEYWORDS)
+    for keyword, field_name in CONNECTION_KEYWORDS.items():
+        assert keyword_types[keyword] == field_types[field_name], keyword
+    assert ConnectionKeywords.__required_keys__ == frozenset()  # each one may be left out
+
+
+def test_keywords_set_their_fields_and_leave_the_others() -> None:
+    base = ConnectionConfig(ping_interval_s=12.0, jitter=False)
+    config = base.with_keywords(
+        {"reconnect_delay": 0.5, "max_frame_size": 4096, "max_reconnect_attempts": None}
     )
-    assert connection.manager_options() == {
-        "max_reconnect_attempts": None,
-        "reconnect_delay": 1.5,
-        "max_reconnect_delay": 40.0,
-        "stable_after": 6.0,
+    assert config == replace(
+        base, reconnect_delay_s=0.5, max_frame_bytes=4096, max_reconnect_attempts=None
+    )
+    assert base.with_keywords({}) is base
+
+
+def test_every_keyword_reaches_its_field() -> None:
+    # A value no default has, per field: a swapped mapping would show.
+    values: ConnectionKeywords = {
+        "max_reconnect_attempts": 9,
+        "reconnect_delay": 0.25,
+        "max_reconnect_delay": 7.5,
+        "stable_after": 3.25,
         "jitter": False,
-        "ping_interval": 12.0,
-        "pong_timeout": 4.0,
-        "send_probe_timeout": 3.0,
-        "open_timeout": 8.0,
-        "close_timeout": 0.5,
+        "ping_interval": 11.0,
+        "pong_timeout": 6.5,
+        "send_probe_timeout": 1.75,
+        "open_timeout": 8.5,
+        "close_timeout": 0.75,
         "max_frame_size": 4096,
     }
-    assert len(connection.manager_options()) == len(fields(ConnectionConfig))
+    config = ConnectionConfig().with_keywords(values)
+    assert {CONTRACT[k]: v for k, v in values.items()} == {
+        f.name: getattr(config, f.name) for f in fields(ConnectionConfig)
+    }
+
+
+def test_an_unknown_keyword_is_a_type_error_like_a_functions() -> None:
+    with pytest.raises(TypeError, match="ping_interval_s, retries"):
+        ConnectionConfig().with_keywords({"retries": 3, "ping_interval_s": 1.0})  # type: ignore[typeddict-unknown-key]
+
+
+def test_keywords_are_checked_like_fields() -> None:
+    with pytest.raises(ValueError, match=r"^reconnect_delay_s "):
+        ConnectionConfig().with_keywords({"reconnect_delay": 0})
+
+
+def test_the_outbox_settings_give_the_limits_the_outbox_machine_enforces() -> None:
+    config = resolve(
+        [
+            Layer(
+                "command line",
+                {"outbox.max_messages": "7", "outbox.max_bytes": "900", "outbox.max_attempts": "2"},
+                textual=True,
+            )
+        ]
+    )
+    limits = config.outbox.limits()
+    assert (limits.max_messages, limits.max_bytes, limits.max_attempts) == (7, 900, 2)
+    assert admission_refusal(6, 0, "x" * 901, limits) is not None  # the byte bound holds
+    assert admission_refusal(7, 0, "x", limits) is not None  # and the message bound
+    assert admission_refusal(6, 899, "x", limits) is None

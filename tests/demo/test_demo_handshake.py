@@ -122,5 +122,5 @@ async def test_websocket_count_follows_open_sockets(
     for _ in range(100):
         if server.websocket_count == 0:
             break
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)  # polling with a deadline (100 looks): each is the check
     assert server.websocket_count == 0

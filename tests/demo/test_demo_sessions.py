@@ -189,7 +189,8 @@ async def test_session_age_sets_the_cookie_and_the_expiry(
         session_key = client.cookie(http, "sessionid")
         response = await get_history(client, http, conversation_id, session_key)
         assert response.status == 200
-        # 0.5 s: the session expires on the server (the cookie would last 1 s).
+        # Real time is the subject: at 0.5 s the session expires on the server (the cookie
+        # would last 1 s).
         await asyncio.sleep(0.6)
         response = await get_history(client, http, conversation_id, session_key)
         assert_redirected_to_login(response, conversation_id)

@@ -80,12 +80,13 @@ def test_sign_in_write_lose_the_server_quit_restart_sign_in(tmp_path: Path) -> N
         assert reopened.split("Opening conversation ")[1].strip() == conversation
         app.wait_for("Sign-in requested")
         hands.window("Sign in")  # on screen: the event loop ran well past the start
-        # A check that nothing was sent needs a moment in which it could have been. The
-        # old app connected in the same call that logs "Opening conversation" (before it
-        # asked to sign in), and its outbox sent once the history had loaded: both
-        # messages were stored as "Anonymous" some tenths of a second later. The wait is
-        # ten times that at least, longer where day one's first connection was slow.
-        # Nothing in the app announces that it holds the messages back: a bounded wait.
+        # Time is the subject: the person takes a few seconds before signing in, and the app
+        # must send nothing meanwhile. The old app connected in the same call that logs
+        # "Opening conversation" (before it asked to sign in), and its outbox sent once the
+        # history had loaded: both messages were stored as "Anonymous" some tenths of a
+        # second later. The pause is ten times that at least, longer where day one's first
+        # connection was slow. Before the sign-in the app does nothing it could announce (no
+        # socket, no request): there is no event to wait for instead.
         time.sleep(min(max(NOT_SENT_WINDOW_S, 100 * connect_s), MAX_NOT_SENT_WINDOW_S))
         before_sign_in = _sent(journey.history(conversation, until=lambda _history: True))
         assert _texts(before_sign_in) == list(TEXTS[:1]), "sent before the sign-in"

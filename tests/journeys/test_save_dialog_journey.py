@@ -94,8 +94,9 @@ def test_sigterm_with_the_save_dialog_open_ends_the_app_and_it_starts_again(
         _write_from_another_screen(journey.base_url, conversation, OTHER)
         server.wait_for(f"conversation {conversation}: user message 2 ")
         server.wait_for(f"conversation {conversation}: bot reply 2 sent")  # to the app too
-        # Nothing in the app announces a frame or a pong it read (INFO): a bounded wait,
-        # in which a socket that stopped reading is closed by the keepalive, twice over.
+        # Time is the subject: the dialog stays open two keepalive rounds, in which a socket
+        # that stopped reading is closed by the keepalive (the app logs no frame or pong it
+        # read, so there is no event to wait for instead).
         time.sleep(max(0.0, opened + DIALOG_OPEN_S - time.monotonic()))
         assert hands.window("Save summary") == dialog, "the Save dialog closed by itself"
         assert asyncio_trouble(app.log) == [], "asyncio reported trouble under the dialog"

@@ -21,7 +21,8 @@ from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
 from desktop_app.net.manager import WebSocketManager
 from tests.faultproxy import FaultProxy
 
-M = TypeVar("M", bound=WebSocketManager)
+# The public managers (issue 2's keywords): the base takes endpoints and a ConnectionConfig.
+M = TypeVar("M", bound=ChatWebSocketManager | StatusWebSocketManager)
 
 #: Manager options scaled down about 50x from the defaults.
 FAST: dict[str, Any] = {
@@ -47,7 +48,7 @@ async def until(predicate: Callable[[], object], timeout: float = DEADLINE) -> N
     while not predicate():
         if loop.time() > end:
             raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)  # polling with a deadline: each check is the wait
 
 
 class Recorder:
@@ -106,7 +107,7 @@ async def loud_loop() -> AsyncIterator[None]:
     loop.set_exception_handler(handler)
     yield
     # Let callbacks scheduled by the test's last steps run before judging.
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # one turn of the loop, no time: callbacks already scheduled run
     loop.set_exception_handler(None)
     assert not errors, f"the event loop reported errors: {errors}"
 

@@ -114,6 +114,14 @@ class ReferenceServer:
         )
         self._port = self._server.sockets[0].getsockname()[1]
 
+    def keepalive_latencies(self) -> list[float]:
+        """Each open socket's round trip for the server's last protocol-level ping.
+
+        websockets measures it from the client's pong; 0.0 until one answered a ping.
+        """
+        server = self._server
+        return [connection.latency for connection in server.connections] if server else []
+
     async def stop(self, *, abort: bool = False) -> None:
         """Stop listening and end every socket: a 1012 close frame, or a TCP drop (abort)."""
         server, self._server = self._server, None
@@ -192,13 +200,13 @@ class ReferenceServer:
 
     async def _reply(self, conversation: str, text: str) -> None:
         self._status(conversation, "thinking_start", trigger="autonomous")
-        await asyncio.sleep(self.reply_delay_s)
+        await asyncio.sleep(self.reply_delay_s)  # real time: the assistant's thinking
         content = f"A reference answer to {len(text)} characters [1]."
         self._send("chat", conversation, _chat_message("bot", BOT_NAME, content, [CITATION]))
         self._status(conversation, "thinking_end")
-        await asyncio.sleep(self.step_delay_s)
+        await asyncio.sleep(self.step_delay_s)  # real time: the pace of the status events
         self._status(conversation, "extraction_start")
-        await asyncio.sleep(self.step_delay_s)
+        await asyncio.sleep(self.step_delay_s)  # real time: as above
         self._status(conversation, "extraction_complete", summary_triggered=False)
 
     def _status(self, conversation: str, event: str, **extra: Any) -> None:

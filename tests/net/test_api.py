@@ -1,20 +1,107 @@
-"""The managers' contract: validation, switching, listeners, clean shutdown."""
+"""The managers' contract: construction, validation, switching, listeners, clean shutdown.
+
+Where timing is the subject, the managers run on a :class:`ManualClock`: a test
+moves time past a deadline and looks, instead of sleeping and hoping.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 import logging
 from typing import Any
 
 import pytest
 import websockets
+from websockets.asyncio.server import ServerConnection
 
+from desktop_app.core.clock import ManualClock
+from desktop_app.core.config import ConnectionConfig
+from desktop_app.core.endpoints import ServerEndpoints
 from desktop_app.core.errors import InsecureServerError, InvalidConversationId
 from desktop_app.core.machine import ConnectionState
 from desktop_app.demo.server import DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
+from desktop_app.net.background import BackgroundChatWebSocketManager
 from tests.faultproxy import FaultProxy
-from tests.net.conftest import Recorder, until
+from tests.net.conftest import Recorder, until, ws_server
+
+CONVERSATION = "2f67d6e4-0982-4e92-8e2b-dc03d250ce9f"
+
+
+# --- construction: one configuration object, or issue 2's keywords ------------------------
+
+
+def test_issue_2s_keywords_build_the_configuration() -> None:
+    chat = ChatWebSocketManager(
+        "http://127.0.0.1:8765",
+        max_reconnect_attempts=None,
+        reconnect_delay=0.5,
+        max_reconnect_delay=20.0,
+        stable_after=4.0,
+        jitter=False,
+        ping_interval=15.0,
+        pong_timeout=5.0,
+        send_probe_timeout=2.0,
+        open_timeout=7.0,
+        close_timeout=1.0,
+        max_frame_size=4096,
+        cookies=None,
+    )
+    assert chat.config == ConnectionConfig(
+        max_reconnect_attempts=None,
+        reconnect_delay_s=0.5,
+        max_reconnect_delay_s=20.0,
+        stable_after_s=4.0,
+        jitter=False,
+        ping_interval_s=15.0,
+        pong_timeout_s=5.0,
+        send_probe_timeout_s=2.0,
+        open_timeout_s=7.0,
+        close_timeout_s=1.0,
+        max_frame_bytes=4096,
+    )
+    assert chat.max_reconnect_attempts is None
+    status = StatusWebSocketManager(
+        "http://127.0.0.1:8765", stale_timeout=30.0, extraction_stale_timeout=60.0
+    )
+    assert status.config == ConnectionConfig()
+    assert status.endpoints.base_url == "http://127.0.0.1:8765"
+
+
+def test_the_app_passes_endpoints_and_the_configuration_whole() -> None:
+    endpoints = ServerEndpoints.from_base_url("https://sdm.example.org")
+    config = ConnectionConfig(max_reconnect_attempts=9, ping_interval_s=5.0)
+    chat = ChatWebSocketManager(endpoints, config)
+    status = StatusWebSocketManager(endpoints, config, stale_timeout=10.0)
+    assert (chat.endpoints, chat.config) == (endpoints, config)
+    assert status.config is config
+    assert chat.max_reconnect_attempts == 9
+    # A variant is a replace(): the background socket never gives up.
+    background = BackgroundChatWebSocketManager(
+        endpoints, dataclasses.replace(config, max_reconnect_attempts=None)
+    )
+    assert background.max_reconnect_attempts is None
+    assert background.config.ping_interval_s == 5.0
+
+
+def test_keywords_apply_on_top_of_a_configuration() -> None:
+    config = ConnectionConfig(ping_interval_s=5.0, jitter=False)
+    chat = ChatWebSocketManager("https://sdm.example.org", config, reconnect_delay=0.25)
+    assert chat.config == dataclasses.replace(config, reconnect_delay_s=0.25)
+
+
+def test_a_bad_setting_fails_at_construction_naming_its_field() -> None:
+    with pytest.raises(ValueError, match=r"^pong_timeout_s "):
+        ChatWebSocketManager("http://127.0.0.1:8765", pong_timeout=0)
+    with pytest.raises(ValueError, match=r"^max_reconnect_delay_s "):
+        StatusWebSocketManager("http://127.0.0.1:8765", reconnect_delay=5, max_reconnect_delay=1)
+    with pytest.raises(TypeError, match="ping_interval_s"):
+        ChatWebSocketManager("http://127.0.0.1:8765", ping_interval_s=1.0)  # type: ignore[call-arg]
+
+
+# --- the contract ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -23,11 +110,15 @@ from tests.net.conftest import Recorder, until
 async def test_non_uuid_conversation_is_refused_before_any_io(
     proxy: FaultProxy, make: Any, bad: str
 ) -> None:
-    chat = make(ChatWebSocketManager, proxy.url())
+    clock = ManualClock()
+    chat = make(ChatWebSocketManager, proxy.url(), clock=clock)
+    tasks = asyncio.all_tasks()
     with pytest.raises(ValueError, match="UUID") as info:
         chat.connect(bad)
     assert isinstance(info.value, InvalidConversationId)
-    await asyncio.sleep(0.1)
+    # Every socket starts as a task and every retry as a timer: neither was made.
+    assert asyncio.all_tasks() == tasks
+    assert clock.pending == 0
     assert proxy.total_connections == 0
     assert chat.state is ConnectionState.IDLE
 
@@ -75,8 +166,9 @@ async def test_switching_conversations_closes_the_old_socket(demo: DemoServer, m
         await other.send('{"message": "to the old conversation"}')
         await other.recv()
     chat.send_message("to the new conversation")
-    await frames.wait_for("user")
-    await asyncio.sleep(0.2)
+    # The reply comes after our echo, and the old conversation's message was handled
+    # (echoed to `other`) before ours was sent: had it reached us, it would be here.
+    await frames.wait_for("bot")
     assert [e["content"] for e in frames.of("user")] == ["to the new conversation"]
     assert frames.of("disconnected")[0]["reason"] == "switching conversation"
 
@@ -87,10 +179,13 @@ async def test_connect_again_to_the_same_conversation_keeps_the_socket(
     conversation = demo.create_conversation()
     chat = make(ChatWebSocketManager, proxy.url())
     chat.connect(conversation)
-    chat.connect(conversation)
+    chat.connect(conversation)  # while connecting: a second socket would replace the first
     assert await chat.wait_connected(10)
+    assert proxy.total_connections == 1
+    tasks = asyncio.all_tasks()
     chat.connect(conversation)
-    await asyncio.sleep(0.1)
+    # A new socket's task is created within connect(): none was.
+    assert asyncio.all_tasks() == tasks
     assert proxy.total_connections == 1
     assert chat.is_connected
 
@@ -148,29 +243,32 @@ async def test_send_refuses_frames_the_server_would_drop_the_socket_for(
 
 async def test_disconnect_leaves_no_task_or_timer(proxy: FaultProxy, make: Any) -> None:
     baseline = asyncio.all_tasks()
-    chat = make(ChatWebSocketManager, proxy.url())
-    status = make(StatusWebSocketManager, proxy.url())
-    conversation = "2f67d6e4-0982-4e92-8e2b-dc03d250ce9f"
-    chat.connect(conversation)
-    status.connect(conversation)
+    clock = ManualClock()  # both managers' timers: the keepalives, the retries, stale status
+    chat = make(ChatWebSocketManager, proxy.url(), clock=clock)
+    status = make(StatusWebSocketManager, proxy.url(), clock=clock)
+    chat.connect(CONVERSATION)
+    status.connect(CONVERSATION)
     assert await chat.wait_connected(10)
     assert await status.wait_connected(10)
 
     # Also while a retry is pending:
     proxy.refuse()
     proxy.reset()
-    await until(lambda: status.state is ConnectionState.RECONNECTING)
+    await until(lambda: ConnectionState.OPEN not in (chat.state, status.state))
+    assert (chat.state, status.state) == (ConnectionState.RECONNECTING,) * 2
+    assert chat.retry_in is not None
+    assert status.retry_in is not None
     chat.disconnect()
     status.disconnect()
     assert chat.state is ConnectionState.CLOSED
     assert status.state is ConnectionState.CLOSED
+    assert clock.pending == 0
+    assert (chat.retry_in, status.retry_in) == (None, None)
     await until(lambda: asyncio.all_tasks() == baseline)
-    assert chat._retry_timer is None
-    assert status._retry_timer is None
-    assert status._stale_timer is None
-    connections = proxy.total_connections
-    await asyncio.sleep(0.5)  # more than the largest backoff step
-    assert proxy.total_connections == connections
+
+    clock.advance(3600.0)  # past every deadline either manager ever had
+    assert asyncio.all_tasks() == baseline  # no attempt started: it would be a task
+    assert (chat.state, status.state) == (ConnectionState.CLOSED,) * 2
 
 
 async def test_origin_header_names_the_server(demo: DemoServer, make: Any) -> None:
@@ -211,3 +309,60 @@ async def test_a_proxy_from_the_environment_is_not_used_for_this_machine(
     chat = make(ChatWebSocketManager, demo.base_url)
     chat.connect(demo.create_conversation())
     assert await chat.wait_connected(10)
+
+
+# --- timing, on a manual clock -----------------------------------------------------------------
+
+
+async def test_a_retry_waits_for_its_delay_on_the_managers_clock(
+    proxy: FaultProxy, make: Any
+) -> None:
+    clock = ManualClock()
+    chat = make(
+        ChatWebSocketManager,
+        proxy.url(),
+        clock=clock,
+        jitter=False,
+        reconnect_delay=2.0,
+        max_reconnect_delay=8.0,
+    )
+    chat.connect(CONVERSATION)
+    assert await chat.wait_connected(10)
+    proxy.reset()
+    await until(lambda: chat.state is ConnectionState.RECONNECTING)
+    assert chat.retry_in == 2.0  # jitter off: the first step exactly
+    connections = proxy.total_connections
+
+    clock.advance(1.75)
+    assert chat.state is ConnectionState.RECONNECTING
+    assert chat.retry_in == 0.25
+    clock.advance(0.25)  # 2 s: the retry is due
+    assert chat.is_connecting
+    assert await chat.wait_connected(10)
+    assert proxy.total_connections == connections + 1
+
+
+async def test_a_thinking_flag_with_no_end_is_cleared_after_the_stale_timeout(make: Any) -> None:
+    async def handler(ws: ServerConnection) -> None:
+        await ws.send(json.dumps({"type": "thinking_start", "timestamp": "t"}))
+        await ws.wait_closed()  # thinking_end never comes
+
+    clock = ManualClock()
+    async with ws_server(handler) as url:
+        # Pings far apart: this server answers none, and the keepalive runs on this clock too.
+        status = make(
+            StatusWebSocketManager, url, clock=clock, stale_timeout=30.0, ping_interval=600.0
+        )
+        statuses = Recorder()
+        status.on_status_change(statuses)
+        status.connect(CONVERSATION)
+        await statuses.wait_for("thinking_start")
+        assert status.is_thinking
+
+        clock.advance(29.5)
+        assert status.is_thinking
+        assert statuses.of("thinking_end") == []
+        clock.advance(0.5)  # 30 s after thinking_start
+        assert not status.is_thinking
+        assert [e.get("reason") for e in statuses.of("thinking_end")] == ["stale_timeout"]
+        await status.aclose()

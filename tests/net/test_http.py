@@ -70,7 +70,7 @@ async def summary_ready(client: PlatformClient, conversation_id: str) -> Summary
     """Poll the summary status until it says ready."""
     async with asyncio.timeout(DEADLINE):
         while not (status := await client.summary_status(conversation_id)).ready:
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # polling with a deadline: each request is the check
     return status
 
 

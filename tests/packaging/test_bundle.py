@@ -27,6 +27,7 @@ from PyInstaller.archive.readers import CArchiveReader
 
 from desktop_app import __version__
 from desktop_app.build_info import BUILD_INFO_FILENAME, BuildInfo
+from desktop_app.notices import LICENCE_REPORT_FILENAME, read_report
 from tests.packaging.desktop_entry import check_application, exec_arguments, string_list
 
 pytestmark = pytest.mark.timeout(600)
@@ -201,15 +202,28 @@ def runtime_distributions() -> set[str]:
     return found
 
 
-def test_metadata_of_every_runtime_dependency_is_bundled(build: Build) -> None:
-    bundled = {
+def bundled_distributions(build: Build) -> set[str]:
+    """The normalised names of the distributions whose metadata the bundle carries."""
+    return {
         canonicalize_name(metadata.Distribution.at(path).metadata["Name"])
         for path in build.internal.glob("*.dist-info")
     }
 
+
+def test_metadata_of_every_runtime_dependency_is_bundled(build: Build) -> None:
+    bundled = bundled_distributions(build)
+
     assert runtime_distributions() <= bundled
     assert {"pyside6-essentials", "qasync", "websockets", "aiohttp"} <= bundled
     assert not bundled & {"pyinstaller", "pytest", "mypy", "ruff", "coverage", "pillow"}
+
+
+def test_the_licence_report_lists_every_bundled_library(build: Build) -> None:
+    notices = read_report(build.internal / "desktop_app" / LICENCE_REPORT_FILENAME)
+    listed = {canonicalize_name(notice.name) for notice in notices}
+
+    assert listed == bundled_distributions(build) - {"sdm-desktop"}
+    assert {"pyside6-essentials", "websockets", "qasync"} <= listed
 
 
 def test_tools_and_unused_modules_stay_out(build: Build) -> None:

@@ -28,7 +28,7 @@ MESSAGE = "Please write my summary"
 async def until(predicate: Callable[[], object]) -> None:
     async with asyncio.timeout(STEP_S):
         while not predicate():
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # polling with a deadline (STEP_S): each look is the check
 
 
 async def session(window: MainWindow) -> None:
@@ -40,7 +40,11 @@ async def session(window: MainWindow) -> None:
     conversation = window.conversation_id
     assert conversation is not None
     destination = Path.home() / "Documents" / "summary.pdf"
-    window._start_summary_download(conversation, destination)
+    window.on_download_summary()  # the button's slot: the save dialog opens
+    dialog = window.save_dialog
+    assert dialog is not None
+    dialog.selectFile(str(destination))
+    dialog.accept()  # as the Save button does
     await until(lambda: getattr(window, "summary_saved_box", None) is not None)
     assert destination.read_bytes().startswith(b"%PDF")
 

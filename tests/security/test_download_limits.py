@@ -58,7 +58,7 @@ async def trickle(request: web.Request) -> web.StreamResponse:
     with contextlib.suppress(ConnectionError):
         while True:
             await response.write(b"%")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.05)  # real time is the subject: a slow trickle of bytes
     return response
 
 

@@ -1,9 +1,10 @@
 """Finding 5: a full disk or an unwritable folder gives a message a person can act on.
 
 Real failures, no mocks: SQLite's ``max_page_count`` makes the outbox's own
-connection answer SQLITE_FULL ("database or disk is full"), exactly as a full disk
-does; the summary goes to a real full file system (a small ``tmpfs``) or a real
-read-only folder (:mod:`tests.security.filesystems`).
+connection (opened by the ``connect`` the test gives the store, which keeps it:
+:class:`tests.sqlite_limits.KeptConnection`) answer SQLITE_FULL ("database or disk
+is full"), exactly as a full disk does; the summary goes to a real full file
+system (a small ``tmpfs``) or a real read-only folder (:mod:`tests.security.filesystems`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from desktop_app.demo.server import DemoServer
 from desktop_app.store.outbox import OutboxStore
 from desktop_app.ui.main_window import MainWindow
 from tests.security.filesystems import IS_ROOT, full_disk, read_only_directory
+from tests.sqlite_limits import KeptConnection
 from tests.ui.conftest import (
     LoopDriver,
     open_connected,
@@ -33,24 +35,20 @@ WindowFactory = Callable[..., MainWindow]
 SECRET = "Patient Zelda Quux, born 1961, asks about her knee surgery. " * 120
 
 
-def fill_up(store: OutboxStore) -> None:
-    """No page more for the store's database: SQLITE_FULL, as on a full disk."""
-    # max_page_count is a setting of one connection: the store's own.
-    conn = store._connection()
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    conn.execute(f"PRAGMA max_page_count = {pages}")
-
-
-def make_room(store: OutboxStore) -> None:
-    store._connection().execute("PRAGMA max_page_count = 1073741823")
+def send(driver: LoopDriver, window: MainWindow) -> None:
+    """Press Send and wait until the outbox answered (the disk's answer included)."""
+    driver.call(window.on_send)
+    if window.sending is not None:
+        driver.run(window.sending)
 
 
 def test_a_full_disk_refuses_the_message_with_a_typed_error_and_keeps_nothing(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "outbox.sqlite3"
-    with OutboxStore(path) as store:
-        fill_up(store)
+    kept = KeptConnection()
+    with OutboxStore(path, connect=kept) as store:
+        kept.fill_up()
         with pytest.raises(OutboxWriteError) as caught:
             store.add("0f8fad5b-d9cb-469f-a165-70867728950e", SECRET)
         assert store.undelivered() == []
@@ -67,13 +65,15 @@ def test_a_full_disk_refuses_the_message_with_a_typed_error_and_keeps_nothing(
 def test_send_on_a_full_disk_shows_why_and_keeps_the_text(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, tmp_path: Path
 ) -> None:
-    window = make_window(outbox_file=tmp_path / "outbox.sqlite3")
+    kept = KeptConnection()
+    window = make_window(outbox_file=tmp_path / "outbox.sqlite3", outbox_connect=kept)
     open_connected(driver, window, demo.create_conversation())
-    store = window.services.outbox.store
-    fill_up(store)
+    # On the outbox's own connection, on the writer's thread (its only user).
+    writer = window.services.outbox.outbox.writer
+    writer.submit(lambda _store: kept.fill_up()).result()
 
     window.composer.setPlainText(SECRET)
-    driver.call(window.on_send)  # before the fix: the OutboxError escaped the slot
+    send(driver, window)  # before the fix: the OutboxError escaped the slot
 
     box = window.refusal_box
     assert isinstance(box, QMessageBox)
@@ -88,11 +88,11 @@ def test_send_on_a_full_disk_shows_why_and_keeps_the_text(
     driver.call(box.accept)
 
     # Space again: the same Send works, nothing was half-stored.
-    make_room(store)
-    driver.call(window.on_send)
+    writer.submit(lambda _store: kept.make_room()).result()
+    send(driver, window)
     driver.wait_until(lambda: [e.content for e in window.transcript.entries()][:1] == [SECRET])
     assert window.composer.text() == ""
-    assert len(store.undelivered()) <= 1
+    assert len(writer.submit(OutboxStore.undelivered).result()) <= 1
 
 
 def download_into(

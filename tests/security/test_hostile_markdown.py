@@ -375,7 +375,7 @@ def _work(text: str) -> Callable[[], None]:
         document = transcript.build_document(entry, TEXT_WIDTH, font, palette)
         document.size()
         transcript.summary(entry)
-        transcript._estimated_height(entry, TEXT_WIDTH, QFontMetrics(font))
+        transcript.estimated_height(entry, TEXT_WIDTH, QFontMetrics(font))
 
     return run
 

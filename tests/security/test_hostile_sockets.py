@@ -105,14 +105,14 @@ async def test_a_spoofed_opening_does_not_make_the_outbox_drop_its_message(make:
             chat.on_frame(spoofs.append)
             chat.connect(CONVERSATION)
             assert await chat.wait_connected(10)
-            entry = sender.submit(CONVERSATION, "a message")
+            entry = await sender.submit(CONVERSATION, "a message")
             await until(lambda: len(spoofs) == 2)  # both read before the echo is sent
             release.set()
-            await until(lambda: store.undelivered(CONVERSATION) == [])
+            await until(lambda: sender.undelivered(CONVERSATION) == [])
+            await sender.aclose()
             delivered = store.get(entry.client_id)
             assert delivered is not None
             assert delivered.state is OutboxState.DELIVERED
-            await sender.aclose()
 
     # Sent once, confirmed by its echo: the spoofs neither re-sent it nor sent the
     # outbox asking the history whether it arrived.

@@ -39,6 +39,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.control.session import SessionController
 from desktop_app.core.frames import Citation, Role
+from desktop_app.core.outbox import OutboxLimits
 from desktop_app.core.transcript import TranscriptEntry
 from desktop_app.demo.server import DemoServer
 from desktop_app.net.http import HttpError, PlatformClient
@@ -166,22 +167,14 @@ def test_a_huge_tooltip_is_cut(qapp: QApplication) -> None:
 # --- the whole window ----------------------------------------------------------------
 
 
-def _close_chat_sockets(demo: DemoServer, reason: str) -> Any:
-    async def close() -> None:
-        for client in list(demo._clients):
-            if client.kind == "chat":
-                await client.ws.close(code=4000, message=reason.encode())
-
-    return close()
-
-
 def test_no_label_or_tooltip_of_the_window_renders_server_text_as_markup(
     driver: LoopDriver,
     demo: DemoServer,
     make_window: WindowFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    window = make_window()
+    # No room in the outbox: sending opens the "not queued" message box.
+    window = make_window(limits=OutboxLimits(max_bytes=1))
     # A conversation title, which the server may name.
     open_connected(driver, window, demo.create_conversation(), HOSTILE)
     # A reply with a hostile citation title and link.
@@ -191,7 +184,7 @@ def test_no_label_or_tooltip_of_the_window_renders_server_text_as_markup(
     )
     driver.call(window.show_transcript, [reply])
     # A close reason, which the server writes.
-    driver.run(_close_chat_sockets(demo, HOSTILE))
+    assert driver.run(demo.close_websockets("chat", 4000, HOSTILE)) == 1
     driver.wait_until(lambda: CALL in window.indicator.summary.details)
     # Every dialog open at once, a message box with the server's words among them.
     driver.call(window.on_sign_in_requested)
@@ -200,7 +193,11 @@ def test_no_label_or_tooltip_of_the_window_renders_server_text_as_markup(
     about = window.findChild(AboutDialog)
     assert about is not None
     driver.call(about.on_about_qt_clicked)
-    driver.call(window._show_refusal, HOSTILE)
+    driver.call(window.composer.setPlainText, HOSTILE)
+    driver.call(window.on_send)
+    driver.wait_until(
+        lambda: "Message not queued" in [b.windowTitle() for b in window.findChildren(QMessageBox)]
+    )
     QApplication.processEvents()
 
     # The tooltips that appear on demand: a citation marker's, and the light's on a click.

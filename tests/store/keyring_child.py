@@ -106,7 +106,7 @@ def _wait_until_ready(daemon: subprocess.Popen[bytes]) -> None:
                     last = f"default collection: {type(exc).__name__}"
             else:
                 last = f"{SECRETS_BUS_NAME} not owned yet"
-        time.sleep(0.05)
+        time.sleep(0.05)  # polling a daemon's start with a deadline: each check is the wait
     raise SystemExit(f"gnome-keyring-daemon not ready after {DAEMON_READY_TIMEOUT_S} s: {last}")
 
 

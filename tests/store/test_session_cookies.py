@@ -152,7 +152,7 @@ class SecretServiceSession:
         # dbus-run-session has ended its bus; the child ended the daemon.
         deadline = time.monotonic() + 30
         while (left := _processes_in_group(child.pid)) and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.05)  # polling for processes to end, with a deadline: each look is the wait
         if left:
             os.killpg(child.pid, signal.SIGKILL)
             pytest.fail(f"processes left behind by the D-Bus session: {left}")

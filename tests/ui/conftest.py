@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import qasync
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QUrl
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
@@ -74,7 +75,7 @@ class LoopDriver:
 
         async def poll() -> None:
             while not predicate():
-                await asyncio.sleep(0.01)
+                await asyncio.sleep(0.01)  # polling with a deadline: each check is the wait
 
         try:
             self.run(poll(), timeout)
@@ -89,8 +90,33 @@ class LoopDriver:
 
         return self.run(inside())
 
+    def run_scheduled_callbacks(self) -> None:
+        """Run the callbacks scheduled so far: the loop runs callbacks in the order they
+        were scheduled, and a task started now takes its first step after them."""
+        self.run(asyncio.sleep(0))
+
     def sleep(self, seconds: float) -> None:
-        self.run(asyncio.sleep(seconds))
+        """Run the loop for ``seconds``: only where real time is the subject (say why)."""
+        self.run(asyncio.sleep(seconds))  # real time: the caller's subject
+
+
+def close_already_running(app: QApplication, loop: qasync.QEventLoop) -> None:
+    """Stop and close a loop made with ``already_running=True``, as qasync asks its user to.
+
+    Checked against qasync 0.28.0. ``loop.stop()`` calls ``QApplication.exit()``,
+    which, with no ``exec()`` running (the driver pumps events itself), leaves Qt's
+    quit flag set: every later ``QEventLoop.exec()`` (``qtbot.waitSignal``) would
+    return at once. A ``QApplication.exec()`` round trip clears the flag (it also
+    emits ``aboutToQuit``, which only qasync's loops listen to here). qasync set
+    asyncio's running loop in its constructor; ``asyncio._set_running_loop`` is
+    asyncio's low-level call for loop implementations, the one public way to unset it.
+    """
+    loop.stop()
+    loop.close()
+    QTimer.singleShot(0, app.exit)
+    app.exec()
+    asyncio._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 @pytest.fixture
@@ -112,15 +138,9 @@ def driver(qapp: QApplication) -> Iterator[LoopDriver]:
             task.cancel()
         driver.run(asyncio.gather(*pending, return_exceptions=True))
         # Transports close their sockets in callbacks: run them before the loop closes.
-        driver.sleep(0.01)
+        driver.run_scheduled_callbacks()
     finally:
-        # stop() would call QApplication.exit(), which leaves a quit pending for the
-        # next test's Qt event loop; mark the loop stopped without it.
-        loop._QEventLoop__is_running = False
-        loop.close()
-        # qasync marked the loop as running for the whole test; nothing runs now.
-        asyncio.events._set_running_loop(None)
-        asyncio.set_event_loop(None)
+        close_already_running(qapp, loop)
     assert not driver.errors, f"the event loop reported errors: {driver.errors}"
 
 
@@ -159,7 +179,10 @@ def demo(driver: LoopDriver, demo_config: DemoConfig) -> Iterator[DemoServer]:
 def make_window(
     driver: LoopDriver, demo: DemoServer, qtbot: QtBot, tmp_path: Path
 ) -> Iterator[WindowFactory]:
-    """Build a window on the demo server; ``signed_in`` skips the sign-in dialog."""
+    """Build a window on the demo server; ``signed_in`` skips the sign-in dialog;
+    ``server``: where the sockets connect instead (a fault proxy in front of the demo);
+    ``outbox_connect``: what opens the outbox's SQLite connection (``OutboxStore``'s
+    ``connect``)."""
     built: list[tuple[MainWindow, PlatformClient]] = []
     stores: list[OutboxStore] = []
 
@@ -169,16 +192,20 @@ def make_window(
         outbox_file: Path | None = None,
         limits: OutboxLimits | None = None,
         background: bool = False,
+        server: str | None = None,
+        outbox_connect: Callable[..., sqlite3.Connection] = sqlite3.connect,
         **manager_options: Any,
     ) -> MainWindow:
         client = PlatformClient(demo.base_url)
         if signed_in:
             driver.run(client.sign_in(DEMO_EMAIL, DEMO_PASSWORD))
         options = {**FAST, **manager_options}
-        chat = ChatWebSocketManager(demo.base_url, **options)
-        status = StatusWebSocketManager(demo.base_url, **options)
+        chat = ChatWebSocketManager(server or demo.base_url, **options)
+        status = StatusWebSocketManager(server or demo.base_url, **options)
         session = SessionController(client, [chat, status], server_key="test", store=None)
-        store = OutboxStore(outbox_file or tmp_path / f"outbox-{len(built)}.sqlite3")
+        store = OutboxStore(
+            outbox_file or tmp_path / f"outbox-{len(built)}.sqlite3", connect=outbox_connect
+        )
         stores.append(store)
         opened: list[QUrl] = []
         services = WindowServices(
@@ -201,10 +228,9 @@ def make_window(
             background_chat = BackgroundChatWebSocketManager(demo.base_url, **options)
             session.add_manager(background_chat)
             services.background = BackgroundDelivery(
-                store,
+                services.outbox.outbox,
                 background_chat,
                 client.history,
-                foreground=lambda: windows[0].conversation_id if windows else None,
                 echo_timeout=5.0,
                 may_send=lambda: session.may_send(background_chat),
             )

@@ -16,18 +16,27 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QTableWidget, QWidge
 from pytestqt.qtbot import QtBot
 
 import desktop_app
+from build_scripts.licence_report import write_report
 from desktop_app import build_info as build_info_module
 from desktop_app.build_info import BuildInfo
-from desktop_app.notices import no_text_message, normalize, python_notice
+from desktop_app.notices import REPORT_COMMAND, no_text_message, normalize, python_notice
 from desktop_app.ui.about import AboutDialog, show_about
 from tests.ui.conftest import WindowFactory
 
 SERVER = "https://sdm.example.org"
 
 
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The licence report a build of this environment ships (made as the spec makes it)."""
+    path = tmp_path_factory.mktemp("licences") / "report.json"
+    write_report(path)
+    return path
+
+
 @pytest.fixture
-def dialog(qtbot: QtBot) -> AboutDialog:
-    made = AboutDialog(SERVER)
+def dialog(qtbot: QtBot, report: Path) -> AboutDialog:
+    made = AboutDialog(SERVER, report=report)
     qtbot.addWidget(made)
     return made
 
@@ -76,6 +85,34 @@ def test_lists_the_runtime_libraries_with_their_installed_versions(dialog: About
     assert listed["python"] == platform.python_version()
     assert "pytest" not in listed  # a test extra, installed here, not bundled
     assert [normalize(name) for name, _, _ in rows(dialog)] == sorted(listed)
+
+
+def test_without_a_report_it_says_how_to_make_one(qtbot: QtBot, tmp_path: Path) -> None:
+    made = AboutDialog(SERVER, report=tmp_path / "absent.json")
+    qtbot.addWidget(made)
+    made.show()
+
+    assert [name for name, _, _ in rows(made)] == ["Python", "Qt"]
+    assert made.report_label.isVisible()
+    assert f"run `{REPORT_COMMAND}`" in visible_text(made)
+    assert REPORT_COMMAND in made.as_text()
+
+
+def test_a_damaged_report_is_named_and_the_dialog_still_opens(qtbot: QtBot, tmp_path: Path) -> None:
+    damaged = tmp_path / "report.json"
+    damaged.write_text('{"Name": "truncated', encoding="utf-8")
+    made = AboutDialog(SERVER, report=damaged)
+    qtbot.addWidget(made)
+    made.show()
+
+    assert [name for name, _, _ in rows(made)] == ["Python", "Qt"]
+    assert "The licence report of this build cannot be read" in visible_text(made)
+
+
+def test_with_a_report_there_is_no_report_message(dialog: AboutDialog) -> None:
+    dialog.show()
+    assert not dialog.report_label.isVisible()
+    assert "licence report" not in dialog.as_text()
 
 
 def test_selecting_a_library_shows_its_licence_text(dialog: AboutDialog) -> None:
@@ -206,7 +243,7 @@ def broken_build_info() -> BuildInfo | None:
 
 @pytest.mark.parametrize("source", ["none", "no module", "broken"])
 def test_no_build_line_without_build_information(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, source: str
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, report: Path, source: str
 ) -> None:
     if source == "none":
         monkeypatch.setattr(build_info_module, "build_info", lambda: None)
@@ -214,7 +251,7 @@ def test_no_build_line_without_build_information(
         monkeypatch.setitem(sys.modules, "desktop_app.build_info", None)  # ImportError
     else:
         monkeypatch.setattr(build_info_module, "build_info", broken_build_info)
-    made = AboutDialog(SERVER)
+    made = AboutDialog(SERVER, report=report)
     qtbot.addWidget(made)
     made.show()
     assert "Build" not in visible_text(made)

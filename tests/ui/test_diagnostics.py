@@ -16,6 +16,7 @@ from desktop_app.demo.server import DemoServer
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.manager import WebSocketManager
 from desktop_app.net.status import StatusWebSocketManager
+from desktop_app.ui.bridge import SessionBridge
 from desktop_app.ui.diagnostics import (
     REFRESH_MS,
     ConnectionLog,
@@ -31,14 +32,15 @@ SECRET = "my-secret-diagnosis-7f3a: the biopsy was positive"
 
 
 class Sockets:
-    """A chat and a status manager on the demo server, their log, and a dialog on them."""
+    """A chat and a status manager on the demo server, their bridge, its log, and a
+    dialog on them."""
 
     def __init__(self, driver: LoopDriver, demo: DemoServer, qtbot: QtBot) -> None:
         self.driver = driver
         self.demo = demo
         self.qtbot = qtbot
         self.managers: list[WebSocketManager] = []
-        self.logs: list[ConnectionLog] = []
+        self.bridges: list[SessionBridge] = []
         self.network = ManualNetworkSource()
 
     def build(self, **overrides: Any) -> tuple[ChatWebSocketManager, StatusWebSocketManager]:
@@ -48,15 +50,13 @@ class Sockets:
         self.managers += [chat, status]
         return chat, status
 
-    def log(self, managers: list[tuple[str, WebSocketManager]], **options: Any) -> ConnectionLog:
-        log = ConnectionLog(managers, **options)
-        self.logs.append(log)
-        return log
+    def bridge(self, chat: ChatWebSocketManager, status: StatusWebSocketManager) -> SessionBridge:
+        bridge = SessionBridge(chat, status)
+        self.bridges.append(bridge)
+        return bridge
 
-    def dialog(
-        self, managers: list[tuple[str, WebSocketManager]], log: ConnectionLog
-    ) -> DiagnosticsDialog:
-        dialog = DiagnosticsDialog(managers, self.network, log)
+    def dialog(self, bridge: SessionBridge, log: ConnectionLog) -> DiagnosticsDialog:
+        dialog = DiagnosticsDialog(bridge, self.network, log)
         self.qtbot.addWidget(dialog)
         return dialog
 
@@ -66,8 +66,8 @@ class Sockets:
         self.driver.wait_until(lambda: all(m.is_connected for m in managers))
 
     def close(self) -> None:
-        for log in self.logs:
-            log.detach()
+        for bridge in self.bridges:
+            bridge.close()
         for manager in self.managers:
             self.driver.run(manager.aclose())
 
@@ -103,9 +103,9 @@ def test_the_dialog_shows_both_sockets_live(
     driver: LoopDriver, demo: DemoServer, sockets: Sockets
 ) -> None:
     chat, status = sockets.build()
-    managers: list[tuple[str, WebSocketManager]] = [("Chat", chat), ("Status", status)]
-    log = sockets.log(managers)
-    dialog = sockets.dialog(managers, log)
+    bridge = sockets.bridge(chat, status)
+    log = ConnectionLog(bridge)
+    dialog = sockets.dialog(bridge, log)
     assert table(dialog, 0)["State"] == "idle"
     assert table(dialog, 0)["Conversation"] == "—"
 
@@ -119,10 +119,10 @@ def test_the_dialog_shows_both_sockets_live(
         assert shown["State"] == "open"
         assert shown["Conversation"] == conversation_id
         assert shown["Reconnect attempts"] == "0/5"
-        assert shown["Listeners"] == str(manager.listener_count) == "1"  # the log's
+        assert shown["Listeners"] == str(manager.listener_count) == "2"  # the bridge's
         assert shown["Last close"] == shown["Failure reason"] == shown["Next retry in"] == "—"
         assert shown["Network available"] == "yes"
-    assert table(dialog, 1)["Status listeners"] == "0"
+    assert table(dialog, 1)["Status listeners"] == "1"  # the bridge's
     assert "Status listeners" not in table(dialog, 0)
 
     # 0.1 s: the first pings go out; the timer shows their round trips.
@@ -134,7 +134,7 @@ def test_the_dialog_shows_both_sockets_live(
 
     # A listener added now shows at the next refresh.
     unsubscribe = chat.on_message(lambda _event: None)
-    driver.wait_until(lambda: table(dialog, 0)["Listeners"] == "2", timeout=2)
+    driver.wait_until(lambda: table(dialog, 0)["Listeners"] == "3", timeout=2)
     unsubscribe()
 
     assert values(cell_texts(dialog.assistant_table)) == {
@@ -166,9 +166,9 @@ def test_an_outage_shows_reconnecting_and_the_events_newest_first(
 ) -> None:
     # Long, exact delays: the sockets stay in "reconnecting" while the test looks.
     chat, status = sockets.build(reconnect_delay=5.0, max_reconnect_delay=10.0, jitter=False)
-    managers: list[tuple[str, WebSocketManager]] = [("Chat", chat), ("Status", status)]
-    log = sockets.log(managers)
-    dialog = sockets.dialog(managers, log)
+    bridge = sockets.bridge(chat, status)
+    log = ConnectionLog(bridge)
+    dialog = sockets.dialog(bridge, log)
     conversation_id = demo.create_conversation()
     sockets.open(conversation_id, chat, status)
     driver.call(dialog.show)
@@ -214,9 +214,9 @@ def test_the_log_never_keeps_chat_frames(
     driver: LoopDriver, demo: DemoServer, sockets: Sockets
 ) -> None:
     chat, status = sockets.build()
-    managers: list[tuple[str, WebSocketManager]] = [("Chat", chat), ("Status", status)]
-    log = sockets.log(managers)
-    dialog = sockets.dialog(managers, log)
+    bridge = sockets.bridge(chat, status)
+    log = ConnectionLog(bridge)
+    dialog = sockets.dialog(bridge, log)
     frames = Recorder()
     chat.on_message(frames)
     sockets.open(demo.create_conversation(), chat, status)
@@ -247,11 +247,12 @@ def untimed(event: dict[str, Any]) -> dict[str, Any]:
 def test_the_ring_buffer_keeps_only_the_last_events(
     driver: LoopDriver, demo: DemoServer, sockets: Sockets
 ) -> None:
-    with pytest.raises(ValueError, match="at least one"):
-        ConnectionLog([], size=0)
     driver.run(demo.stop())  # nobody listens: every attempt fails and is retried
-    chat, _status = sockets.build(max_reconnect_attempts=None)
-    log = sockets.log([("Chat", chat)], size=3)
+    chat, status = sockets.build(max_reconnect_attempts=None)
+    bridge = sockets.bridge(chat, status)
+    with pytest.raises(ValueError, match="at least one"):
+        ConnectionLog(bridge, size=0)
+    log = ConnectionLog(bridge, size=3)
     assert log.size == 3
     seen = Recorder()
     chat.on_message(seen)
@@ -270,10 +271,10 @@ def test_the_ring_buffer_keeps_only_the_last_events(
         event["attempt"] for event in seen.events[-3:]
     ]
 
-    # Detached: no more events, and the manager has one listener fewer.
+    # The session ends: no more events, and the manager has the bridge's listeners fewer.
     listeners = chat.listener_count
-    log.detach()
-    assert chat.listener_count == listeners - 1
+    bridge.close()
+    assert chat.listener_count == listeners - 2
     count = len(seen.events)
     driver.wait_until(lambda: len(seen.events) >= count + 2)
     assert log.entries() == kept
@@ -283,8 +284,8 @@ def test_the_timer_runs_only_while_the_dialog_is_visible(
     driver: LoopDriver, demo: DemoServer, sockets: Sockets, qtbot: QtBot
 ) -> None:
     chat, status = sockets.build()
-    managers: list[tuple[str, WebSocketManager]] = [("Chat", chat), ("Status", status)]
-    dialog = sockets.dialog(managers, sockets.log(managers))
+    bridge = sockets.bridge(chat, status)
+    dialog = sockets.dialog(bridge, ConnectionLog(bridge))
     assert dialog.refresh_timer.interval() == REFRESH_MS
     assert not dialog.refresh_timer.isActive()
 
@@ -293,9 +294,17 @@ def test_the_timer_runs_only_while_the_dialog_is_visible(
     driver.call(dialog.hide)
     assert not dialog.refresh_timer.isActive()
 
-    # Hidden, it does not follow the sockets...
+    # Hidden, it does not follow the sockets: a twin, shown, does, on its timer's ticks.
+    twin = sockets.dialog(bridge, ConnectionLog(bridge))
+    driver.call(twin.show)
+    ticks: list[None] = []
+    twin.refresh_timer.timeout.connect(lambda: ticks.append(None))  # after its refresh
     sockets.open(demo.create_conversation(), chat, status)
-    driver.sleep(2 * REFRESH_MS / 1000)
+    opened = len(ticks)
+    # Three ticks of an equal timer after the sockets opened: the hidden dialog's timer,
+    # had it run, would have refreshed it meanwhile.
+    driver.wait_until(lambda: len(ticks) >= opened + 3)
+    assert table(twin, 0)["State"] == "open"
     assert table(dialog, 0)["State"] == "idle"
     # ...and shown again, it is up to date at once.
     driver.call(dialog.show)
@@ -328,10 +337,14 @@ def test_event_details_in_words(event: dict[str, Any], details: str) -> None:
     assert event_details(event) == details
 
 
-def test_a_dialog_without_a_status_socket_says_so(driver: LoopDriver, sockets: Sockets) -> None:
-    chat, _status = sockets.build()
-    managers: list[tuple[str, WebSocketManager]] = [("Chat", chat)]
-    dialog = sockets.dialog(managers, sockets.log(managers))
-    assert cell_texts(dialog.assistant_table) == [["Status socket", "none"]]
+def test_a_dialog_before_anything_connects(driver: LoopDriver, sockets: Sockets) -> None:
+    bridge = sockets.bridge(*sockets.build())
+    dialog = sockets.dialog(bridge, ConnectionLog(bridge))
+    assert values(cell_texts(dialog.assistant_table)) == {
+        "Thinking": "no",
+        "Extracting": "no",
+        "Summary generating": "no",
+    }
     assert "(none)" in dialog.as_text()  # no events yet
     assert table(dialog, 0)["Reconnect attempts"] == "0/5"
+    assert table(dialog, 1)["State"] == "idle"

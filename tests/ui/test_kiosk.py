@@ -160,7 +160,7 @@ def test_a_one_minute_outage_scaled_down_never_shows_a_dead_end(
             countdowns.add(banner.text().split("Reconnecting in ")[1].split(" ")[0])
             assert banner.counting_down
         most_attempts = max(most_attempts, chat.snapshot("Chat").attempts)
-        driver.sleep(0.05)
+        driver.sleep(0.05)  # looking at the screen through the outage: its length is the subject
     assert Presence.RECONNECTING in seen
     assert countdowns, "the banner never counted down"
     # A desktop would have given up after 5 attempts; the kiosk went on.
@@ -185,16 +185,22 @@ def test_closing_and_ctrl_q_are_ignored_and_the_admin_keys_quit(
     driver: LoopDriver, qapp: QApplication, kiosk: tuple[asyncio.Task[int], MainWindow]
 ) -> None:
     task, window = kiosk
+    # The app ends when, and only when, the window says it closed.
+    seen: list[str] = []
+    window.closed.connect(lambda: seen.append("closed"))
     driver.call(window.close)
     QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Quit))
     QTest.keyClick(window, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
-    driver.sleep(0.3)
+    # A turn of the loop posted after them: what they started has run by then.
+    driver.call(seen.append, "handled")
+    assert seen == ["handled"]
     assert window.isVisible()
     assert not task.done()
 
     window.activateWindow()
     QTest.keySequence(window, QKeySequence(EXIT_KEYS))
     assert driver.run(task) == 0
+    assert seen == ["handled", "closed"]  # once, for the admin keys
     assert not window.isVisible()
 
 

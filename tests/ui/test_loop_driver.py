@@ -21,4 +21,4 @@ def test_qt_timers_and_asyncio_tasks_both_run(driver: LoopDriver) -> None:
 def test_wait_until_fails_after_its_deadline(driver: LoopDriver) -> None:
     with pytest.raises(AssertionError, match=r"not met within 0\.1 s"):
         driver.wait_until(lambda: False, timeout=0.1)
-    assert driver.run(asyncio.sleep(0, result=7)) == 7
+    assert driver.run(asyncio.sleep(0, result=7)) == 7  # no time: a coroutine's result

@@ -30,6 +30,8 @@ def send(driver: LoopDriver, window: MainWindow, qtbot: QtBot, text: str) -> Non
     # Inside the loop: Qt events processed outside it would run asyncio callbacks
     # with no running loop.
     driver.call(qtbot.keyClick, window.composer, Qt.Key.Key_Return)
+    if window.sending is not None:  # the composer lets go once the outbox has it on disk
+        driver.run(window.sending)
 
 
 def test_a_sent_message_appears_with_its_echo_and_the_reply(
@@ -145,6 +147,7 @@ def test_sign_in_with_a_wrong_then_the_right_password(
     assert handshake.cookies == window.services.client.websocket_cookies()
     window.composer.setPlainText("hello")
     driver.call(window.on_send)
+    driver.wait_until(lambda: window.transcript.entries())  # on disk, then shown
     assert window.transcript.entries()[0].name == "You"  # queued
     # ...and the server stores it under the signed-in user: still "You" on screen,
     # echoed and after a reload (the name the server uses is remembered).

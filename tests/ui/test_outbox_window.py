@@ -19,12 +19,17 @@ from desktop_app.core.outbox import OutboxLimits
 from desktop_app.core.presence import Presence
 from desktop_app.core.transcript import DeliveryState
 from desktop_app.demo.server import DemoConfig, DemoServer
-from desktop_app.store.outbox import OutboxState, OutboxStore
+from desktop_app.store.outbox import OutboxStore
+from desktop_app.ui.ai_status_banner import THINKING
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
+from tests.faultproxy import FaultProxy
 from tests.ui.conftest import LoopDriver, open_connected
 
 WindowFactory = Callable[..., MainWindow]
+
+#: Sent last to prove that nothing sent before it is still on its way (send_one_more).
+ONE_MORE = "one more, sent last"
 
 ECHO_MODES = pytest.mark.parametrize(
     "demo_config",
@@ -38,6 +43,28 @@ ECHO_MODES = pytest.mark.parametrize(
 
 def user_texts(demo: DemoServer, conversation: str) -> list[str]:
     return [m["content"] for m in demo.history(conversation) if m["role"] == "user"]
+
+
+def send(driver: LoopDriver, window: MainWindow, text: str | None = None) -> None:
+    """Press Send (with ``text`` typed first) and wait until the outbox answered."""
+    if text is not None:
+        window.composer.setPlainText(text)
+    driver.call(window.on_send)
+    if window.sending is not None:
+        driver.run(window.sending)
+
+
+def send_one_more(driver: LoopDriver, window: MainWindow, demo: DemoServer) -> None:
+    """Send :data:`ONE_MORE` in the open conversation; wait until the server stored it.
+
+    The server reads a chat socket's frames in order and the outbox sends one message
+    at a time: once this one is stored, every frame the window sent before it has been
+    handled. A copy of an earlier message would be in the history by then.
+    """
+    conversation = window.conversation_id
+    assert conversation is not None
+    send(driver, window, ONE_MORE)
+    driver.wait_until(lambda: user_texts(demo, conversation)[-1:] == [ONE_MORE])
 
 
 def states(window: MainWindow) -> list[tuple[str, DeliveryState]]:
@@ -59,6 +86,8 @@ def test_messages_typed_offline_are_queued_then_sent_in_order_once(
     for text in ("first", "second", "first"):  # the same text twice, on purpose
         window.composer.setPlainText(text)
         driver.call(qtbot.keyClick, window.composer, Qt.Key.Key_Return)
+        assert window.sending is not None
+        driver.run(window.sending)
     assert window.composer.text() == ""
     assert states(window) == [
         ("first", DeliveryState.QUEUED),
@@ -68,13 +97,13 @@ def test_messages_typed_offline_are_queued_then_sent_in_order_once(
     assert user_texts(demo, conversation) == []
 
     network.set_online(True)
-    driver.wait_until(lambda: len(user_texts(demo, conversation)) == 3)
+    driver.wait_until(lambda: len(user_texts(demo, conversation)) >= 3)
     driver.wait_until(
         lambda: [s for _, s in states(window)] == [DeliveryState.DELIVERED] * 3, timeout=10
     )
-    driver.sleep(0.3)  # nothing more arrives
-    assert user_texts(demo, conversation) == ["first", "second", "first"]
-    assert window.services.outbox.undelivered(conversation) == []
+    driver.wait_until(lambda: window.services.outbox.undelivered(conversation) == [])
+    send_one_more(driver, window, demo)
+    assert user_texts(demo, conversation) == ["first", "second", "first", ONE_MORE]
 
 
 @ECHO_MODES
@@ -85,14 +114,13 @@ def test_a_message_sent_as_the_connection_dies_arrives_once(
     conversation = demo.create_conversation()
     open_connected(driver, window, conversation)
 
-    window.composer.setPlainText("just before the drop")
-    driver.call(window.on_send)
+    send(driver, window, "just before the drop")
     driver.run(demo.stop(abort=True))  # the echo may or may not have come back
     driver.run(demo.start())
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
     driver.wait_until(lambda: window.services.outbox.undelivered(conversation) == [])
-    driver.sleep(0.3)
-    assert user_texts(demo, conversation) == ["just before the drop"]
+    send_one_more(driver, window, demo)
+    assert user_texts(demo, conversation) == ["just before the drop", ONE_MORE]
 
 
 def test_queued_messages_survive_a_restart(
@@ -102,8 +130,7 @@ def test_queued_messages_survive_a_restart(
     conversation = demo.create_conversation()
     open_connected(driver, first, conversation)
     driver.run(demo.stop())
-    first.composer.setPlainText("typed while the server was down")
-    driver.call(first.on_send)
+    send(driver, first, "typed while the server was down")
     assert states(first) == [("typed while the server was down", DeliveryState.QUEUED)]
     # The app quits: window, sockets and outbox sender go away; the outbox file stays.
     driver.call(first.close)
@@ -127,8 +154,7 @@ def test_a_full_outbox_refuses_with_an_explanation_and_keeps_the_text(
     driver.call(window.open_conversation, conversation)
     driver.run(demo.stop())  # nothing can leave
     for text in ("one", "two", "three"):
-        window.composer.setPlainText(text)
-        driver.call(window.on_send)
+        send(driver, window, text)
 
     assert [c for c, _ in states(window)] == ["one", "two"]
     assert window.composer.text() == "three"  # not lost
@@ -138,21 +164,19 @@ def test_a_full_outbox_refuses_with_an_explanation_and_keeps_the_text(
 
 
 def test_a_failed_message_can_be_retried_or_deleted(
-    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory, tmp_path: Path
 ) -> None:
-    window = make_window()
     conversation = demo.create_conversation()
-    driver.call(window.open_conversation, conversation)
+    with OutboxStore(tmp_path / "outbox.sqlite3") as store:
+        # Failed in an earlier run, after max_attempts sends without delivery.
+        keep, drop = (store.add(conversation, text) for text in ("keep me", "drop me"))
+        for entry in (keep, drop):
+            store.mark_sent(entry.client_id)
+            store.mark_failed(entry.client_id)
+    window = make_window(outbox_file=tmp_path / "outbox.sqlite3")
     driver.run(demo.stop())
+    driver.call(window.open_conversation, conversation)
     outbox = window.services.outbox
-    for text in ("keep me", "drop me"):
-        window.composer.setPlainText(text)
-        driver.call(window.on_send)
-    keep, drop = outbox.undelivered(conversation)
-    assert outbox.on_change is not None
-    for entry in (keep, drop):  # as after max_attempts sends without delivery
-        outbox.store.mark_sent(entry.client_id)
-        driver.call(outbox.on_change, outbox.store.mark_failed(entry.client_id))
     assert states(window) == [("keep me", DeliveryState.FAILED), ("drop me", DeliveryState.FAILED)]
     assert window.transcript.entries()[0].failure == "This message could not be sent."
 
@@ -175,8 +199,8 @@ def test_a_failed_message_can_be_retried_or_deleted(
     driver.call(window.transcript_menu.actions()[0].trigger)
     driver.wait_until(lambda: user_texts(demo, conversation) == ["keep me"])
     driver.wait_until(lambda: states(window) == [("keep me", DeliveryState.DELIVERED)])
-    assert outbox.store.get(drop.client_id) is None
-    assert outbox.store.get(keep.client_id).state is OutboxState.DELIVERED  # type: ignore[union-attr]
+    assert outbox.get(drop.client_id) is None
+    driver.wait_until(lambda: outbox.undelivered(conversation) == [])  # written DELIVERED
     driver.call(window.on_transcript_menu, QPoint(-5, -5))  # nowhere: no menu, no error
 
 
@@ -196,19 +220,22 @@ def test_messages_left_in_another_conversation_are_delivered_in_the_background(
     for manager in drive:
         manager.set_network_available(False)
     for text in ("left behind 1", "left behind 2"):
-        window.composer.setPlainText(text)
-        driver.call(window.on_send)
+        send(driver, window, text)
     driver.call(window.open_conversation, second)  # the user moves on before they leave
     for manager in drive:
         manager.set_network_available(True)
 
-    driver.wait_until(lambda: user_texts(demo, first) == ["left behind 1", "left behind 2"])
+    driver.wait_until(lambda: len(user_texts(demo, first)) >= 2)
     driver.wait_until(lambda: window.services.outbox.undelivered(first) == [])
     assert background.chat.current_conversation_id == first
     driver.wait_until(lambda: not background.chat.is_connected)  # idle once done
-    driver.sleep(0.3)
+    # The server has read the background socket to its end: its frames are all handled.
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    driver.wait_until(lambda: demo.websocket_count == 2)  # the window's chat and status
     assert user_texts(demo, first) == ["left behind 1", "left behind 2"]
-    assert user_texts(demo, second) == []
+    send_one_more(driver, window, demo)  # on the window's socket, in the second conversation
+    assert user_texts(demo, second) == [ONE_MORE]
+    assert user_texts(demo, first) == ["left behind 1", "left behind 2"]
 
 
 def test_a_message_left_by_the_last_run_is_delivered_without_opening_its_conversation(
@@ -245,33 +272,42 @@ def test_opening_the_conversation_the_background_waits_on_takes_it_over(
 
     driver.call(window.open_conversation, first)  # the user opens it first
     assert background.chat.state is ConnectionState.CLOSED
+    background_states: list[ConnectionState] = []
+    background.chat.on_state_change(background_states.append)
     for manager in managers:
         manager.set_network_available(True)
     driver.wait_until(
         lambda: states(window) == [("waiting for the network", DeliveryState.DELIVERED)]
     )
-    driver.sleep(0.3)
-    assert user_texts(demo, first) == ["waiting for the network"]
-    assert background.chat.state is ConnectionState.CLOSED
+    send_one_more(driver, window, demo)
+    assert user_texts(demo, first) == ["waiting for the network", ONE_MORE]
+    assert background_states == []  # it stayed closed: never connected to send
 
 
+@pytest.mark.parametrize("demo_config", [DemoConfig(reply_delay_s=1.0, step_delay_s=0.02)])
 def test_a_thinking_flag_is_cleared_when_the_reply_is_already_in_the_history(
     driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
 ) -> None:
-    window = make_window()
-    conversation = demo.create_conversation()
-    open_connected(driver, window, conversation)
-    window.composer.setPlainText("question")
-    driver.call(window.on_send)
-    driver.wait_until(lambda: [m["role"] for m in demo.history(conversation)] == ["user", "bot"])
-    status = window.services.status
-    driver.wait_until(lambda: not status.is_thinking)
+    proxy = FaultProxy("127.0.0.1", demo.port)
+    driver.run(proxy.start())
+    try:
+        # The sockets go through the proxy and do not ping: a dead link goes unnoticed.
+        window = make_window(server=proxy.url(), ping_interval=3600.0)
+        conversation = demo.create_conversation()
+        open_connected(driver, window, conversation)
+        send(driver, window, "question")
+        driver.wait_until(lambda: window.ai_status.label.text() == THINKING)  # thinking_start
 
-    # As if thinking_end was lost with a dropped status socket while the reply arrived.
-    status._tracker._thinking_until = 1e18
-    assert status.is_thinking
-    driver.call(window.controller.reload)  # what every reconnect does
-    driver.wait_until(lambda: not status.is_thinking)
+        # 0 s: the link dies silently; 1 s: the reply is stored, thinking_end is lost.
+        proxy.blackhole()
+        driver.wait_until(
+            lambda: [m["role"] for m in demo.history(conversation)] == ["user", "bot"]
+        )
+        assert window.ai_status.label.text() == THINKING
+        driver.call(window.controller.reload)  # what every reconnect does
+        driver.wait_until(lambda: window.ai_status.label.text() != THINKING)
+    finally:
+        driver.run(proxy.stop())
 
 
 @ECHO_MODES
@@ -287,8 +323,7 @@ def test_the_live_transcript_keeps_the_servers_order(
     assert isinstance(network, ManualNetworkSource)
     network.set_online(False)
     for number in range(6):
-        window.composer.setPlainText(f"message {number}")
-        driver.call(window.on_send)
+        send(driver, window, f"message {number}")
     network.set_online(True)
 
     def server_order() -> list[tuple[str, str]]:

@@ -1,26 +1,40 @@
-"""The window's pieces on their own: composer, AI status, network source, settings."""
+"""The window's pieces on their own: composer, AI status, status bar, bridge, network, settings."""
 
 from __future__ import annotations
 
 import logging
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.machine import ConnectionState
 from desktop_app.core.presence import Presence
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.status import StatusWebSocketManager
-from desktop_app.ui.ai_status_banner import EXTRACTING, SUMMARIZING, THINKING, AiStatusBanner
+from desktop_app.ui.ai_status_banner import (
+    EXTRACTING,
+    SUMMARIZING,
+    SUMMARY_READY,
+    THINKING,
+    AiStatusBanner,
+)
+from desktop_app.ui.bridge import AssistantStatus, SessionBridge
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.connection_indicator import ConnectionIndicator
 from desktop_app.ui.network import ManualNetworkSource, SystemNetworkSource, drive_managers
 from desktop_app.ui.plain_text import tooltip
 from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.settings import Settings
+from tests.net.conftest import FAST
+from tests.ui.conftest import LoopDriver
 
 CONVERSATION = "2f67d6e4-0982-4e92-8e2b-dc03d250ce9f"
 
@@ -44,49 +58,125 @@ def test_enter_submits_and_shift_enter_adds_a_line(qtbot: QtBot) -> None:
     assert submitted == ["first line\nsecond"]
 
 
-def test_ai_status_banner_follows_the_status_flags(qtbot: QtBot) -> None:
-    status = StatusWebSocketManager("http://127.0.0.1:9")
-    banner = AiStatusBanner(status)
-    qtbot.addWidget(banner)
-    banner.show()
-    banner.refresh()
+@pytest.fixture
+def unreachable(
+    driver: LoopDriver,
+) -> Iterator[tuple[ChatWebSocketManager, StatusWebSocketManager]]:
+    """A chat and a status manager whose server refuses every connection (a bound port
+    nobody listens on), closed at the end."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{bound.getsockname()[1]}"
+        options = {**FAST, "max_reconnect_delay": 30.0, "reconnect_delay": 30.0}
+        chat = ChatWebSocketManager(url, **options)
+        status = StatusWebSocketManager(url, **options)
+        yield chat, status
+        driver.run(chat.aclose())
+        driver.run(status.aclose())
+
+
+def test_ai_status_banner_shows_what_the_bridge_reports(
+    qtbot: QtBot, unreachable: tuple[ChatWebSocketManager, StatusWebSocketManager]
+) -> None:
+    bridge = SessionBridge(*unreachable)
+    window = QWidget()  # the banner shows and hides itself inside a window
+    qtbot.addWidget(window)
+    banner = AiStatusBanner(bridge, window)
+    window.show()
     assert not banner.isVisible()  # nothing to say
 
-    status._tracker._thinking_until = 1e18  # as after thinking_start
-    banner.refresh()
+    bridge.assistant_changed.emit(AssistantStatus(thinking=True))
+    assert banner.isVisible()
     assert banner.label.text() == THINKING
-    status._tracker._thinking_until = None
-    status._tracker._extracting_until = 1e18
-    banner.refresh()
+    bridge.assistant_changed.emit(AssistantStatus(thinking=True, extracting=True))
+    assert banner.label.text() == THINKING  # the reply comes first
+    bridge.assistant_changed.emit(AssistantStatus(extracting=True))
     assert banner.label.text() == EXTRACTING
-    status._tracker._extracting_until = None
-    banner.on_status_event({"type": "extraction_complete", "summary_triggered": True})
-    status._tracker.is_summary_generating = True
-    banner.refresh()
+    bridge.assistant_changed.emit(AssistantStatus(extracting=True, summary_generating=True))
+    bridge.status_event.emit({"type": "extraction_complete", "summary_triggered": True})
     assert banner.label.text() == SUMMARIZING
     assert not banner.download_button.isVisible()
 
-    status._tracker.is_summary_generating = False
-    banner.on_status_event({"type": "summary_complete"})
+    bridge.assistant_changed.emit(AssistantStatus())
+    bridge.status_event.emit({"type": "summary_complete"})
+    assert banner.label.text() == SUMMARY_READY
     assert banner.download_button.isVisible()
     with qtbot.waitSignal(banner.download_requested):
         QTest.mouseClick(banner.download_button, Qt.MouseButton.LeftButton)
 
+    # A new summary under way hides the old one's download.
+    bridge.status_event.emit({"type": "extraction_complete", "summary_triggered": True})
+    assert not banner.download_button.isVisible()
+    assert not banner.isVisible()
 
-def test_indicator_and_reconnect_button_before_any_conversation(qtbot: QtBot) -> None:
-    chat = ChatWebSocketManager("http://127.0.0.1:9")
-    status = StatusWebSocketManager("http://127.0.0.1:9")
-    indicator = ConnectionIndicator([("Chat", chat), ("Status", status)])
-    button = ReconnectButton([chat, status])
+
+def test_indicator_and_reconnect_button_follow_the_sockets(
+    driver: LoopDriver,
+    qtbot: QtBot,
+    unreachable: tuple[ChatWebSocketManager, StatusWebSocketManager],
+) -> None:
+    chat, status = unreachable
+    bridge = SessionBridge(chat, status)
+    bar = QWidget()
+    qtbot.addWidget(bar)
+    indicator = ConnectionIndicator(bridge, bar)
+    button = ReconnectButton(bar)
     indicator.presence_changed.connect(button.on_presence_changed)
-    qtbot.addWidget(indicator)
-    qtbot.addWidget(button)
+    button.on_presence_changed(indicator.presence)
+    bar.show()
     assert indicator.text() == "● Not connected"
     assert indicator.toolTip() == tooltip("Chat: idle\nStatus: idle")  # escaped: plain text
     assert indicator.accessibleName() == "Connection status"
     assert indicator.presence is Presence.IDLE
-    assert not button.isVisibleTo(button.parentWidget() or button)
-    indicator.detach()
+    assert not button.isVisible()  # nothing to reconnect before a conversation is open
+
+    # The server refuses: the chat socket waits 30 s before its next attempt.
+    driver.call(chat.connect, CONVERSATION)
+    driver.wait_until(lambda: indicator.presence is Presence.RECONNECTING)
+    assert indicator.text().startswith("● Reconnecting in ")
+    assert indicator.counting_down
+    assert button.isVisible()
+
+    driver.call(chat.disconnect)
+    driver.wait_until(lambda: indicator.presence is Presence.IDLE)
+    # In a list: mypy would keep the properties narrowed to True from above.
+    assert [indicator.counting_down, button.isVisible()] == [False, False]
+
+
+def test_the_bridge_subscribes_once_and_unsubscribes_in_one_place(
+    driver: LoopDriver,
+    qtbot: QtBot,
+    unreachable: tuple[ChatWebSocketManager, StatusWebSocketManager],
+) -> None:
+    chat, status = unreachable
+    before = (chat.listener_count, status.listener_count, status.status_listener_count)
+    bridge = SessionBridge(chat, status)
+    banner = AiStatusBanner(bridge)
+    qtbot.addWidget(banner)
+    indicator = ConnectionIndicator(bridge)  # deleted below, so not left to qtbot
+    # Frames and connection events of each socket, status events: once, whatever listens.
+    assert (chat.listener_count, status.listener_count, status.status_listener_count) == (
+        before[0] + 2,
+        before[1] + 2,
+        before[2] + 1,
+    )
+    states: list[tuple[str, ConnectionState]] = []
+    bridge.state_changed.connect(lambda name, state: states.append((name, state)))
+
+    # A widget that dies is disconnected by Qt: the next signal does not reach it.
+    shiboken6.delete(indicator)
+    driver.call(chat.connect, CONVERSATION)
+    driver.wait_until(lambda: ("Chat", ConnectionState.RECONNECTING) in states)
+
+    with qtbot.waitSignal(bridge.ended):
+        bridge.close()
+    assert (chat.listener_count, status.listener_count, status.status_listener_count) == before
+    with qtbot.assertNotEmitted(bridge.ended):
+        bridge.close()  # once is enough
+    states.clear()
+    driver.call(chat.reconnect_now)
+    driver.wait_until(lambda: chat.state is ConnectionState.RECONNECTING and chat.retry_in)
+    assert states == []  # the session ended: the managers are not heard any more
 
 
 def test_manual_network_source_drives_the_managers(qtbot: QtBot) -> None:
