@@ -80,6 +80,17 @@ class _Recorder(logging.Handler):
         self.records.append(record)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Every test module is imported: freeze what the imports built (Qt, hypothesis, the
+    app's modules), so that the guard's ``gc.collect()`` after each test walks only what
+    tests made since. Unfrozen, that walk took about 0.12 s a test (measured: tests/core
+    33 s, frozen 1.9 s; the whole suite 466 s, frozen 335 s). A frozen object is never
+    collected, which costs memory only: a task a test drops is made after the freeze
+    and is still found (tests/test_asyncio_guard.py).
+    """
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def _asyncio_guard() -> Iterator[None]:
     """Fail any test during which asyncio logged an error: a task re-entered (a nested
