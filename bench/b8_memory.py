@@ -6,7 +6,7 @@ case nor its baseline inherits the other's heap.
 
 (a) Transcript: the real :class:`MainWindow` (offscreen, qasync) is connected
 to :mod:`bench.flood_server`; the messages arrive as live chat frames through
-the chat manager, the bridge and ``on_chat_message`` into the transcript model
+the chat manager and the conversation controller into the transcript model
 and view, which lays them out and paints the newest::
 
     # 0 s: the window is open on an empty conversation; RSS read

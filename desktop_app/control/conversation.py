@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, Protocol
@@ -33,6 +32,7 @@ from typing import Any, Protocol
 from desktop_app.control.session import SessionController
 from desktop_app.control.tasks import BackgroundTasks
 from desktop_app.core import machine as m
+from desktop_app.core.clock import Clock, Timer
 from desktop_app.core.conversation import (
     Creation,
     Notice,
@@ -50,6 +50,7 @@ from desktop_app.core.session import SessionState
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry, message_key
 from desktop_app.net.background import BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
+from desktop_app.net.clock import LoopClock
 from desktop_app.net.http import HttpError, PlatformClient, SignInRequired
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
@@ -116,7 +117,7 @@ class ConversationController:
         on_own_name: Callable[[str], object] = lambda _name: None,
         retry_initial_s: float = 1.0,
         retry_max_s: float = 30.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         self.client = client
         self.chat = chat
@@ -132,17 +133,17 @@ class ConversationController:
         self._on_own_name = on_own_name
         self._retry_initial_s = retry_initial_s
         self._retry_max_s = retry_max_s
-        self._clock = clock
+        self._clock: Clock = clock if clock is not None else LoopClock()
 
         self.conversation_id: str | None = None
         self.phase = Phase.NONE
         self._title: str | None = None
         self._failures = 0  # history loads that failed in a row
-        self._retry: asyncio.TimerHandle | None = None
+        self._retry: Timer | None = None
         self._retry_due: float | None = None
         self.creation: Creation | None = None
         self._create_failures = 0
-        self._create_retry: asyncio.TimerHandle | None = None
+        self._create_retry: Timer | None = None
         self._create_retry_due: float | None = None
         self._create_after_sign_in = False
         self._asked_sign_in = False
@@ -473,13 +474,13 @@ class ConversationController:
     # --- retrying ---------------------------------------------------------------------
 
     def _schedule(
-        self, failures: int, action: Callable[[], object], previous: asyncio.TimerHandle | None
-    ) -> tuple[float, asyncio.TimerHandle]:
+        self, failures: int, action: Callable[[], object], previous: Timer | None
+    ) -> tuple[float, Timer]:
         """Run ``action`` after the delay for ``failures``; (when it runs, its timer)."""
         if previous is not None:
             previous.cancel()
         delay = retry_delay_s(failures, initial_s=self._retry_initial_s, max_s=self._retry_max_s)
-        return self._clock() + delay, asyncio.get_event_loop().call_later(delay, action)
+        return self._clock.monotonic() + delay, self._clock.call_later(delay, action)
 
     def _cancel_retry(self) -> None:
         if self._retry is not None:
