@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.app import run
 from desktop_app.control.session import SessionController
 from desktop_app.core.config import AppConfig
+from desktop_app.core.conversation import Phase
 from desktop_app.core.outbox import OutboxLimits
 from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
@@ -147,9 +148,11 @@ def driver(qapp: QApplication) -> Iterator[LoopDriver]:
 def open_connected(
     driver: LoopDriver, window: MainWindow, conversation_id: str, title: str | None = None
 ) -> None:
-    """Open a conversation in the window, as the user would, and wait until connected."""
+    """Open a conversation in the window, as the user would, and wait until connected
+    and its history shown: a history that came later would replace what the test shows."""
     driver.call(window.open_conversation, conversation_id, title)
     driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    driver.wait_until(lambda: window.controller.phase is Phase.READY)
 
 
 def type_file_name(driver: LoopDriver, dialog: QFileDialog, path: Path) -> None:
