@@ -797,11 +797,12 @@ class DemoServer:
             )
             if summary_requested:
                 await asyncio.sleep(self._config.step_delay_s)
-                if self._write_summary(conversation_id):
+                if self.write_summary(conversation_id):
                     await self._status(conversation_id, "summary_complete")
 
-    def _write_summary(self, conversation_id: str) -> bool:
-        """Generate and store the summary PDF; ``False`` when the conversation is gone."""
+    def write_summary(self, conversation_id: str) -> bool:
+        """Generate and store the summary PDF (as after the assistant's summary step; tests
+        call it to have one ready); ``False`` when the conversation is gone."""
         generated_at = _now()
         lines = assistant.summary_lines(
             conversation_id,

@@ -49,7 +49,7 @@ def open_the_save_dialog(
     window = make_window()
     conversation = demo.create_conversation()
     open_connected(driver, window, conversation)
-    demo._write_summary(conversation)
+    demo.write_summary(conversation)
     driver.call(window.ai_status.set_summary_ready, True)
 
     def safety_net() -> None:
