@@ -25,7 +25,10 @@ from pathlib import Path
 from bench.common import Result, markdown_rows
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = sorted(p.stem for p in Path(__file__).parent.glob("b[0-9]_*.py"))
+BENCHMARKS = sorted(
+    (p.stem for p in Path(__file__).parent.glob("b[0-9]*_*.py")),
+    key=lambda stem: int(stem[1:].split("_")[0]),  # B2 before B11
+)
 
 
 def run_one(module: str, *, quick: bool, timeout_s: float) -> tuple[list[Result], float]:

@@ -238,6 +238,16 @@ def is_retryable_close(code: int | None) -> bool:
     return code is None or code in RETRYABLE_CLOSE_CODES
 
 
+def is_dead_link(event: ConnectionEvent) -> bool:
+    """Whether ``event`` says an open socket found its link to the server dead: lost
+    without a close frame (keepalive deadline missed, network lost, connection broken).
+
+    Every other connection to that server (pooled HTTP ones) went through the same
+    link, and is as dead.
+    """
+    return isinstance(event, Disconnected) and event.code in (None, 1006)
+
+
 def is_retryable_handshake_status(status: int) -> bool:
     """Whether a handshake refused with HTTP ``status`` should be retried."""
     return status in RETRYABLE_HANDSHAKE_STATUSES

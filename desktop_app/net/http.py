@@ -14,6 +14,13 @@ Responses may hold patient text (history, summaries, the server's error pages):
 no body reaches a log or an exception. Logs name paths, ids, statuses and sizes;
 never message text, passwords or cookie values.
 
+Connections are pooled (kept open between requests). When the link to the
+server proved dead (a socket's keepalive deadline passed), the pooled ones are as
+dead: :meth:`PlatformClient.drop_idle_connections` forgets them, and the next
+request opens a fresh one. A GET that fails on a connection taken from the pool
+(a connection error, or no answer within the timeout) is sent once more, on a
+fresh connection; see :meth:`PlatformClient.drop_idle_connections`.
+
 A summary download is bounded: at most ``max_download_bytes`` (default 32 MiB)
 and ``download_timeout_s`` (default 120 s) in all, whatever the server sends; a
 summary is tens of KiB, so a server past either bound is broken or hostile (an
@@ -43,7 +50,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from types import SimpleNamespace, TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from desktop_app import __version__
@@ -167,6 +174,11 @@ class PlatformClient:
         self._jar: aiohttp.CookieJar | None = None
         self._cookie_url: URL | None = None  # set with the jar
         self._closed = False
+        # Requests under way per session, and the sessions whose pools were dropped:
+        # such a session is closed once its last request is over.
+        self._in_flight: dict[aiohttp.ClientSession, int] = {}
+        self._retired: set[aiohttp.ClientSession] = set()
+        self._closing: set[asyncio.Task[None]] = set()
         #: The last failed request's technical detail (errno, host), for the diagnostics.
         self.last_error: str | None = None
         #: What the server's answers proved about the session (core/session.py).
@@ -179,8 +191,14 @@ class PlatformClient:
         """Close the connections; the cookies stay readable, requests are refused."""
         self._closed = True
         session, self._session = self._session, None
+        sessions = {*self._retired, *self._in_flight}
         if session is not None:
-            await session.close()
+            sessions.add(session)
+        self._retired.clear()
+        for old in sessions:
+            await old.close()
+        if self._closing:
+            await asyncio.gather(*self._closing)
 
     async def __aenter__(self) -> Self:
         return self
@@ -200,10 +218,12 @@ class PlatformClient:
             import aiohttp
             from yarl import URL
 
-            # unsafe=True: aiohttp's jar drops the cookies of IP hosts (127.0.0.1) otherwise.
-            self._jar = aiohttp.CookieJar(unsafe=True)
-            # The URL whose cookies count: "/" so that cookies of the whole site match.
-            self._cookie_url = URL(self.endpoints.http_url("/"))
+            if self._jar is None:
+                # unsafe=True: aiohttp's jar drops the cookies of IP hosts (127.0.0.1)
+                # otherwise. The jar outlives the sessions: a dropped pool keeps cookies.
+                self._jar = aiohttp.CookieJar(unsafe=True)
+                # The URL whose cookies count: "/" so that cookies of the whole site match.
+                self._cookie_url = URL(self.endpoints.http_url("/"))
             ssl_option: ssl.SSLContext | bool = True
             if self.endpoints.secure:
                 ssl_option = self._ssl_context or system_ssl_context()
@@ -215,8 +235,51 @@ class PlatformClient:
                 # Environment proxies (HTTPS_PROXY, NO_PROXY), except for this machine
                 # (the embedded server): no proxy can reach our loopback.
                 trust_env=not is_loopback_host(self.endpoints.host),
+                trace_configs=[_reuse_trace()],
             )
         return self._session
+
+    def drop_idle_connections(self) -> None:
+        """Forget the pooled connections to the server: the next request opens a fresh one.
+
+        Call it when the link to the server proved dead (a socket missed its keepalive
+        deadline): a connection kept from before the outage is as dead, and a request
+        sent on it would wait for the whole timeout. Cookies (the session) stay. A
+        request under way finishes (or fails) on its connection; the dropped pool is
+        closed after the last of them.
+
+        A GET that fails on a pooled connection (a connection error, or no answer
+        within ``timeout_s``) drops the pool itself and is sent once more on a fresh
+        connection, within a timeout of its own: at most twice ``timeout_s`` in all.
+        Other methods are never sent twice: a POST (the sign-in, a new conversation)
+        may have reached the server before its connection failed, so it fails with
+        :class:`HttpError` (status None) and the person, or the caller, decides.
+        """
+        session, self._session = self._session, None
+        if session is None:
+            return
+        logger.info("pooled HTTP connections dropped")
+        self._retired.add(session)
+        if not self._in_flight.get(session):
+            self._close_retired(session)
+
+    def _close_retired(self, session: aiohttp.ClientSession) -> None:
+        self._retired.discard(session)
+        task = asyncio.get_running_loop().create_task(session.close())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    def _request_started(self, session: aiohttp.ClientSession) -> None:
+        self._in_flight[session] = self._in_flight.get(session, 0) + 1
+
+    def _request_ended(self, session: aiohttp.ClientSession) -> None:
+        left = self._in_flight[session] - 1
+        if left:
+            self._in_flight[session] = left
+            return
+        del self._in_flight[session]
+        if session in self._retired:
+            self._close_retired(session)
 
     # --- cookies -------------------------------------------------------------------
 
@@ -477,13 +540,9 @@ class PlatformClient:
         """One request, redirects not followed; network failures become HttpError(None)."""
         import aiohttp
 
-        url = self.endpoints.http_url(path)
-        # When this request left: a session it proves valid was valid from then on back.
-        _request_sent_at.set(time.monotonic())
+        session, response = await self._send(method, path, options)
         try:
-            async with self._http().request(
-                method, url, allow_redirects=False, **options
-            ) as response:
+            async with response:
                 logger.debug(
                     "%s %s -> %d (%s bytes)",
                     method,
@@ -493,11 +552,54 @@ class PlatformClient:
                 )
                 yield response
         except (aiohttp.ClientError, TimeoutError) as exc:
-            logger.warning("%s %s failed: %s", method, path, type(exc).__name__)
-            self.last_error = _technical_detail(exc)
-            raise HttpError(
-                None, f"cannot reach the server: {_describe(exc, self._timeout_s)}"
-            ) from exc
+            raise self._unreachable(method, path, exc) from exc
+        finally:
+            self._request_ended(session)
+
+    async def _send(
+        self, method: str, path: str, options: dict[str, Any]
+    ) -> tuple[aiohttp.ClientSession, aiohttp.ClientResponse]:
+        """Send the request and wait for the answer's head; a GET whose pooled connection
+        failed is sent once more on a fresh one. The session stays counted as in use."""
+        import aiohttp
+
+        url = self.endpoints.http_url(path)
+        # Safe to send twice (RFC 9110, 9.2.2): a GET changes nothing on the server.
+        may_resend = method == "GET"
+        while True:
+            session = self._http()
+            attempt = _Attempt()
+            # When this request left: a session it proves valid was valid from then on back.
+            _request_sent_at.set(time.monotonic())
+            self._request_started(session)
+            try:
+                response = await session.request(
+                    method, url, allow_redirects=False, trace_request_ctx=attempt, **options
+                )
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                self._request_ended(session)
+                if not (may_resend and attempt.reused and _connection_failed(exc)):
+                    raise self._unreachable(method, path, exc) from exc
+                may_resend = False
+                logger.warning(
+                    "%s %s failed on a pooled connection: %s; sending it again on a new one",
+                    method,
+                    path,
+                    type(exc).__name__,
+                )
+                # The other pooled connections went through the same link: as suspect.
+                if self._session is session:
+                    self.drop_idle_connections()
+                continue
+            except BaseException:
+                self._request_ended(session)
+                raise
+            return session, response
+
+    def _unreachable(self, method: str, path: str, exc: BaseException) -> HttpError:
+        logger.warning("%s %s failed: %s", method, path, type(exc).__name__)
+        self.last_error = _technical_detail(exc)
+        return HttpError(None, f"cannot reach the server: {_describe(exc, self._timeout_s)}")
 
     def _check(self, response: aiohttp.ClientResponse, path: str, what: str) -> None:
         """Raise for any answer but 200: SignInRequired for a redirect to the login page."""
@@ -547,6 +649,40 @@ class PlatformClient:
     def _csrf_headers(self, token: str, *, referer: str) -> dict[str, str]:
         # Django checks the Origin when there is one, and over HTTPS the Referer too.
         return {"X-CSRFToken": token, "Origin": self.endpoints.origin, "Referer": referer}
+
+
+class _Attempt:
+    """One sending of a request, as aiohttp's tracing saw it."""
+
+    __slots__ = ("reused",)
+
+    def __init__(self) -> None:
+        self.reused = False  # its connection was taken from the pool
+
+
+def _reuse_trace() -> aiohttp.TraceConfig:
+    """A trace that marks the request's :class:`_Attempt` when its connection is pooled."""
+    import aiohttp
+
+    async def on_reuse(
+        _session: aiohttp.ClientSession,
+        context: SimpleNamespace,
+        _params: aiohttp.TraceConnectionReuseconnParams,
+    ) -> None:
+        if isinstance(attempt := context.trace_request_ctx, _Attempt):
+            attempt.reused = True
+
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_reuseconn.append(on_reuse)
+    return trace
+
+
+def _connection_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection failed (rather than the server's answer):
+    what a connection that died in the pool does."""
+    import aiohttp
+
+    return isinstance(exc, aiohttp.ClientConnectionError | TimeoutError)
 
 
 def _sent_session_cookie(response: aiohttp.ClientResponse) -> str | None:
