@@ -75,13 +75,13 @@ async def _sample(size: Size, proxy: FaultProxy, conversation: str) -> tuple[flo
         max_reconnect_delay=0.5,
         max_reconnect_attempts=None,
     )
+    ours.follow_dead_links([chat])  # as app.py wires it
     dead_links = 0
 
-    def on_connection_event(event: ConnectionEvent) -> None:  # as app.py wires it
+    def on_connection_event(event: ConnectionEvent) -> None:
         nonlocal dead_links
         if is_dead_link(event):
             dead_links += 1
-            ours.drop_idle_connections()
 
     chat.on_connection_event(on_connection_event)
     try:

@@ -46,7 +46,6 @@ from desktop_app.control.session import SessionController, StoreFactory, system_
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import is_loopback_host
 from desktop_app.core.errors import LocalFileError, OutboxDamaged, OutboxError
-from desktop_app.core.machine import ConnectionEvent, is_dead_link
 from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.clock import LoopClock
@@ -152,15 +151,7 @@ async def run(
         )
         session.add_manager(background_chat)
         managers = [chat, status, background_chat]
-
-        def on_connection_event(event: ConnectionEvent) -> None:
-            # A socket found the link dead: the pooled HTTP connections went the same way,
-            # and the next history load would wait its whole timeout on one of them.
-            if is_dead_link(event):
-                client.drop_idle_connections()
-
-        for manager in managers:
-            manager.on_connection_event(on_connection_event)
+        client.follow_dead_links(managers)
         # A kiosk starts afresh after a sleep; a desktop checks its sockets and keeps good ones.
         on_wake = reconnect_after_sleep if config.kiosk else probe_after_sleep
         watcher = SleepWatcher(on_wake(managers), clock=clock)

@@ -63,7 +63,6 @@ from desktop_app.control.session import SessionController, system_store
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.errors import OutboxError, SdmError
 from desktop_app.core.frames import ChatMessage, Frame
-from desktop_app.core.machine import ConnectionEvent, is_dead_link
 from desktop_app.core.outbox import OutboxEntry, OutboxState
 from desktop_app.core.session import SessionState
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
@@ -160,14 +159,7 @@ async def _run(config: AppConfig) -> int:
     session = SessionController(
         client, [chat, status], server_key=base_url, store=None if server else system_store
     )
-
-    def on_connection_event(event: ConnectionEvent) -> None:
-        # A socket found the link dead: the pooled HTTP connections went the same way.
-        if is_dead_link(event):
-            client.drop_idle_connections()
-
-    chat.on_connection_event(on_connection_event)
-    status.on_connection_event(on_connection_event)
+    client.follow_dead_links([chat, status])
     try:
         if server is not None:
             from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD

@@ -47,7 +47,7 @@ import os
 import ssl
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace, TracebackType
@@ -61,13 +61,14 @@ from desktop_app.core.endpoints import (
 )
 from desktop_app.core.errors import DISK_FULL, LocalFileError, SdmError, why_not_written
 from desktop_app.core.frames import ChatMessage, ProtocolError, decode_frame
+from desktop_app.core.machine import ConnectionEvent, is_dead_link
 from desktop_app.core.session import (
     SESSION_COOKIE_SUFFIX,
     SessionState,
     SessionTracker,
     session_cookie_of,
 )
-from desktop_app.net.manager import Unsubscribe, subscribe, system_ssl_context
+from desktop_app.net.manager import Unsubscribe, WebSocketManager, subscribe, system_ssl_context
 
 if TYPE_CHECKING:
     # Imported where first used: aiohttp is the heaviest import of the app, and with
@@ -262,6 +263,19 @@ class PlatformClient:
         self._retired.add(session)
         if not self._in_flight.get(session):
             self._close_retired(session)
+
+    def follow_dead_links(self, managers: Iterable[WebSocketManager]) -> list[Unsubscribe]:
+        """Drop the pooled connections whenever one of ``managers`` finds the link dead.
+
+        The connections went through the same link: the next history load would
+        otherwise wait its whole timeout on one of them.
+        """
+
+        def on_connection_event(event: ConnectionEvent) -> None:
+            if is_dead_link(event):
+                self.drop_idle_connections()
+
+        return [manager.on_connection_event(on_connection_event) for manager in managers]
 
     def _close_retired(self, session: aiohttp.ClientSession) -> None:
         self._retired.discard(session)

@@ -237,13 +237,13 @@ class Outbox:
             self._write(
                 lambda store: store.delete(action.client_id),
                 lambda _none: om.WriteDone(action.client_id, None),
-                lambda: om.WriteRefused(action.client_id),
+                lambda _exc: om.WriteRefused(action.client_id),
             )
         elif isinstance(action, om.WriteForget):
             self._write(
                 lambda store: store.forget_conversations(list(action.conversation_ids)),
                 lambda _count: None,
-                lambda: None,
+                lambda _exc: None,
             )
         else:
             sender = self._senders.get(action.lane)
@@ -264,12 +264,7 @@ class Outbox:
                 submitted.set_exception(exc)
             return om.NewRefused(action.token)
 
-        self._write(
-            lambda store: store.add(action.conversation_id, action.text),
-            written,
-            lambda: om.NewRefused(action.token),
-            on_error=refused,
-        )
+        self._write(lambda store: store.add(action.conversation_id, action.text), written, refused)
 
     def _write_state(self, client_id: str, state: OutboxState) -> None:
         moves: dict[OutboxState, Callable[[OutboxStore], OutboxEntry]] = {
@@ -281,18 +276,16 @@ class Outbox:
         self._write(
             moves[state],
             lambda entry: om.WriteDone(client_id, entry),
-            lambda: om.WriteRefused(client_id),
+            lambda _exc: om.WriteRefused(client_id),
         )
 
     def _write(
         self,
         work: Callable[[OutboxStore], T],
         done: Callable[[T], om.Input | None],
-        refused: Callable[[], om.Input | None],
-        *,
-        on_error: Callable[[BaseException], om.Input] | None = None,
+        refused: Callable[[BaseException], om.Input | None],
     ) -> None:
-        """Run ``work`` on the writer's thread; feed ``done(result)`` or ``refused()`` back."""
+        """Run ``work`` on the writer's thread; feed ``done(result)`` or ``refused(exc)`` back."""
         if self.writer.closed:
             logger.debug("Outbox closed: a change is not written")
             return
@@ -306,15 +299,15 @@ class Outbox:
             exc = future.exception()
             if exc is None:
                 follow = done(future.result())
-            elif isinstance(exc, OutboxError):
-                # A full disk (OutboxWriteError), or a file changed behind our back.
-                logger.warning("Outbox: a change was not written (%s)", type(exc).__name__)
-                follow = on_error(exc) if on_error is not None else refused()
             else:
-                self.loop.call_exception_handler(
-                    {"message": "outbox write failed", "exception": exc}
-                )
-                follow = on_error(exc) if on_error is not None else refused()
+                if isinstance(exc, OutboxError):
+                    # A full disk (OutboxWriteError), or a file changed behind our back.
+                    logger.warning("Outbox: a change was not written (%s)", type(exc).__name__)
+                else:
+                    self.loop.call_exception_handler(
+                        {"message": "outbox write failed", "exception": exc}
+                    )
+                follow = refused(exc)
             if follow is not None:
                 self._feed(follow)
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core.machine import ConnectionEvent, is_dead_link
 from desktop_app.demo.server import DemoServer
 from desktop_app.net import ChatWebSocketManager
 from desktop_app.net.http import HttpError, PlatformClient
@@ -47,12 +46,7 @@ async def test_history_after_a_dead_link_takes_a_fresh_connection(
     conversation = demo.create_conversation()
     # The composition roots' wiring (app.py, console.py): a dead link drops the pool.
     chat = make(ChatWebSocketManager, proxy.url(), ping_interval=0.3, pong_timeout=0.3)
-
-    def on_connection_event(event: ConnectionEvent) -> None:
-        if is_dead_link(event):
-            client.drop_idle_connections()
-
-    chat.on_connection_event(on_connection_event)
+    client.follow_dead_links([chat])
     events = Recorder()
     chat.on_message(events)
     chat.connect(conversation)
