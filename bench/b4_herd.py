@@ -14,6 +14,13 @@ bare ``websockets`` client of ``bench/baselines.py``. Timeline of each scenario:
     back       the new server listens (it says so on its stdout)
     all back   every client has opened a socket since "back" (or 90 s passed)
 
+One more scenario for our fleet alone: the server away for ``LONG_PAUSE_S`` (50 s),
+longer than the five attempts of every client (at most 42 s after a 1001), so the
+whole fleet says "Connection failed" and tries on, once every 30 s at each client's
+own place in that window (issue 13, B3): the herd the new server meets then. The
+browser fleet gives up after its 5 attempts (31 s) and never comes back, so it is
+not run there; ``--quick`` scales that scenario tenfold (delays and outage).
+
 Every connection attempt is timed where the client makes it: our managers' CONNECTING
 transitions (``on_state_change``), the browser client's ``attempted_at``. The figure is
 the largest share of the fleet attempting within any 100 ms sliding window from "back"
@@ -52,6 +59,9 @@ FULL_CLIENTS = 500
 QUICK_CLIENTS = 30
 WINDOW_S = 0.1
 RESTART_PAUSE_S = 1.0  # between the old server's exit and the new one's start
+LONG_PAUSE_S = 50.0  # the long outage: past every client's five attempts
+#: Our managers' knobs for the long outage in --quick: every delay ÷10.
+QUICK_LONG_SCALE = 10.0
 BATCH = 50  # clients connecting together at the start (the start is not measured)
 CONNECT_TIMEOUT_S = 120.0
 BACK_TIMEOUT_S = 90.0
@@ -153,13 +163,14 @@ class Fleet(Protocol):
 
 
 class OurFleet:
-    """Chat managers with the app's default knobs."""
+    """Chat managers with the app's default knobs (or ``knobs``: scaled down)."""
 
-    def __init__(self, base_url: str, size: int) -> None:
+    def __init__(self, base_url: str, size: int, **knobs: Any) -> None:
         from desktop_app.net import ChatWebSocketManager
 
         self.size = size
-        self._managers = [ChatWebSocketManager(base_url) for _ in range(size)]
+        self._managers = [ChatWebSocketManager(base_url, **knobs) for _ in range(size)]
+        self.failed_at: dict[int, float] = {}  # client -> when it first said "failed"
         self._attempts: list[float] = []
         self._opens: list[float] = []
         self._closes: list[float] = []
@@ -179,6 +190,8 @@ class OurFleet:
             elif state is ConnectionState.OPEN:
                 self._opens.append(time.monotonic())
                 self._last_opened[index] = self._opens[-1]
+            elif state is ConnectionState.FAILED:
+                self.failed_at.setdefault(index, time.monotonic())
 
         return on_state
 
@@ -252,14 +265,20 @@ class Herd:
     close_spread_s: float | None  # from the first client's close to the last one's
     back: int  # clients open again since the restart
     all_back_s: float | None  # from "back" until the last one opened; None: not all
+    back_at: float = math.nan  # monotonic time of "back"
 
     @property
     def peak(self) -> float:
         return self.peak_opens if self.peak_attempts is None else self.peak_attempts
 
 
-async def restart_herd(make_fleet: Callable[[str], Fleet], *, crash: bool = False) -> Herd:
-    """Connect a fleet, restart its server (or kill it and start it), time the herd."""
+async def restart_herd(
+    make_fleet: Callable[[str], Fleet], *, crash: bool = False, pause_s: float = RESTART_PAUSE_S
+) -> Herd:
+    """Connect a fleet, restart its server (or kill it and start it), time the herd.
+
+    ``pause_s``: from the old server's exit to the new one's start.
+    """
     server = Server(free_port())
     await server.start()
     fleet = make_fleet(server.base_url)
@@ -273,7 +292,7 @@ async def restart_herd(make_fleet: Callable[[str], Fleet], *, crash: bool = Fals
 
         stopped_at = time.monotonic()
         await server.stop(crash=crash)
-        await asyncio.sleep(RESTART_PAUSE_S)
+        await asyncio.sleep(pause_s)
         back_at = await server.start()
 
         with contextlib.suppress(TimeoutError):  # the rows say who is not back
@@ -301,6 +320,7 @@ async def restart_herd(make_fleet: Callable[[str], Fleet], *, crash: bool = Fals
         close_spread_s=max(closes) - min(closes) if closes else None,
         back=len(back),
         all_back_s=max(back) - back_at if len(back) == fleet.size else None,
+        back_at=back_at,
     )
 
 
@@ -327,24 +347,65 @@ SCENARIOS = (
 )
 
 
+@dataclass(frozen=True)
+class LongHerd:
+    """Our fleet after the long outage."""
+
+    herd: Herd
+    scale: float  # every delay and the outage divided by this (--quick)
+    failed: int  # clients that said "Connection failed" before the server came back
+    peak_while_failed: float  # largest share trying in any 100 ms, all failed, server away
+
+
+async def long_outage_herd(size: int, *, quick: bool) -> LongHerd:
+    """Our fleet, its server away long enough for every client to use up its attempts."""
+    scale = QUICK_LONG_SCALE if quick else 1.0
+    defaults = BackoffPolicy()
+    knobs = (
+        {
+            "reconnect_delay": defaults.initial_delay_s / scale,
+            "max_reconnect_delay": defaults.max_delay_s / scale,
+            "stable_after": defaults.stable_after_s / scale,
+        }
+        if quick
+        else {}
+    )
+    fleets: list[OurFleet] = []
+
+    def make(url: str) -> Fleet:
+        fleets.append(OurFleet(url, size, **knobs))
+        return fleets[-1]
+
+    herd = await restart_herd(make, pause_s=LONG_PAUSE_S / scale)
+    (fleet,) = fleets
+    failed = [t for t in fleet.failed_at.values() if t < herd.back_at]
+    all_failed_at = max(failed) if len(failed) == size else herd.back_at
+    attempts = fleet.attempts() or []
+    trying = [t for t in attempts if all_failed_at <= t < herd.back_at]
+    peak_while_failed, _ = peak_share(trying, size)
+    return LongHerd(herd, scale, len(failed), peak_while_failed)
+
+
 def _fleet(kind: str, size: int) -> Callable[[str], Fleet]:
     if kind == "ours":
         return lambda url: OurFleet(url, size)
     return lambda url: BaselineFleet(url, size, bare=kind == "bare")
 
 
-async def _measure(size: int, *, together: bool) -> dict[tuple[str, bool], Herd]:
+async def _measure(size: int, *, together: bool) -> tuple[dict[tuple[str, bool], Herd], LongHerd]:
     """Every scenario, one after the other (``together``: all at once, for --quick)."""
-    raise_open_file_limit(len(SCENARIOS) * 2 * size + 256)
+    raise_open_file_limit((len(SCENARIOS) + 1) * 2 * size + 256)
     if together:
+        long = asyncio.create_task(long_outage_herd(size, quick=True))
         herds = await asyncio.gather(
             *(restart_herd(_fleet(kind, size), crash=crash) for kind, crash in SCENARIOS)
         )
-        return dict(zip(SCENARIOS, herds, strict=True))
-    return {
+        return dict(zip(SCENARIOS, herds, strict=True)), await long
+    herds_by_scenario = {
         (kind, crash): await restart_herd(_fleet(kind, size), crash=crash)
         for kind, crash in SCENARIOS
     }
+    return herds_by_scenario, await long_outage_herd(size, quick=False)
 
 
 def _share(value: float | None) -> str:
@@ -374,7 +435,7 @@ def measure(quick: bool) -> list[Result]:
     logging.getLogger("desktop_app").setLevel(logging.CRITICAL)  # expected failures
     logging.getLogger("websockets").setLevel(logging.CRITICAL)
     size = QUICK_CLIENTS if quick else FULL_CLIENTS
-    herds = asyncio.run(_measure(size, together=quick))
+    herds, long = asyncio.run(_measure(size, together=quick))
     ours, browser, bare = herds["ours", False], herds["browser", False], herds["bare", False]
     ours_crash, browser_crash = herds["ours", True], herds["browser", True]
     target = f"≤ {100 * TARGET_SHARE:.0f} %"
@@ -461,6 +522,57 @@ def measure(quick: bool) -> list[Result]:
             target="–",
             met=None,
             note="as above, after the crash",
+        ),
+        *_long_rows(long, size, target),
+    ]
+
+
+def _long_rows(long: LongHerd, size: int, target: str) -> list[Result]:
+    herd = long.herd
+    cap_s = BackoffPolicy().max_delay_s
+    away = f"server away {seconds(herd.outage_s * long.scale)}"
+    if long.scale != 1:
+        away += f" (quick: scaled time ÷{long.scale:g})"
+    note = (
+        f"Our fleet alone: SIGTERM, and the new server {seconds(LONG_PAUSE_S)} after the old "
+        f"one exited, past every client's five attempts: {long.failed} of {size} said "
+        '"Connection failed" before it came back, and kept trying once every '
+        f"{seconds(cap_s)} at their own place in that window. Once all had, at most "
+        f"{_share(long.peak_while_failed)} of them tried in any 100 ms while the port refused. "
+        f'From "back": {_where(herd)}. The browser client gives up after its 5 attempts '
+        "(31 s) and never comes back without a reload; the bare websockets client was not "
+        "run here (its backoff grows to 90 s)"
+    )
+    if long.scale != 1:
+        note += (
+            f". Quick: every delay and the outage ÷{long.scale:g}, so 100 ms holds "
+            f"{long.scale:g} times the share it would: not a figure to judge"
+        )
+    back_s = None if herd.all_back_s is None else herd.all_back_s * long.scale
+    return [
+        Result(
+            id="B4",
+            what=f'herd, {away}, every client "failed" and still trying: largest share of '
+            f"{size} clients attempting in any 100 ms",
+            ours=_share(herd.peak),
+            baseline="browser client: gave up, never back (not run); bare websockets: not run",
+            ratio="–",
+            target=target,
+            met=herd.peak <= TARGET_SHARE and long.failed == size,
+            note=note,
+        ),
+        Result(
+            id="B4",
+            what=f"herd, {away}: time until all {size} clients are back",
+            ours=_back(herd) if back_s is None else seconds(back_s),
+            baseline="browser client: never (gave up after 5 attempts)",
+            ratio="–",
+            target="–",
+            met=None,
+            note="from the moment the new server listens until the last client opened its "
+            f"socket, nobody clicking: each client's next try falls within one capped delay "
+            f"({seconds(cap_s)}) of that moment, so the last of {size} comes about then, plus "
+            "its handshake",
         ),
     ]
 

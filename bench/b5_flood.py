@@ -16,8 +16,13 @@ after a warm-up flood (``--quick``: 3)::
   counting chat messages (every frame is decoded and validated on the way);
 - baseline: a raw ``websockets`` client, ``async for raw in ws: listener(json.loads(raw))``.
 
-The row quotes the median of the per-run ratios ours / raw (target ≥ 50 %); the
-note adds the cost of decoding one frame against ``json.loads`` (``timeit``).
+The row quotes the median of the per-run ratios ours / raw (target ≥ 80 %). The
+note splits what ours spends more per frame (``timeit``, the same frame):
+decoding it into a validated, typed message against ``json.loads`` alone; the
+manager's handling of the decoded frame (keepalive, dispatch to the listener,
+measured by calling the step its read loop takes for each frame); and the rest
+(the read loop itself, and run-to-run noise), which is what remains of the
+measured difference.
 
 Loop lag, on a qasync loop (the app's), offscreen: a probe scheduled every
 10 ms records how late it runs, from the trigger until the last message is in
@@ -25,19 +30,27 @@ the transcript (plus 100 ms). Ours is the real :class:`MainWindow`, its chat
 manager's frames going through the bridge to ``on_chat_message`` and the
 transcript model and view (laid out and painted); the baseline is the raw
 ``websockets`` client with a trivial listener on the same loop, same flood.
-Three floods (``--quick``: one), each into a new window, samples pooled; then one
-full layout of the N rows is timed for the note. Target: p99 ≤ 50 ms.
+Three floods (``--quick``: one), each into a new window, samples pooled. Target:
+p99 ≤ 16 ms, a frame at 60 Hz. The note adds what the window does with a batch
+of live messages: its insertion into the transcript (the model, and the view
+measuring the new rows: :class:`~desktop_app.ui.transcript_view.IncrementalListView`
+lays out only those) timed from the model's signals; the interpreter's full
+garbage collections meanwhile (``gc.callbacks``), each of which holds the loop
+while it walks every object; and one full layout of the N rows (what a new width
+or font costs).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
 import statistics
 import time
 import timeit
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,8 +62,8 @@ from bench.flood_server import TRIGGER, FloodServer, chat_frame
 from bench.processes import LagProbe
 from bench.qt_window import open_window, run_on_qasync, until
 
-LAG_TARGET_S = 0.050
-RATE_TARGET = 0.5
+LAG_TARGET_S = 0.016
+RATE_TARGET = 0.8
 
 
 class Counter:
@@ -133,11 +146,53 @@ class WindowFlood:
     raw_lags: list[float]  # the same with the raw client instead of the window
     rates: list[float]  # messages per second into the transcript, per flood
     relayout_s: float  # one full layout of the transcript's ``count`` rows
+    insertions: list[tuple[int, float]]  # each batch into the transcript: rows, seconds
+    collections: list[float]  # the interpreter's full garbage collections, seconds each
+
+
+@contextlib.contextmanager
+def full_collections() -> Iterator[list[float]]:
+    """The durations of the full (oldest generation) garbage collections run meanwhile."""
+    pauses: list[float] = []
+    started = 0.0
+
+    def noted(phase: str, info: dict[str, int]) -> None:
+        nonlocal started
+        if info["generation"] == 2:
+            if phase == "start":
+                started = time.perf_counter()
+            else:
+                pauses.append(time.perf_counter() - started)
+
+    gc.callbacks.append(noted)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(noted)
+
+
+class InsertionTimer:
+    """Times each insertion into a model, from ``rowsAboutToBeInserted`` to ``rowsInserted``.
+
+    Connected after the view, so the time includes the view's handling of the new rows.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.insertions: list[tuple[int, float]] = []
+        self._started = 0.0
+        model.rowsAboutToBeInserted.connect(self._begin)
+        model.rowsInserted.connect(self._end)
+
+    def _begin(self, _parent: object, _first: int, _last: int) -> None:
+        self._started = time.perf_counter()
+
+    def _end(self, _parent: object, first: int, last: int) -> None:
+        self.insertions.append((last - first + 1, time.perf_counter() - self._started))
 
 
 async def window_lag(base_url: str, count: int, floods: int) -> WindowFlood:
     """Probe lags during ``floods`` floods, each into a new window (and with the raw client)."""
-    result = WindowFlood([], [], [], 0.0)
+    result = WindowFlood([], [], [], 0.0, [], [])
     for _ in range(floods):
         raw_probe = LagProbe()
         await raw_client_flood(base_url, count, on_started=raw_probe.start)
@@ -146,14 +201,18 @@ async def window_lag(base_url: str, count: int, floods: int) -> WindowFlood:
 
         async with open_window(base_url, str(uuid.uuid4())) as window:
             await asyncio.sleep(0.2)  # the first layout and paint are done
+            timer = InsertionTimer(window.transcript)
             probe = LagProbe()
-            probe.start()
-            started = time.perf_counter()
-            window.services.chat.send_message(TRIGGER)
-            await until(lambda: window.transcript.rowCount() >= count, 300, "the transcript")
-            result.rates.append(count / (time.perf_counter() - started))
-            await asyncio.sleep(0.1)
-            result.lags += probe.stop()
+            with full_collections() as collections:
+                probe.start()
+                started = time.perf_counter()
+                window.services.chat.send_message(TRIGGER)
+                await until(lambda: window.transcript.rowCount() >= count, 300, "the transcript")
+                result.rates.append(count / (time.perf_counter() - started))
+                await asyncio.sleep(0.1)
+                result.lags += probe.stop()
+            result.collections += collections
+            result.insertions += timer.insertions
             layouts = []
             for _ in range(3):
                 started = time.perf_counter()
@@ -163,19 +222,56 @@ async def window_lag(base_url: str, count: int, floods: int) -> WindowFlood:
     return result
 
 
-def decode_costs() -> tuple[float, float]:
-    """Seconds per flood frame: our decoding (json and validation), and json.loads alone."""
+@dataclass
+class FrameCosts:
+    """Seconds per flood frame, each the best of a few ``timeit`` rounds."""
+
+    loads_s: float  # json.loads alone: what the raw client does
+    decode_s: float  # decode_frame: json, validation, the typed message
+    receive_s: float  # the manager's step for one frame: decode_frame, then the handling
+
+
+def frame_costs() -> FrameCosts:
     from desktop_app.core.frames import decode_frame
+    from desktop_app.net.chat import ChatWebSocketManager
+    from desktop_app.net.manager import _Connection
 
     text = json.dumps(chat_frame(1))
-    rounds = 20_000
-    ours = min(timeit.repeat(lambda: decode_frame(text), number=rounds, repeat=3)) / rounds
-    plain = min(timeit.repeat(lambda: json.loads(text), number=rounds, repeat=3)) / rounds
-    return ours, plain
+    manager = ChatWebSocketManager("http://127.0.0.1:9")  # never connects
+    manager.on_message(Counter(count=-1))  # the throughput listener; never done
+    connection = _Connection(1, "ws://127.0.0.1:9/", manager.config.keepalive(), {})
+    connection.keepalive.start(0.0)
+
+    def best(step: Callable[[], object]) -> float:
+        rounds = 20_000
+        return min(timeit.repeat(step, number=rounds, repeat=5)) / rounds
+
+    return FrameCosts(
+        loads_s=best(lambda: json.loads(text)),
+        decode_s=best(lambda: decode_frame(text)),
+        # What the read loop does with each frame it receives (a private step, timed
+        # alone): decode it, note it for the keepalive, hand it to the listeners.
+        receive_s=best(lambda: manager._receive(connection, text, 1.0)),
+    )
 
 
 def _ms(value: float) -> str:
     return f"{value * 1000:.0f} ms"
+
+
+def _collections_note(pauses: list[float], worst_s: float) -> str:
+    if not pauses:
+        return "No full garbage collection of the interpreter ran during the window floods."
+    return (
+        f"The interpreter ran {len(pauses)} full garbage collection(s) during the window "
+        f"floods, the longest {_ms1(max(pauses))} (the worst sample: {_ms1(worst_s)}): a full "
+        "collection walks every object, the transcript's rows among them, and holds the loop "
+        "meanwhile, inside a batch or between two."
+    )
+
+
+def _ms1(value: float) -> str:
+    return f"{value * 1000:.1f} ms"
 
 
 def _us(value: float) -> str:
@@ -189,13 +285,17 @@ def measure(quick: bool) -> list[Result]:
     with FloodServer(count) as server:
         ours, raw = asyncio.run(throughput(server.base_url, count, runs))
         window = run_on_qasync(lambda: window_lag(server.base_url, count, floods))
-    decode_s, loads_s = decode_costs()
+    costs = frame_costs()
     ratios = [o / r for o, r in zip(ours, raw, strict=True)]
     share = statistics.median(ratios)
     lags, raw_lags = window.lags, window.raw_lags
     p50, p99 = percentile(lags, 50), percentile(lags, 99)
     raw_p50, raw_p99 = percentile(raw_lags, 50), percentile(raw_lags, 99)
     per_frame = 1 / statistics.median(ours) - 1 / statistics.median(raw)
+    typed = costs.decode_s - costs.loads_s
+    handling = costs.receive_s - costs.decode_s
+    batch_rows = [rows for rows, _s in window.insertions]
+    batch_s = [seconds for _rows, seconds in window.insertions]
     return [
         Result(
             id="B5",
@@ -203,22 +303,20 @@ def measure(quick: bool) -> list[Result]:
             ours=f"{statistics.median(ours):,.0f} msg/s",
             baseline=f"raw websockets client: {statistics.median(raw):,.0f} msg/s",
             ratio=f"{share:.0%} of raw",
-            target="≥ 50 % of raw",
+            target="≥ 80 % of raw",
             met=share >= RATE_TARGET,
             note=(
                 f"Median of {runs} alternating runs per client (per-run ratios "
                 + ", ".join(f"{r:.0%}" for r in ratios)
                 + "); a flood server in its own process writes the frames pre-encoded, "
-                f"uncompressed. Ours spends {_us(per_frame)} more per frame than the raw "
-                f"client; decoding one frame into a validated, typed message "
-                f"(core/frames.py) takes {_us(decode_s)} against json.loads's "
-                f"{_us(loads_s)}: the validation is most of the difference."
-                + (
-                    ""
-                    if share >= RATE_TARGET
-                    else " A leaner decode (no frozen dataclass per citation, a dict "
-                    "lookup for the role) would lift it."
-                )
+                f"uncompressed. Per frame, the raw client takes {_us(1 / statistics.median(raw))} "
+                f"(websockets' receiving, then json.loads: {_us(costs.loads_s)}); ours takes "
+                f"{_us(per_frame)} more: decoding into a validated, typed message "
+                f"(core/frames.py) {_us(costs.decode_s)}, so {_us(typed)} over json.loads; "
+                f"the manager's handling of the decoded frame (keepalive, dispatch to the "
+                f"listener) {_us(handling)}; the rest, {_us(per_frame - typed - handling)}, "
+                "is the read loop around them (its 5 ms slices, the connection's hooks) "
+                "and run-to-run noise (timeit figures are the best of 5 rounds)."
             ),
         ),
         Result(
@@ -227,23 +325,22 @@ def measure(quick: bool) -> list[Result]:
             ours=f"p50 {_ms(p50)}, p99 {_ms(p99)}",
             baseline=f"raw websockets client, no window: p50 {_ms(raw_p50)}, p99 {_ms(raw_p99)}",
             ratio="–",
-            target="p99 ≤ 50 ms",
+            target="p99 ≤ 16 ms",
             met=p99 <= LAG_TARGET_S,
             note=(
                 f"A 10 ms probe on the app's qasync loop, offscreen, {floods} flood(s) into a "
                 f"new window each, {len(lags)} samples pooled, worst {_ms(max(lags))}; the "
                 f"real MainWindow took in {statistics.median(window.rates):,.0f} messages/s. "
-                "Live messages reach the transcript in batches at most every 100 ms, and a "
-                "burst is read in 5 ms slices. "
-                + (
-                    f"A full layout of the {count:,} rows takes {_ms(window.relayout_s)}."
-                    if p99 <= LAG_TARGET_S
-                    else "The worst samples are Qt's QListView laying out every row again at "
-                    "each insertion (a Python size-hint call per row): "
-                    f"{_ms(window.relayout_s)} for {count:,} rows. A view that lays out only "
-                    "the inserted rows (a custom view keeping a running sum of row heights) "
-                    "would remove it."
-                )
+                "A burst is read in 5 ms slices, and live messages reach the transcript in "
+                f"batches at most every 100 ms: {len(batch_s)} batches of median "
+                f"{statistics.median(batch_rows):,.0f} rows (largest {max(batch_rows):,}), each "
+                f"inserted and laid out in median {_ms1(statistics.median(batch_s))} (the "
+                "transcript's view measures only the inserted rows, an estimate each and a "
+                "laid-out document for those that fill the viewport, and keeps the row heights "
+                f"in a Fenwick tree), the slowest in {_ms1(max(batch_s))}. "
+                + _collections_note(window.collections, max(lags))
+                + f" A full layout of the {count:,} rows (a new width or font) takes "
+                f"{_ms1(window.relayout_s)}."
             ),
         ),
     ]

@@ -1,22 +1,28 @@
-"""B6: time from process start to the first window shown, against a bare PySide6 window.
+"""B6: time from process start to the real main window, painted and ready for typing.
 
 Each start is a fresh process, offscreen (``QT_QPA_PLATFORM=offscreen``), timed
-from just before ``Popen`` until its stderr carries ``Main window shown``: the
-app logs it (``--verbose``) at its main window's first paint event
-(``desktop_app/app.py``), :mod:`bench.bare_window` prints it at its window's
-first paint. The process is then stopped (SIGTERM) and the next one starts::
+from just before ``Popen`` until its stderr carries ``Main window shown``. The
+app logs that line (``--verbose``) once its real main window has been painted
+with the composer (enabled and focused: typed text goes into it) and the status
+bar's connection status (``Starting the demo server…``, ``Connecting to …``);
+:mod:`bench.bare_window` prints it at its empty window's first paint. The
+embedded server and the sockets come up after that paint, so the time until
+the chat socket is connected is read from the same log and given in the note.
+The process is then stopped (SIGTERM) and the next one starts::
 
     # 0 s: Popen(...)
-    # then: interpreter, imports, QApplication, (the app: its settings, the
-    #       embedded demo server and sign-in, or none with --server), the window
+    # then: interpreter, the command line and settings, Qt, the window's modules,
+    #       QApplication, the main window built and painted
     # end: "Main window shown" read from the pipe
+    # then (the note): asyncio, the embedded server and its sign-in, the outbox,
+    #       the sockets: "[ChatWS] Connected successfully"
 
 The cases, interleaved, 7 rounds (median) after one unmeasured warm-up round
 (``--quick``: one round, no warm-up):
 
 - bare: ``python -m bench.bare_window`` (QApplication + an empty QMainWindow);
-- ours, embedded: ``python -m desktop_app -v`` (no server configured: it starts
-  the embedded demo server and signs in before the window is built);
+- ours, embedded: ``python -m desktop_app -v`` (no server configured: the
+  embedded demo server starts after the first paint);
 - ours, ``--server``: ``python -m desktop_app -v --server URL --conversation ID``
   to a demo server already running in another process;
 - frozen: the PyInstaller bundle (``build_scripts/build.py --no-archive``, built
@@ -24,8 +30,12 @@ The cases, interleaved, 7 rounds (median) after one unmeasured warm-up round
   ``--quick``.
 
 Each case has a home of its own (HOME, XDG_CONFIG_HOME, XDG_DATA_HOME) kept
-across its runs, so only the first (warm-up) start is a first start. The note
-adds ``python -X importtime`` for ``desktop_app.app``, by top-level package.
+across its runs, so only the first (warm-up) start is a first start. Python's
+bytecode is cached as an installed package has it (``pip`` compiles it when it
+installs, the bundle carries it): the processes write and read it under the
+run's temporary folder (``PYTHONPYCACHEPREFIX``, ``PYTHONDONTWRITEBYTECODE``
+unset), and the warm-up round writes it. The note adds ``python -X importtime``
+of one start, split at the first paint, by top-level package.
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import keyring_backend
@@ -46,35 +57,50 @@ from bench.demo_process import demo_server, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOWN = "Main window shown"
+CONNECTED = "[ChatWS] Connected successfully"
 TIMEOUT_S = 60.0
+#: The issue's targets: the window against a bare one, and the frozen bundle.
+TARGET_RATIO = 1.3
+FROZEN_TARGET_S = 0.5
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SDM_")}
+@dataclass(frozen=True)
+class Start:
+    """One start: seconds from ``Popen`` to the painted window, and to the chat socket."""
+
+    shown_s: float
+    connected_s: float | None  # None: not waited for (the bare window has no socket)
+
+
+def _env(home: Path, bytecode: Path) -> dict[str, str]:
+    skip = ("SDM_", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(
         QT_QPA_PLATFORM="offscreen",
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "data"),
         XDG_CACHE_HOME=str(home / "cache"),
+        PYTHONPYCACHEPREFIX=str(bytecode),
     )
     env.update(keyring_backend.ENVIRONMENT)
     return env
 
 
-def time_to_window(command: list[str], home: Path) -> float:
-    """Seconds from starting ``command`` until it reports its window shown."""
+def time_start(command: list[str], env: dict[str, str], *, until_connected: bool) -> Start:
+    """Time one start of ``command``: its window painted, and its chat socket if asked."""
     started = time.monotonic()
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env=_env(home),
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
     assert process.stderr is not None
+    shown: float | None = None
     try:
         while True:
             remaining = started + TIMEOUT_S - time.monotonic()
@@ -84,10 +110,15 @@ def time_to_window(command: list[str], home: Path) -> float:
             if not readable:
                 continue
             line = process.stderr.readline()
-            if SHOWN in line:
-                return time.monotonic() - started
+            now = time.monotonic() - started
+            if shown is None and SHOWN in line:
+                shown = now
+                if not until_connected:
+                    return Start(shown, None)
+            elif shown is not None and CONNECTED in line:
+                return Start(shown, now)
             if not line:
-                raise RuntimeError(f"exited (status {process.wait()}) before its window")
+                raise RuntimeError(f"exited (status {process.wait()}) before {SHOWN!r}/connected")
     finally:
         stop_process(process)
 
@@ -114,36 +145,75 @@ def build_bundle(dist: Path) -> Path | None:
     return executable if done.returncode == 0 and executable.exists() else None
 
 
-def import_profile(home: Path) -> tuple[float, float, list[tuple[str, float]]]:
-    """``python -X importtime``: seconds to import ``desktop_app.app`` and, for comparison,
-    ``PySide6.QtWidgets`` alone; and the app's import time by top-level package (each
-    module's own time, so the parts add up), largest first."""
-    totals: list[float] = []
+@dataclass(frozen=True)
+class ImportProfile:
+    """``python -X importtime`` of one start, split at the first paint (seconds)."""
+
+    before_paint_s: float  # every import before "Main window shown"
+    by_package: list[tuple[str, float]]  # before the paint, own time, largest first
+    after_paint: list[tuple[str, float]]  # imported after the paint, until connected
+    qt_widgets_s: float  # ``import PySide6.QtWidgets`` alone, for comparison
+
+
+def _own_times(lines: list[str]) -> dict[str, float]:
+    """Own import time by top-level package (shiboken counted as PySide6)."""
     by_package: dict[str, float] = {}
-    for module in ("PySide6.QtWidgets", "desktop_app.app"):
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
-            cwd=ROOT,
-            env=_env(home),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        by_package = {}
-        total = 0.0
-        for line in done.stderr.splitlines():
-            fields = line.removeprefix("import time:").split("|")
-            if len(fields) != 3 or not fields[0].strip().isdigit():
-                continue  # the header
-            own = int(fields[0]) / 1e6
-            package = fields[2].strip().split(".")[0]
-            package = "PySide6" if package in ("shiboken6", "shibokensupport") else package
-            by_package[package] = by_package.get(package, 0.0) + own
-            if fields[2].strip() == module:
-                total = int(fields[1]) / 1e6
-        totals.append(total)
-    ranked = sorted(by_package.items(), key=lambda item: item[1], reverse=True)
-    return totals[1], totals[0], ranked
+    for line in lines:
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) != 3 or not fields[0].strip().isdigit():
+            continue  # the header, or a log line
+        package = fields[2].strip().split(".")[0]
+        package = "PySide6" if package in ("shiboken6", "shibokensupport") else package
+        by_package[package] = by_package.get(package, 0.0) + int(fields[0]) / 1e6
+    return by_package
+
+
+def import_profile(command: list[str], env: dict[str, str]) -> ImportProfile:
+    """Start ``command`` under ``-X importtime`` and split its imports at the first paint."""
+    process = subprocess.Popen(
+        [command[0], "-X", "importtime", *command[1:]],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    before: list[str] = []
+    after: list[str] = []
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        lines = before
+        for line in process.stderr:
+            if SHOWN in line:
+                lines = after
+            elif CONNECTED in line or time.monotonic() > deadline:
+                break
+            lines.append(line)
+    finally:
+        stop_process(process)
+    qt = subprocess.run(
+        [command[0], "-X", "importtime", "-c", "import PySide6.QtWidgets"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    first_paint = _own_times(before)
+    ranked = sorted(first_paint.items(), key=lambda item: item[1], reverse=True)
+    later = sorted(_own_times(after).items(), key=lambda item: item[1], reverse=True)
+    return ImportProfile(
+        before_paint_s=sum(first_paint.values()),
+        by_package=ranked,
+        after_paint=later,
+        qt_widgets_s=sum(_own_times(qt.stderr.splitlines()).values()),
+    )
+
+
+def _listing(packages: list[tuple[str, float]], count: int) -> str:
+    return ", ".join(f"{name} {seconds(own)}" for name, own in packages[:count])
 
 
 def measure(quick: bool) -> list[Result]:
@@ -167,77 +237,88 @@ def measure(quick: bool) -> list[Result]:
         bundle = None if quick else build_bundle(tmp / "bundle")
         if bundle is not None:
             cases["frozen"] = [str(bundle), "-v"]
-        homes = {name: tmp / f"home-{name}" for name in cases}
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        bytecode = tmp / "bytecode"
+        envs = {name: _env(tmp / f"home-{name}", bytecode) for name in cases}
+        starts: dict[str, list[Start]] = {name: [] for name in cases}
         for round_ in range(rounds + (0 if quick else 1)):
             for name, command in cases.items():
-                elapsed = time_to_window(command, homes[name])
-                if quick or round_ > 0:  # round 0: a first start, and a cold file cache
-                    times[name].append(elapsed)
-        app_import, qt_import, packages = import_profile(tmp / "home-imports")
-    median = {name: statistics.median(values) for name, values in times.items()}
-    bare = median["bare"]
-    runs = f"median of {rounds} starts each, interleaved"
-    largest = ", ".join(f"{name} {seconds(own)}" for name, own in packages[:6])
-    profile = (
-        f"`python -X importtime`: importing desktop_app.app takes {seconds(app_import)} "
-        f"(PySide6.QtWidgets alone: {seconds(qt_import)}); by package, own time: {largest} "
-        "(desktop_app's own share is largely PySide creating the Qt classes and enums its "
-        "modules import). aiohttp and the About dialog are already imported on first use."
+                start = time_start(command, envs[name], until_connected=name != "bare")
+                if quick or round_ > 0:  # round 0: a first start, bytecode and file cache cold
+                    starts[name].append(start)
+        profile = import_profile(cases["server"], envs["server"])
+    shown = {name: statistics.median(s.shown_s for s in runs) for name, runs in starts.items()}
+    connected = {
+        name: statistics.median(s.connected_s for s in runs if s.connected_s is not None)
+        for name, runs in starts.items()
+        if name != "bare"
+    }
+    bare = shown["bare"]
+    runs = f"median of {rounds} starts each, interleaved; offscreen"
+    point = (
+        "measured to the first paint of the real main window (composer enabled and "
+        "focused, status bar saying what is starting)"
     )
-    fix = (
-        " Would help: importing websockets and the managers when the first socket opens, "
-        "and the Qt classes that only paint messages when the first one is painted."
+    profile_note = (
+        f"`python -X importtime` of one --server start: {seconds(profile.before_paint_s)} of "
+        f"imports before the first paint ({_listing(profile.by_package, 6)}; "
+        f"`import PySide6.QtWidgets` alone: {seconds(profile.qt_widgets_s)}); after it, "
+        f"until the socket is connected: {_listing(profile.after_paint, 5)}. Beyond the "
+        "bare window, most of the time before the paint is PySide creating the Python "
+        "classes and enums of the Qt types the window's modules name (the Qt namespace "
+        "alone is about 15 ms), the configuration's dataclasses and argparse."
     )
+
+    def row(name: str, what: str, more: str = "") -> Result:
+        met = shown[name] <= TARGET_RATIO * bare
+        return Result(
+            id="B6",
+            what=what,
+            ours=seconds(shown[name]),
+            baseline=f"bare PySide6 window: {seconds(bare)}",
+            ratio=ratio(shown[name], bare),
+            target=f"≤ {TARGET_RATIO:g} × bare",
+            met=met,
+            note=f"{runs}; {point}. Chat socket connected at {seconds(connected[name])}." + more,
+        )
+
     rows = [
-        Result(
-            id="B6",
-            what="process start to first window shown, `python -m desktop_app` "
-            "(embedded demo server)",
-            ours=seconds(median["embedded"]),
-            baseline=f"bare PySide6 window: {seconds(bare)}",
-            ratio=ratio(median["embedded"], bare),
-            target="≤ 2 × bare",
-            met=median["embedded"] <= 2 * bare,
-            note=f"{runs}; offscreen. The window is built after the embedded server has "
-            "started (with aiohttp) and signed in: "
-            f"{seconds(median['embedded'] - median['server'])} more than with --server."
-            + ("" if median["embedded"] <= 2 * bare else " Showing the window first would help."),
+        row(
+            "embedded",
+            "process start to the main window painted, ready for typing, "
+            "`python -m desktop_app` (embedded demo server)",
         ),
-        Result(
-            id="B6",
-            what="process start to first window shown, `--server` to a running server",
-            ours=seconds(median["server"]),
-            baseline=f"bare PySide6 window: {seconds(bare)}",
-            ratio=ratio(median["server"], bare),
-            target="≤ 2 × bare",
-            met=median["server"] <= 2 * bare,
-            note=f"{runs}; offscreen. {profile}" + ("" if median["server"] <= 2 * bare else fix),
+        row(
+            "server",
+            "process start to the main window painted, ready for typing, "
+            "`--server` to a running server",
+            f" {profile_note}",
         ),
     ]
-    if "frozen" in median:
-        frozen = median["frozen"]
+    if "frozen" in shown:
+        frozen = shown["frozen"]
         rows.append(
             Result(
                 id="B6",
-                what="process start to first window shown, frozen bundle (embedded server)",
+                what="process start to the main window painted, ready for typing, "
+                "frozen bundle (embedded server)",
                 ours=seconds(frozen),
                 baseline=f"bare PySide6 window (not frozen): {seconds(bare)}",
                 ratio=ratio(frozen, bare),
-                target="≤ 1 s",
-                met=frozen <= 1.0,
-                note=f"{runs}; the one-folder PyInstaller bundle built from this checkout.",
+                target=f"≤ {seconds(FROZEN_TARGET_S)}",
+                met=frozen <= FROZEN_TARGET_S,
+                note=f"{runs}; {point}; the one-folder PyInstaller bundle built from this "
+                f"checkout. Chat socket connected at {seconds(connected['frozen'])}.",
             )
         )
     else:
         rows.append(
             Result(
                 id="B6",
-                what="process start to first window shown, frozen bundle",
+                what="process start to the main window painted, ready for typing, frozen bundle",
                 ours="not measured" + (" (--quick)" if quick else ": no bundle"),
                 baseline=f"bare PySide6 window: {seconds(bare)}",
                 ratio="–",
-                target="≤ 1 s",
+                target=f"≤ {seconds(FROZEN_TARGET_S)}",
                 met=None,
                 note="--quick skips building the bundle (about 20 s)."
                 if quick

@@ -8,9 +8,15 @@ for the pong (the document promises a dead-connection check its code lacks).
 Like a browser it has no handshake timeout of its own and sends no
 protocol-level pings.
 
+:class:`OnlineEventBrowserClient` is the same client on a page that also listens to
+``window``'s ``online`` event and reconnects then (what a page can know of the
+network: ``navigator.onLine`` and its events).
+
 :class:`BareWebsocketsClient` is what a developer gets from ``websockets``
 alone: ``async for ws in connect(...)`` with the library's defaults (protocol
-pings every 20 s, 20 s to answer, its own reconnect backoff).
+pings every 20 s, 20 s to answer, its own reconnect backoff). B1 also builds one
+with our keepalive's ping interval and pong timeout (``ping_interval_s``,
+``ping_timeout_s``), every other setting left at the library's default.
 
 Both record when they open and close (monotonic seconds), which is all the
 benchmarks read.
@@ -22,10 +28,11 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.client import backoff
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Origin
 
@@ -122,8 +129,12 @@ class BrowserClient(_Recorder):
             self.reconnect_attempts += 1
             delay = self.reconnect_delay_s * 2 ** (self.reconnect_attempts - 1)
             self.next_retry_at = time.monotonic() + delay
-            await asyncio.sleep(delay)
+            await self._wait_before_retry(delay)
             self.next_retry_at = None
+
+    async def _wait_before_retry(self, delay_s: float) -> None:
+        """``setTimeout(() => this.connect(), delay)``."""
+        await asyncio.sleep(delay_s)
 
     async def _ping(self, ws: ClientConnection) -> None:
         while True:
@@ -132,23 +143,88 @@ class BrowserClient(_Recorder):
             await ws.send(json.dumps({"type": "ping"}))
 
 
-class BareWebsocketsClient(_Recorder):
-    """``async for ws in connect(url)``: the library's keepalive and reconnect defaults."""
+class OnlineEventBrowserClient(BrowserClient):
+    """The browser client on a page that also listens to ``window``'s ``online`` event.
 
-    def __init__(self, url: str, origin: str, *, on_message: Listener | None = None) -> None:
+    ``websocket-base.js`` has no such listener ("Offline Detection: use navigator.onLine"
+    is among its future enhancements); this is what a page can add, at its best::
+
+        window.addEventListener("online", () => {
+            if (this.isConnected || this.isConnecting) return;
+            clearTimeout(this.reconnectTimer);
+            this.reconnectAttempts = 0;
+            this.connect(this.currentConvId);
+        });
+
+    :meth:`on_online` is that handler: a benchmark calls it when the operating system
+    says the network is back, the moment a browser fires the event. The client then
+    connects at once, whether it was waiting for its retry timer or had given up.
+    """
+
+    def __init__(self, url: str, origin: str, **options: Any) -> None:
+        super().__init__(url, origin, **options)
+        self.online_at: list[float] = []  # when the event fired
+        self._online = asyncio.Event()
+
+    def on_online(self) -> None:
+        self.online_at.append(time.monotonic())
+        if self.gave_up:
+            self.gave_up = False
+            self.reconnect_attempts = 0
+            self.connect()
+        elif self.next_retry_at is not None:  # waiting for the retry timer
+            self.reconnect_attempts = 0
+            self._online.set()
+        # Else it is open, or connecting: nothing to do.
+
+    async def _wait_before_retry(self, delay_s: float) -> None:
+        self._online.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._online.wait(), delay_s)
+
+
+class BareWebsocketsClient(_Recorder):
+    """``async for ws in connect(url)``: the library's keepalive and reconnect defaults.
+
+    ``ping_interval_s`` and ``ping_timeout_s`` are the library's ``ping_interval`` and
+    ``ping_timeout`` (its defaults: 20 s and 20 s). ``time_scale`` divides every delay
+    of the library's reconnect backoff (B3 runs its long outages in scaled time).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        origin: str,
+        *,
+        on_message: Listener | None = None,
+        ping_interval_s: float = 20.0,
+        ping_timeout_s: float = 20.0,
+        time_scale: float = 1.0,
+    ) -> None:
         super().__init__(on_message)
         self.url = url
         self.origin = origin
+        self.ping_interval_s = ping_interval_s
+        self.ping_timeout_s = ping_timeout_s
+        self.time_scale = time_scale
         self.ws: ClientConnection | None = None
 
     def connect(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def _reconnect_delays(self) -> Generator[float]:
+        """The library's own backoff (its default ``reconnect_delays``), scaled."""
+        for delay in backoff():
+            yield delay / self.time_scale
 
     async def _run(self) -> None:
         async for ws in connect(
             self.url,
             origin=Origin(self.origin),
             max_size=None,
+            ping_interval=self.ping_interval_s,
+            ping_timeout=self.ping_timeout_s,
+            reconnect_delays=self._reconnect_delays,
         ):
             self.ws = ws
             self._opened()

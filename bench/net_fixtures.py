@@ -28,7 +28,7 @@ from bench.common import seconds
 from desktop_app.core.machine import ConnectionState
 from desktop_app.demo.server import DemoConfig, DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
-from desktop_app.net.manager import WebSocketManager
+from desktop_app.net.manager import WebSocketManager, retry_together
 from tests.faultproxy import FaultProxy
 
 HOST = "127.0.0.1"
@@ -78,15 +78,19 @@ class Gate:
     connection is refused by the operating system (``ECONNREFUSED``), as when the
     server process is gone or the network is down. ``FaultProxy.refuse()`` would
     accept and then reset, which the bare websockets baseline does not retry.
+    ``listen_host``: 127.0.0.1, or the address of a veth pair (B2's namespace row).
     """
 
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, *, listen_host: str = HOST) -> None:
         self._upstream_port = upstream_port
+        self._listen_host = listen_host
         self._proxy: FaultProxy | None = None
         self.port = 0  # chosen by the first open(), then kept
 
     async def open(self) -> None:
-        self._proxy = FaultProxy(HOST, self._upstream_port, listen_port=self.port)
+        self._proxy = FaultProxy(
+            HOST, self._upstream_port, listen_host=self._listen_host, listen_port=self.port
+        )
         await self._proxy.start()
         self.port = self._proxy.port
 
@@ -103,7 +107,7 @@ class Gate:
             await proxy.stop()
 
     def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"http://{self._listen_host}:{self.port}"
 
 
 class Watch:
@@ -157,6 +161,7 @@ class OurPair:
         self.status = StatusWebSocketManager(base_url, **knobs)
         self.managers: tuple[WebSocketManager, WebSocketManager] = (self.chat, self.status)
         self.watches = (Watch(self.chat), Watch(self.status))
+        retry_together(self.managers)  # as the app wires them
 
     def connect(self, conversation: str) -> None:
         for manager in self.managers:
@@ -168,17 +173,19 @@ class OurPair:
 
     @property
     def gave_up(self) -> bool:
-        return any(m.state is ConnectionState.FAILED for m in self.managers)
+        """A socket failed and tries no more (refused for good). One that used up its
+        attempts says "failed" and still tries: it has a retry pending."""
+        return any(m.state is ConnectionState.FAILED and m.retry_in is None for m in self.managers)
 
     def next_attempt_in(self) -> float | None:
         """How long until both sockets have their next attempt (None: one gave up).
 
-        A socket waiting for its retry timer counts with what is left of that wait;
-        one already connecting with none.
+        A socket waiting for its retry timer (reconnecting, or failed and trying
+        again) counts with what is left of that wait; one already connecting with none.
         """
         waits = []
         for manager in self.managers:
-            if manager.state is ConnectionState.FAILED:
+            if manager.state is ConnectionState.FAILED and manager.retry_in is None:
                 return None
             waits.append(manager.retry_in or 0.0)
         return max(waits)
@@ -216,9 +223,9 @@ def browser_pair(port: int, conversation: str, **options: Any) -> list[BrowserCl
     ]
 
 
-def bare_pair(port: int, conversation: str) -> list[BareWebsocketsClient]:
+def bare_pair(port: int, conversation: str, **options: Any) -> list[BareWebsocketsClient]:
     return [
-        BareWebsocketsClient(ws_url(port, kind, conversation), origin(port))
+        BareWebsocketsClient(ws_url(port, kind, conversation), origin(port), **options)
         for kind in ("chat", "status")
     ]
 

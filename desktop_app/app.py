@@ -1,39 +1,49 @@
-"""The composition root: configuration, server, managers, window; then run until closed.
+"""The composition root: configuration, window, then server, managers; run until closed.
+
+Start-up, in this order (B6: the window is painted before anything slow runs):
+
+1. the configuration, the data folder and the single-instance lock: a problem
+   here gives one line on stderr and status 2, before any window;
+2. the main window, built from the configuration alone and painted: its
+   composer takes text, its status bar says what is starting;
+3. then, imported and started only now (:mod:`desktop_app.control.startup`):
+   the embedded demo server and its sign-in, the HTTP client, the sockets,
+   the session and the outbox; the window is attached to them and opens its
+   conversation. A failure here is said in the window, with what to do; the
+   window stays until closed, then the same one line and status 2 follow.
+
+asyncio comes with qasync, after the first paint: the functions here that need
+it import it where they run, as the window's modules do with the managers.
 
 Qt and asyncio share one qasync loop. Quitting closes the window, then both
 sockets (with a closing handshake), the HTTP client and the embedded server,
-in that order, before the loop closes.
+in that order, before the loop closes; a window closed while the app is still
+starting cancels the start and closes what it had opened.
 
 Files: everything the app writes is this user's only (umask 077 from the start,
 and the data folder, its files and the settings file set back to 0700/0600 when
-an older version left them open: :mod:`desktop_app.store.files`). A start-up
-fault gives one line and status 2, never a traceback: a data folder that cannot
-be written is named; a damaged outbox or demo database is kept aside under a new
-name and a new one started, said in one log line and in the window.
+an older version left them open: :mod:`desktop_app.store.files`). A damaged
+outbox or demo database is kept aside under a new name and a new one started,
+said in one log line and in the window.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import dataclasses
 import functools
 import logging
 import os
 import signal
-import socket
 import sqlite3
 import sys
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Coroutine, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import qasync
 from PySide6.QtCore import (
     QCoreApplication,
-    QEvent,
+    QEventLoop,
     QLockFile,
-    QObject,
     QSocketNotifier,
     QStandardPaths,
     QTimer,
@@ -42,43 +52,43 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.cli import CommandLine, default_config_file, load_config
-from desktop_app.control.session import SessionController, StoreFactory, system_store
 from desktop_app.core.config import AppConfig, ConfigError
-from desktop_app.core.endpoints import is_loopback_host
-from desktop_app.core.errors import LocalFileError, OutboxDamaged, OutboxError
-from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
-from desktop_app.net.chat import ChatWebSocketManager
-from desktop_app.net.clock import LoopClock
-from desktop_app.net.http import PlatformClient
-from desktop_app.net.outbox import Outbox, OutboxSender
-from desktop_app.net.status import StatusWebSocketManager
-from desktop_app.net.wake import SleepWatcher, probe_after_sleep, reconnect_after_sleep
-from desktop_app.store.files import (
-    is_damaged,
-    make_private,
-    private_directory,
-    set_aside,
-)
-from desktop_app.store.outbox import OutboxStore
+from desktop_app.core.endpoints import ServerEndpoints, is_loopback_host
+from desktop_app.core.errors import LocalFileError, SdmError
+from desktop_app.core.startup import StartupStep
+from desktop_app.store.files import make_private, private_directory
 from desktop_app.ui.icon import app_icon
-from desktop_app.ui.kiosk import KioskOptions
-from desktop_app.ui.main_window import MainWindow, WindowChrome, WindowServices
-from desktop_app.ui.network import (
-    ManualNetworkSource,
-    NetworkSource,
-    SystemNetworkSource,
-    drive_managers,
-)
+from desktop_app.ui.main_window import MainWindow, WindowChrome, WindowSetup
 from desktop_app.ui.settings import Settings
 
 if TYPE_CHECKING:
-    # Imported where used: only the embedded server needs it.
+    # Imported after the first paint, where used (asyncio, websockets, aiohttp, sqlite).
+    import asyncio
+    import socket
+
+    from desktop_app.control.session import StoreFactory
+    from desktop_app.control.startup import Connections
     from desktop_app.demo.server import DemoServer
+    from desktop_app.net.outbox import Outbox
+    from desktop_app.store.session_cookies import SessionCookieStore
+    from desktop_app.ui.network import NetworkSource
 
 logger = logging.getLogger("desktop_app")
 
 #: Conversations of the embedded server are remembered under this key (its port changes).
 EMBEDDED_SERVER_KEY = "embedded-demo-server"
+#: How long the start waits for the window's first paint before it goes on regardless
+#: (a window on a desktop nobody looks at may not be painted at once).
+FIRST_PAINT_WAIT_S = 2.0
+
+T = TypeVar("T")
+
+
+def system_store() -> SessionCookieStore:
+    """The operating system's password store (imported when the session is restored)."""
+    from desktop_app.control.session import system_store
+
+    return system_store()
 
 
 async def run(
@@ -91,13 +101,22 @@ async def run(
     outbox_path: Path | None = None,
     data_dir: Path | None = None,
     session_store: StoreFactory | None = system_store,
+    window: MainWindow | None = None,
     window_ready: asyncio.Future[MainWindow] | None = None,
 ) -> int:
     """Run the app until its window closes; the keyword arguments are for tests.
 
-    ``data_dir``: the data folder, already checked (:func:`_data_dir`, at most once).
+    ``window``: the window :func:`show_window` showed, with ``settings`` (built and
+    shown here if None); ``data_dir``: the data folder, already checked
+    (:func:`_data_dir`, at most once); ``window_ready``: set once the window is
+    attached and its conversation opening, or to the start-up failure.
     """
-    settings = settings or Settings()
+    import asyncio  # the loop runs: asyncio is imported already (qasync's)
+
+    built_here = window is None
+    if window is None:
+        window = show_window(config, settings or Settings())
+    settings = window.setup.settings
 
     def data_file(name: str) -> Path:
         nonlocal data_dir
@@ -105,158 +124,204 @@ async def run(
             data_dir = _data_dir()
         return data_dir / name
 
-    server_url = None if config.uses_demo_server else config.server
-    set_aside_notes: list[str] = []  # damaged files kept aside, said in the window too
-    async with contextlib.AsyncExitStack() as stack:
-        demo_account = None
-        server = None
-        if server_url is None:
-            from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
-            data = demo_data or data_file("demo-server.sqlite")
-            server = await _start_demo_server(data, set_aside_notes)
-            stack.push_async_callback(server.stop)
-            base_url, label, key = server.base_url, "the demo server", EMBEDDED_SERVER_KEY
-            demo_account = (DEMO_EMAIL, DEMO_PASSWORD)
-        else:
-            base_url, label, key = server_url, server_url, server_url
-            settings.set_last_server(server_url)
+    def on_closed() -> None:
+        if not closed.done():
+            closed.set_result(None)
 
-        insecure = config.allow_insecure
-        client = PlatformClient(base_url, allow_insecure=insecure, timeout_s=config.http_timeout_s)
-        stack.push_async_callback(client.aclose)
-        # One clock for the sockets and the sleep watcher: real time on this loop.
-        clock = LoopClock(asyncio.get_running_loop())
-        chat = ChatWebSocketManager(client.endpoints, config.connection, clock=clock)
-        status = StatusWebSocketManager(client.endpoints, config.connection, clock=clock)
-        stack.push_async_callback(status.aclose)
-        stack.push_async_callback(chat.aclose)
-        # The embedded server's session is not kept: its account is known, and a new
-        # user starts signed in with it.
-        session = SessionController(
-            client,
-            [chat, status],
-            server_key=key,
-            store=None if demo_account is not None else session_store,
-        )
-        stack.push_async_callback(session.aclose)
-        if demo_account is not None:
-            await client.sign_in(*demo_account)
+    window.closed.connect(on_closed)
+    if window.is_closed:
+        on_closed()  # closed while it was being painted
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            if built_here:  # start() listens to the signals from before the first paint
+                stack.enter_context(_close_on_signals(window))
+            await _until_closed(_first_paint(window), closed)
+            if closed.done():
+                return 0
+            # Imported now, after the first paint: the managers, websockets, aiohttp, sqlite.
+            from desktop_app.control.startup import open_connections
 
-        # The outbox of other conversations is delivered whenever possible: it never gives up.
-        background_chat = BackgroundChatWebSocketManager(
-            client.endpoints,
-            dataclasses.replace(config.connection, max_reconnect_attempts=None),
-            clock=clock,
-        )
-        session.add_manager(background_chat)
-        managers = [chat, status, background_chat]
-        client.follow_dead_links(managers)
-        # A kiosk starts afresh after a sleep; a desktop checks its sockets and keeps good ones.
-        on_wake = reconnect_after_sleep if config.kiosk else probe_after_sleep
-        watcher = SleepWatcher(on_wake(managers), clock=clock)
-        watcher.start()
-        stack.callback(watcher.stop)
-
-        store = _open_outbox(outbox_path or data_file("outbox.sqlite3"), set_aside_notes)
-        stack.callback(store.close)
-        outbox = OutboxSender(
-            store,
-            chat,
-            client.history,
-            limits=config.outbox.limits(),
-            echo_timeout=config.outbox.echo_timeout_s,
-            clock=clock,
-        )
-        stack.push_async_callback(outbox.aclose)
-        wipe_demo_data = None
-        if server is not None:
-            wipe_demo_data = functools.partial(_wipe_demo_data, server, outbox.outbox, settings)
-        # Told the window's conversation by the controller (set_foreground), not asked.
-        background = BackgroundDelivery(
-            outbox.outbox,
-            background_chat,
-            client.history,
-            may_send=lambda: session.may_send(background_chat),
-        )
-        stack.push_async_callback(background.aclose)
-
-        window = MainWindow(
-            WindowServices(
-                server_label=label,
-                settings_key=key,
-                chat=chat,
-                status=status,
-                client=client,
-                network=network or _network_source(app, chat),
-                settings=settings,
-                outbox=outbox,
-                session=session,
-                background=background,
-                demo_account=demo_account,
-                wipe_demo_data=wipe_demo_data,
-            ),
-            WindowChrome.kiosk_mode(
-                KioskOptions(
-                    exit_keys=config.kiosk_exit_keys,
-                    retry_failed_after_s=config.connection.max_reconnect_delay_s,
-                )
+            if not config.uses_demo_server:
+                settings.set_last_server(window.setup.server_label)
+            opening = open_connections(
+                config,
+                stack,
+                server_key=window.setup.settings_key,
+                outbox_path=outbox_path or data_file("outbox.sqlite3"),
+                demo_data=(demo_data or data_file("demo-server.sqlite"))
+                if config.uses_demo_server
+                else None,
+                session_store=session_store,
+                on_step=window.show_startup_step,
             )
-            if config.kiosk
-            else WindowChrome(),
+            try:
+                connections = await _until_closed(opening, closed)
+            except (SdmError, OSError) as exc:
+                # Said in the window (and, once it is closed, on stderr: start()).
+                logger.info("Start-up failed: %s", type(exc).__name__)
+                window.show_startup_failure(str(exc))
+                if window_ready is not None:
+                    window_ready.set_exception(exc)
+                if window.chrome.closable:
+                    await closed  # a kiosk stops at once: its service manager decides
+                raise
+            if connections is None:
+                return 0  # closed while starting: what was opened closes with the stack
+            _attach(window, connections, stack, network or _network_source(app, connections))
+            window.start_conversation(
+                config.conversation or settings.last_conversation(window.setup.settings_key)
+            )
+            connections.background.start()
+            if window_ready is not None:
+                window_ready.set_result(window)
+            await closed
+            settings.sync()
+        return 0
+    finally:
+        if built_here and not window.is_closed:
+            window.quit_app()  # a run cancelled from outside (the self-test's) leaves no window
+
+
+def _attach(
+    window: MainWindow,
+    connections: Connections,
+    stack: contextlib.AsyncExitStack,
+    network: NetworkSource,
+) -> None:
+    """Give the shown window its server, sockets, session and outbox; say what was kept aside."""
+    from desktop_app.ui.bridge import WindowServices
+    from desktop_app.ui.network import drive_managers
+
+    setup = window.setup
+    wipe_demo_data = None
+    if connections.server is not None:
+        wipe_demo_data = functools.partial(
+            _wipe_demo_data, connections.server, connections.outbox.outbox, setup.settings
         )
-        stack.push_async_callback(window.controller.aclose)
-        drive_managers(window.services.network, [background_chat])
-        stack.push_async_callback(window.tasks.cancel_all)
-        closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        def on_closed() -> None:
-            if not closed.done():
-                closed.set_result(None)
-
-        window.closed.connect(on_closed)
-        stack.enter_context(_close_on_signals(window))
-        _FirstPaintLog(window)
-        if window.chrome.full_screen:
-            window.showFullScreen()
-        else:
-            window.show()
-        if set_aside_notes:
-            window.statusBar().showMessage(" ".join(set_aside_notes), 60000)
-        if demo_account is None:
-            # After show(): the password store is read in a worker thread (keyring probes
-            # its backends, about 0.2 s) while the window paints.
-            await session.restore()
-            window.show_store_problem()
-        conversation = config.conversation or settings.last_conversation(key)
-        if conversation is not None:
-            window.open_conversation(conversation)
-        else:
-            window.on_new_conversation()
-        background.start()
-        if window_ready is not None:
-            window_ready.set_result(window)
-        await closed
-        settings.sync()
-    return 0
+    window.attach(
+        WindowServices(
+            server_label=setup.server_label,
+            settings_key=setup.settings_key,
+            chat=connections.chat,
+            status=connections.status,
+            client=connections.client,
+            network=network,
+            settings=setup.settings,
+            outbox=connections.outbox,
+            session=connections.session,
+            background=connections.background,
+            demo_account=connections.demo_account,
+            open_url=setup.open_url,
+            wipe_demo_data=wipe_demo_data,
+        )
+    )
+    stack.push_async_callback(window.controller.aclose)
+    drive_managers(network, [connections.background_chat])
+    stack.push_async_callback(window.tasks.cancel_all)
+    if connections.notes:
+        window.statusBar().showMessage(" ".join(connections.notes), 60000)
+    window.show_store_problem()
 
 
-class _FirstPaintLog(QObject):
-    """Logs (at INFO: ``--verbose``) when the window is first painted, i.e. shown.
+def show_window(config: AppConfig, settings: Settings) -> MainWindow:
+    """The main window, built from the configuration alone and shown: no server runs yet."""
+    if config.uses_demo_server:
+        setup = WindowSetup(
+            server_label="the demo server",
+            settings_key=EMBEDDED_SERVER_KEY,
+            settings=settings,
+            demo=True,
+            step=StartupStep.STARTING_SERVER,
+        )
+    else:
+        assert config.server is not None  # uses_demo_server otherwise
+        endpoints = ServerEndpoints.from_base_url(
+            config.server, allow_insecure=config.allow_insecure
+        )
+        setup = WindowSetup(
+            server_label=config.server,
+            settings_key=config.server,
+            settings=settings,
+            password_in_clear=endpoints.sends_password_in_clear,
+        )
+    window = MainWindow(setup, _window_chrome(config))
+    # At INFO (--verbose): the start-up benchmark (bench/b6_startup.py) waits for this
+    # line, also from the frozen bundle, where nothing else can observe the window.
+    window.shown.connect(lambda: logger.info("Main window shown"))
+    if window.chrome.full_screen:
+        window.showFullScreen()
+    else:
+        window.show()
+    return window
 
-    The start-up benchmark (``bench/b6_startup.py``) waits for this line, also from
-    the frozen bundle, where nothing else can observe the window.
+
+def _window_chrome(config: AppConfig) -> WindowChrome:
+    if not config.kiosk:
+        return WindowChrome()
+    from desktop_app.ui.kiosk import KioskOptions
+
+    return WindowChrome.kiosk_mode(
+        KioskOptions(
+            exit_keys=config.kiosk_exit_keys,
+            retry_failed_after_s=config.connection.max_reconnect_delay_s,
+        )
+    )
+
+
+def paint_first(app: QApplication, window: MainWindow) -> None:
+    """Let Qt paint ``window`` before the rest of the app is imported and started.
+
+    No event loop runs yet, so this is no nested one: Qt's events are processed
+    here until the window's first paint (a key typed meanwhile reaches the
+    composer, a close is kept in :attr:`MainWindow.is_closed`), for
+    FIRST_PAINT_WAIT_S at most.
     """
+    deadline = QTimer()  # an event that ends the wait when no paint comes
+    deadline.setSingleShot(True)
+    deadline.start(round(FIRST_PAINT_WAIT_S * 1000))
+    while not window.painted and not window.is_closed and deadline.isActive():
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    deadline.stop()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        window.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            logger.info("Main window shown")
-        return False
+async def _first_paint(window: MainWindow) -> None:
+    """Wait until ``window`` was painted, for FIRST_PAINT_WAIT_S at most."""
+    import asyncio
+
+    if window.painted:
+        return
+    painted = asyncio.get_running_loop().create_future()
+    on_shown = functools.partial(_resolve, painted)
+    window.shown.connect(on_shown)
+    try:
+        async with asyncio.timeout(FIRST_PAINT_WAIT_S):
+            await painted
+    except TimeoutError:
+        logger.info("No paint within %.0f s (a hidden window?): starting", FIRST_PAINT_WAIT_S)
+    finally:
+        window.shown.disconnect(on_shown)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+async def _until_closed(work: Awaitable[T], closed: asyncio.Future[None]) -> T | None:
+    """``work``'s result; None if the window was closed first (``work`` is cancelled)."""
+    import asyncio
+
+    task = asyncio.ensure_future(work)
+    either: list[asyncio.Future[Any]] = [task, closed]
+    try:
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if closed.done() or not task.done():  # closed first, or this run is cancelled
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    return None if closed.done() else task.result()
 
 
 def _wipe_demo_data(server: DemoServer, store: Outbox, settings: Settings) -> None:
@@ -276,48 +341,11 @@ def _wipe_demo_data(server: DemoServer, store: Outbox, settings: Settings) -> No
     settings.sync()
 
 
-async def _start_demo_server(data: Path, notes: list[str]) -> DemoServer:
-    """The embedded demo server on ``data``; a damaged file is kept aside for a new one."""
-    from desktop_app.demo.server import DemoConfig, DemoServer
-
-    try:
-        server = DemoServer(DemoConfig(data_path=data))
-        await server.start()
-    except sqlite3.Error as exc:
-        if not is_damaged(exc):
-            raise LocalFileError(
-                f"cannot use the demo data file {data} ({exc}): make it readable and "
-                "writable for this user, or move it away to start without the demo "
-                "conversations",
-                path=data,
-                reason=str(exc),
-            ) from exc
-        notes.append(_kept_aside("demo data", data))
-        server = DemoServer(DemoConfig(data_path=data))
-        await server.start()
-    return server
-
-
-def _open_outbox(path: Path, notes: list[str]) -> OutboxStore:
-    """The outbox at ``path``; a damaged file is kept aside for a new, empty one."""
-    try:
-        return OutboxStore(path)
-    except OutboxDamaged:
-        notes.append(_kept_aside("outbox", path))
-        return OutboxStore(path)
-
-
-def _kept_aside(what: str, path: Path) -> str:
-    """Move a damaged database out of the way; say where (log and window), once."""
-    kept = set_aside(path)
-    message = f"The {what} file {path} was damaged: it was kept as {kept} and a new one was started"
-    logger.warning("%s", message)
-    return f"{message}."
-
-
-def _network_source(app: QApplication, chat: ChatWebSocketManager) -> NetworkSource:
+def _network_source(app: QApplication, connections: Connections) -> NetworkSource:
     """The operating system's view of the network, unless the server is on this machine."""
-    if is_loopback_host(chat.endpoints.host):
+    from desktop_app.ui.network import ManualNetworkSource, SystemNetworkSource
+
+    if is_loopback_host(connections.client.endpoints.host):
         # No network is needed to reach this machine: "offline" must not stop the app.
         return ManualNetworkSource(app)
     return SystemNetworkSource(app)
@@ -333,6 +361,8 @@ def _close_on_signals(window: MainWindow) -> Iterator[None]:
     writes a byte to a socket Qt watches (``signal.set_wakeup_fd``): Qt wakes,
     calls into Python, and the handler runs at once.
     """
+    import socket
+
     signals = [signal.SIGINT, signal.SIGTERM]
     previous = {sig: signal.getsignal(sig) for sig in signals}
     for sig in signals:
@@ -397,11 +427,19 @@ def start(command_line: CommandLine) -> int:
             "SDM Desktop is already running for this user: messages queued on this "
             "computer are sent by one instance only. Switch to the open window."
         )
-    Settings().make_private()
+    settings = Settings()
+    settings.make_private()
     try:
-        return run_on_qasync(app, run(config, app, data_dir=data_dir))
-    except (LocalFileError, OutboxError) as exc:
-        # A file the app cannot use at start (the outbox of a newer version, say).
+        window = show_window(config, settings)
+        # From the window's first moment: a SIGTERM while it paints closes it too.
+        with _close_on_signals(window):
+            paint_first(app, window)  # before asyncio, the managers and the server
+            return run_on_qasync(
+                app, run(config, app, settings=settings, data_dir=data_dir, window=window)
+            )
+    except (SdmError, OSError) as exc:
+        # A file or server the app could not use at start (the outbox of a newer
+        # version, say), already said in the window.
         return _refuse(str(exc))
     finally:
         lock.unlock()
@@ -409,6 +447,10 @@ def start(command_line: CommandLine) -> int:
 
 def run_on_qasync(app: QApplication, coroutine: Coroutine[Any, Any, int]) -> int:
     """Run ``coroutine`` on a qasync loop over ``app`` and return its result."""
+    import asyncio
+
+    import qasync
+
     # The loop, not Qt, decides when to stop: sockets and server close first.
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)

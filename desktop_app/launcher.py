@@ -3,13 +3,16 @@
 The top of the import graph: it alone knows both the app (:mod:`desktop_app.app`)
 and the self-test (:mod:`desktop_app.selftest`, which runs the app), so neither
 of them imports the other back.
+
+Imports follow the start (B6: the window is painted as early as it can be): the
+command line first, without Qt (``--help`` and ``--version`` load none; and
+PySide reads the source of every module imported after it, to see whether it
+uses PySide), then Qt, then the app or the self-test, whichever was asked for.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
-from desktop_app import __version__, app, selftest
+from desktop_app import __version__
 from desktop_app.cli import name_the_application, parse_command_line
 from desktop_app.store.files import restrict_umask
 
@@ -19,9 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     command_line = parse_command_line(argv)
     # Before Qt, SQLite or a library creates anything: it is this user's only.
     restrict_umask()
+    from PySide6.QtCore import QCoreApplication
+
     # Before anything reads QSettings or the standard paths: they are named after these.
     name_the_application()
     QCoreApplication.setApplicationVersion(__version__)
     if command_line.self_test:
+        from desktop_app import selftest
+
         return selftest.main(command_line)
+    from desktop_app import app
+
     return app.start(command_line)

@@ -120,6 +120,9 @@ class SelfTest:
     async def _steps(self, app_run: asyncio.Future[int], ready: asyncio.Future[MainWindow]) -> None:
         started: list[asyncio.Future[Any]] = [app_run, ready]
         await asyncio.wait(started, timeout=self.step_timeout_s, return_when="FIRST_COMPLETED")
+        if ready.done() and ready.exception() is not None:
+            # The window says it too, and waits to be closed: the self-test need not.
+            raise SelfTestFailed(f"the app could not start ({_failure(ready)})")
         if app_run.done():
             raise SelfTestFailed(f"the app stopped at start-up ({_failure(app_run)})")
         if not ready.done():
@@ -152,7 +155,7 @@ class SelfTest:
         self.report("Sockets closed and server stopped cleanly")
 
 
-def _failure(task: asyncio.Future[int]) -> str:
+def _failure(task: asyncio.Future[Any]) -> str:
     if task.cancelled():
         return "cancelled"
     exc = task.exception()

@@ -4,14 +4,19 @@ A task started with ``loop.create_task`` and dropped can be garbage-collected
 mid-flight, and its exception is only printed when it is. This keeps a strong
 reference to each task and hands any failure to one handler (the window shows
 it), like qasync's ``asyncSlot``. No Qt here: controllers use it too.
+
+asyncio is imported when the first task starts: the window, which owns one of
+these, is painted before asyncio is loaded (B6).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger("desktop_app.control.tasks")
 
@@ -24,6 +29,8 @@ class BackgroundTasks:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def start(self, coroutine: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        import asyncio  # loaded by now: a loop runs
+
         # The loop of this thread (qasync's), also for a slot called outside its context.
         task = asyncio.get_event_loop().create_task(coroutine, name=name)
         self._tasks.add(task)
@@ -45,6 +52,8 @@ class BackgroundTasks:
         return len(self._tasks)
 
     async def cancel_all(self) -> None:
+        import asyncio
+
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

@@ -46,6 +46,17 @@ A server found down
     ``previous_window``), so the fleet's second attempts spread over 1 + 6 s.
     Measured with 500 clients and a SIGKILLed server: 3.8 % at the worst 100 ms.
 
+After the attempts are used up
+    A desktop shows "Connection failed" after its ``max_attempts`` attempts, and keeps
+    trying: the windows go on, each ``max_delay_s`` wide (30 s by default), and the
+    client keeps its place in them (:meth:`BackoffPolicy.delay_after_giving_up`), so
+    from the second such attempt on they are exactly ``max_delay_s`` apart. A server that
+    comes back at any moment of a long outage then waits for each socket uniformly 0 to
+    ``max_delay_s``: half of it at the median, never more than all of it (the machine's
+    sibling rule, :class:`~desktop_app.core.machine.PeerOpened`, brings the second socket
+    of a window with the first, so a pair waits less). A fleet that gave up together
+    stays spread: ``N / max_delay_s`` attempts a second, 0.3 % of 500 clients per 100 ms.
+
 Without jitter every delay is the plain step (1, 2, 4 … s): with no randomness there
 is nothing to spread, and tests get exact delays.
 """
@@ -138,3 +149,16 @@ class BackoffPolicy:
         if previous_window is None:
             previous_window = self.window(attempt - 1, restart=restart) if attempt > 1 else 0.0
         return (1.0 - place) * previous_window + place * current
+
+    def delay_after_giving_up(self, place: float, *, previous_window: float) -> float:
+        """The wait before each attempt once the attempts are used up, for a client at
+        ``place``: in windows of ``max_delay_s`` that follow the previous window.
+
+        ``previous_window``: the window of the previous attempt (0 when this outage had
+        none). Without jitter, ``max_delay_s`` every time.
+        """
+        if not 0.0 <= place <= 1.0:
+            raise ValueError(f"place must be within [0, 1], got {place!r}")
+        if not self.jitter:
+            return self.max_delay_s
+        return (1.0 - place) * previous_window + place * self.max_delay_s

@@ -224,7 +224,7 @@ class ConnectionConfig:
     max_reconnect_attempts: int | None = setting(
         5,
         _attempts,
-        'attempts before giving up, or "forever"',
+        'attempts before "Connection failed" (then one every longest delay), or "forever"',
         keyword="max_reconnect_attempts",
         none_shown="forever",
     )
@@ -592,7 +592,8 @@ def _error_at(sources: Mapping[str, str], key: str, problem: str) -> ConfigError
 
 
 def with_kiosk_rules(config: AppConfig) -> AppConfig:
-    """Kiosk mode never gives up: the sockets retry forever, whatever the file says."""
+    """Kiosk mode never even says "failed": the sockets retry in their windows forever,
+    whatever the file says."""
     if not config.kiosk:
         return config
     return replace(

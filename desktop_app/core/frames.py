@@ -12,7 +12,7 @@ import dataclasses
 import enum
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 #: Key of the client-generated message id in an outbound chat frame. The real
 #: server ignores unknown keys; the demo server echoes this one back.
@@ -26,6 +26,9 @@ class Role(enum.Enum):
 
 
 _ROLES = {role.value: role for role in Role}
+#: ``json.loads`` without its per-call checks (argument type, byte order mark, keyword
+#: arguments): only text reaches it, and a BOM fails to parse here as well.
+_decode_json = json.JSONDecoder().decode
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,25 @@ class ProtocolError:
 Frame = Pong | ChatMessage | StatusEvent | UnknownFrame
 
 
+_T = TypeVar("_T")
+
+
+def _frozen(cls: type[_T], fields: dict[str, Any]) -> _T:
+    """``cls(**fields)`` for a frozen dataclass of this module, in a third of the time.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``,
+    and every frame of a flood builds a message; the decoder fills the new instance's
+    ``__dict__`` at once instead. ``fields`` must name every field (tests/core/
+    test_frames.py compares decoded frames with constructed ones), and ``cls`` has
+    no ``__post_init__`` for this to skip. The instance then holds a dict of its own
+    (about 130 bytes more): right for a message, which is handed on and dropped, not
+    for what is kept (a citation lives as long as its row in the transcript).
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(fields)
+    return instance
+
+
 class _WrongType(Exception):
     def __init__(self, key: str, expected: str, value: object) -> None:
         super().__init__(key)
@@ -119,6 +141,7 @@ def _str(obj: dict[str, Any], key: str, default: str | None = "", *, path: str =
 
 
 def _citation(value: object, position: int) -> Citation:
+    """The general path: any valid citation, or the error that names what was wrong."""
     if not isinstance(value, dict):
         raise _WrongType(f"citations[{position}]", "an object", value)
     index = value.get("index")
@@ -131,41 +154,81 @@ def _citation(value: object, position: int) -> Citation:
         value = {**value, "doc_id": doc_id}
     path = f"citations[{position}]."
     return Citation(
-        index=index,
-        url=_str(value, "url", path=path),
-        title=_str(value, "title", path=path),
-        excerpt=_str(value, "excerpt", path=path),
-        doc_id=_str(value, "doc_id", path=path),
+        index,
+        _str(value, "url", path=path),
+        _str(value, "title", path=path),
+        _str(value, "excerpt", path=path),
+        _str(value, "doc_id", path=path),
     )
 
 
+def _citations(values: list[Any]) -> tuple[Citation, ...]:
+    """Every citation of a chat message, in order.
+
+    Every frame of a flood goes through here, so the common case (an object whose
+    fields are all present with exactly the JSON types) is checked inline; anything
+    else takes :func:`_citation`, which accepts what the protocol allows (nulls,
+    numeric document ids) and names what it does not. ``type(x) is int`` is what
+    keeps a bool out: ``True`` passes ``isinstance(True, int)``.
+    """
+    citations = []
+    for position, value in enumerate(values):
+        if type(value) is dict:
+            index, url = value.get("index"), value.get("url")
+            title, excerpt = value.get("title", ""), value.get("excerpt", "")
+            doc_id = value.get("doc_id", "")
+            if (
+                type(index) is int
+                and type(url) is str
+                and type(title) is str
+                and type(excerpt) is str
+                and type(doc_id) is str
+            ):
+                citations.append(Citation(index, url, title, excerpt, doc_id))
+                continue
+        citations.append(_citation(value, position))
+    return tuple(citations)
+
+
 def _chat_message(obj: dict[str, Any]) -> ChatMessage:
+    # The checks run in the order a wrong frame is reported in: the lists, the id,
+    # the strings, then each citation. A field of exactly the JSON type is taken as
+    # is; anything else goes through _str, which applies defaults or raises.
     role_value = obj["role"]
     if not isinstance(role_value, str):
         raise _WrongType("role", "a string", role_value)
-    role = _ROLES.get(role_value, Role.UNKNOWN)
     citations = obj.get("citations")
     if citations is None:
-        citations = []
-    if not isinstance(citations, list):
+        citations = ()
+    elif not isinstance(citations, list):
         raise _WrongType("citations", "a list", citations)
     aids = obj.get("decision_aids")
     if aids is None:
-        aids = []
-    if not isinstance(aids, list):
+        aids = ()
+    elif not isinstance(aids, list):
         raise _WrongType("decision_aids", "a list", aids)
     client_id = obj.get(CLIENT_MESSAGE_ID_KEY)
     if client_id is not None and not isinstance(client_id, str):
         raise _WrongType(CLIENT_MESSAGE_ID_KEY, "a string", client_id)
-    return ChatMessage(
-        role=role,
-        name=_str(obj, "name"),
-        content=_str(obj, "content", default=None),
-        timestamp=_str(obj, "timestamp"),
-        citations=tuple([_citation(c, i) for i, c in enumerate(citations)]) if citations else (),
-        decision_aids=tuple(aids),
-        client_message_id=client_id,
-        raw=obj,
+    name, content, timestamp = obj.get("name"), obj.get("content"), obj.get("timestamp")
+    if type(name) is not str:
+        name = _str(obj, "name")
+    if type(content) is not str:
+        content = _str(obj, "content", default=None)
+    if type(timestamp) is not str:
+        timestamp = _str(obj, "timestamp")
+    return _frozen(
+        ChatMessage,
+        {
+            "role": _ROLES.get(role_value, Role.UNKNOWN),
+            "name": name,
+            "content": content,
+            "timestamp": timestamp,
+            "citations": _citations(citations) if citations else (),
+            "decision_aids": tuple(aids),
+            "client_message_id": client_id,
+            "raw": obj,
+        },
     )
 
 
@@ -174,7 +237,7 @@ def decode_frame(data: str | bytes) -> Frame | ProtocolError:
     if isinstance(data, bytes):
         return ProtocolError(ProtocolErrorKind.BINARY, len(data))
     try:
-        obj = json.loads(data)
+        obj = _decode_json(data)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return ProtocolError(ProtocolErrorKind.NOT_JSON, _size(data))
     if not isinstance(obj, dict):

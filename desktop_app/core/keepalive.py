@@ -7,6 +7,17 @@ connection is dead (a half-open TCP connection after a network change never
 reports an error by itself). A user's send also *probes*: it demands proof of
 life within a few seconds, so a dead connection is found while the person is
 still looking at the screen, not at the next scheduled ping.
+
+The server may keep a heartbeat of its own: uvicorn, daphne and the demo server
+send protocol-level pings (every 20 s), which the WebSocket library answers. A
+server ping proves the connection alive like any frame and also stands in for
+our next ping: the schedule restarts from it, so while the server pings more
+often than ``interval_s`` we send none, and a server that never pings gets ours
+as before. Either way a silent connection is declared dead at most
+``interval_s + timeout_s`` after the last proof of life. Data frames clear the
+deadline but leave the schedule alone: they come in bursts, and the pings
+between bursts keep measuring the latency the status bar shows. (While a
+server's pings stand in for ours, latency is measured by the probes of sends.)
 """
 
 from __future__ import annotations
@@ -60,6 +71,12 @@ class Keepalive:
         if pong and self._ping_sent_at is not None:
             self.latency_s = max(0.0, now - self._ping_sent_at)
             self._ping_sent_at = None
+
+    def server_pinged(self, now: float) -> None:
+        """The server's own protocol-level ping arrived: proof of life, and our next ping
+        can wait a whole interval from now."""
+        self._deadline = None
+        self._next_ping_at = now + self.interval_s
 
     def probe(self, now: float) -> bool:
         """Demand proof of life within ``probe_timeout_s``; True: send a ping now."""

@@ -16,11 +16,25 @@ socket is already being opened: it must not open a second one).
 ::
 
     IDLE ──connect──▶ CONNECTING ──opened──▶ OPEN
-                         ▲  │                 │ closed (retryable) / keepalive missed
-                 retry   │  │ failed          ▼
-                 timer   └──┴───────────── RECONNECTING ──attempts used up──▶ FAILED
+                        ▲ ▲  │                │ closed (retryable) / keepalive missed
+                        │ │  │ failed         ▼
+                        │ └──┴─ retry timer ─ RECONNECTING
+                        │                       │ failed, the attempts used up
+                        │                       ▼
+                        └── retry timer, ──── FAILED, trying again every max_delay_s
+                            a peer opened
     any active state ──network lost──▶ OFFLINE ──network back──▶ CONNECTING
-    any state ──disconnect──▶ CLOSED          refused for good (403, bad code) ──▶ FAILED
+    any state ──disconnect──▶ CLOSED
+    refused for good (401/403/404, bad certificate, close 1008) ──▶ FAILED, final
+
+FAILED says "Connection failed" in two cases. The attempts were used up: the
+machine keeps trying, in windows of the policy's ``max_delay_s`` at this outage's
+place in them (each failed try comes back to FAILED with the next one scheduled,
+and announces it in :class:`ConnectionFailed`), so no outage ever needs a click;
+another socket to the same server that opens (:class:`PeerOpened`) ends such a wait
+at once. Or the server refused in a way waiting cannot fix: nothing is scheduled, and
+only a person starts it again (Reconnect, another conversation; on a kiosk, its
+watchdog).
 
 The attempt counter only resets once a connection has stayed open for
 ``BackoffPolicy.stable_after_s``, on ``reconnect_now`` and when the network
@@ -54,7 +68,7 @@ class ConnectionState(enum.Enum):
     OPEN = "open"
     RECONNECTING = "reconnecting"  # waiting for the retry timer
     OFFLINE = "offline"  # waiting for the network to come back
-    FAILED = "failed"  # gave up, or was refused for good
+    FAILED = "failed"  # the attempts are used up (still trying), or refused for good
     CLOSED = "closed"  # the user disconnected
 
 
@@ -114,6 +128,18 @@ class ReconnectNow:
 
 
 @dataclass(frozen=True)
+class PeerOpened:
+    """Another socket to the same server opened: the server is back.
+
+    A socket waiting in a window of the longest delay (``max_delay_s``: after its
+    attempts were used up, or a kiosk's retries past the growing windows) tries at
+    once instead of waiting out up to 30 s more. One in the shorter windows before
+    keeps its schedule: a fleet's second sockets must not all follow their first at
+    a window's start.
+    """
+
+
+@dataclass(frozen=True)
 class Disconnect:
     """The user (or the app) closes the connection for good."""
 
@@ -127,6 +153,7 @@ Input = (
     | NetworkLost
     | NetworkBack
     | ReconnectNow
+    | PeerOpened
     | Disconnect
 )
 
@@ -188,6 +215,9 @@ class Reconnecting:
 @dataclass(frozen=True)
 class ConnectionFailed:
     reason: str
+    #: When the machine tries again by itself (the attempts were used up); None: refused
+    #: for good, it waits for a person.
+    retry_in_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -293,6 +323,11 @@ class ConnectionMachine:
     def state(self) -> ConnectionState:
         return self._state
 
+    @property
+    def failed_for_good(self) -> bool:
+        """FAILED after a refusal that waiting cannot fix: no attempt is scheduled."""
+        return self._state is ConnectionState.FAILED and self._failed_for_good
+
     def _set_state(self, state: ConnectionState) -> None:
         if state is not self._state:
             logger.debug("[%s] state %s -> %s", self._name, self._state.name, state.name)
@@ -349,6 +384,7 @@ class ConnectionMachine:
         # A socket that opened proves the network is there, whatever the operating
         # system said (it may only mean "no default route", with a server on the LAN).
         self.network_available = True
+        self.failure_reason = None  # a try after the attempts were used up succeeded
         self._set_state(ConnectionState.OPEN)
         self.opened_at = self._clock()
         self._do(Notify(ConnectionEstablished()))
@@ -382,6 +418,19 @@ class ConnectionMachine:
         self._start()
 
     def _retry_timer_fired(self, _inp: Input) -> None:
+        self._open()
+
+    def _retry_after_failure(self, _inp: Input) -> None:
+        # The attempts were used up: the next try is due. After a refusal for good no
+        # timer was set; one reported anyway (cancelled as it fired) must not undo it.
+        if not self._failed_for_good:
+            self._open()
+
+    def _peer_opened(self, _inp: Input) -> None:
+        # The server is back: why wait out the rest of a window of the longest delay.
+        if self._failed_for_good or self._last_window < self.policy.max_delay_s:
+            return
+        self._do(CancelRetry())
         self._open()
 
     def _disconnect(self, _inp: Input) -> None:
@@ -422,21 +471,24 @@ class ConnectionMachine:
 
     def _after_loss(self, reason: str, *, retryable: bool) -> None:
         if not retryable:
-            self._fail(reason, for_good=True)
+            self._fail(reason)
         elif not self.network_available:
             self._go_offline()
         elif self.max_attempts is not None and self.attempts >= self.max_attempts:
-            tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
-            self._fail(f"gave up after {tries} ({reason})", for_good=False)
+            # "Connection failed", and the next try at this outage's place in the next
+            # max_delay_s window: no outage needs a click, and a fleet stays spread.
+            place = self._outage_place()
+            delay = self.policy.delay_after_giving_up(place, previous_window=self._last_window)
+            self._last_window = self.policy.max_delay_s
+            self._fail(reason, retry_in_s=delay)
         else:
+            place = self._outage_place()
             self.attempts += 1
-            if self.attempts == 1:
-                self._place = self.policy.draw_place(self._rng)
             restart = self._restart_announced
             # The previous attempt's window as it was: a restart noticed mid-outage
             # widens the windows from now on, not the one already behind.
             delay = self.policy.delay(
-                self.attempts, self._place, restart=restart, previous_window=self._last_window
+                self.attempts, place, restart=restart, previous_window=self._last_window
             )
             self._last_window = self.policy.window(self.attempts, restart=restart)
             self._set_state(ConnectionState.RECONNECTING)
@@ -445,19 +497,28 @@ class ConnectionMachine:
                 Notify(Reconnecting(self.attempts, self.max_attempts, delay)),
             )
 
-    def _fail(self, reason: str, *, for_good: bool) -> None:
+    def _outage_place(self) -> float:
+        """This outage's place in the windows: drawn before its first retry, then kept."""
+        if self._last_window == 0.0:  # no retry yet since the attempts were reset
+            self._place = self.policy.draw_place(self._rng)
+        return self._place
+
+    def _fail(self, reason: str, *, retry_in_s: float | None = None) -> None:
+        """FAILED; trying again after ``retry_in_s``, or (None) refused for good."""
         self.failure_reason = reason
-        self._failed_for_good = for_good
+        self._failed_for_good = retry_in_s is None
         self._set_state(ConnectionState.FAILED)
-        self._do(Notify(ConnectionFailed(reason)))
+        if retry_in_s is not None:
+            self._do(ScheduleRetry(retry_in_s))
+        self._do(Notify(ConnectionFailed(reason, retry_in_s)))
 
     def _go_offline(self) -> None:
         self._set_state(ConnectionState.OFFLINE)
         self._do(Notify(WentOffline()))
 
     def _network_lost_after_failure(self, inp: Input) -> None:
-        # Giving up after the attempts were used up is worth revisiting when the
-        # network comes back; a refusal (403, bad request) is not.
+        # After the attempts were used up, the pending try waits for the network
+        # instead; a refusal (403, bad request) stays what it is.
         if not self._failed_for_good:
             self._network_lost(inp)
 
@@ -484,6 +545,7 @@ TRANSITIONS: dict[tuple[ConnectionState, type], _Transition] = {
     (S.RECONNECTING, RetryTimerFired): M._retry_timer_fired,
     (S.RECONNECTING, NetworkLost): M._network_lost,
     (S.RECONNECTING, ReconnectNow): M._restart_now,
+    (S.RECONNECTING, PeerOpened): M._peer_opened,
     (S.RECONNECTING, Disconnect): M._disconnect,
     (S.OFFLINE, ConnectRequested): M._start,
     (S.OFFLINE, NetworkBack): M._network_back,
@@ -491,6 +553,8 @@ TRANSITIONS: dict[tuple[ConnectionState, type], _Transition] = {
     (S.OFFLINE, Disconnect): M._disconnect,
     (S.FAILED, ConnectRequested): M._start,
     (S.FAILED, ReconnectNow): M._restart_now,
+    (S.FAILED, RetryTimerFired): M._retry_after_failure,
+    (S.FAILED, PeerOpened): M._peer_opened,
     (S.FAILED, NetworkLost): M._network_lost_after_failure,
     (S.FAILED, Disconnect): M._disconnect,
     (S.CLOSED, ConnectRequested): M._start,

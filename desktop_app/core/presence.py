@@ -56,6 +56,7 @@ class Summary:
     presence: Presence
     text: str  # one line for the status bar
     details: str  # one line per socket, for the tooltip
+    reason: str | None = None  # FAILED: why, in words (the text adds when it tries again)
 
 
 def _ms(seconds: float) -> str:
@@ -110,8 +111,15 @@ def summarize(sockets: Sequence[SocketSnapshot]) -> Summary:
     elif presence is Presence.OFFLINE:
         text = "Offline — waiting for the network"
     else:
-        reason = next((s.failure_reason for s in worst if s.failure_reason), "unknown reason")
+        # A socket refused for good (no retry of its own) needs a person: it speaks first.
+        shown = min(worst, key=lambda s: (s.retry_in_s is not None, s.failure_reason is None))
+        reason = shown.failure_reason or "unknown reason"
         text = f"Connection failed — {reason}"
+        if shown.retry_in_s is not None:
+            # The attempts were used up; the sockets keep trying, the first one soonest.
+            soonest = min(s.retry_in_s for s in worst if s.retry_in_s is not None)
+            text += f" · trying again in {max(1, math.ceil(soonest))} s"
+        return Summary(presence, text, "\n".join(describe(s) for s in sockets), reason)
     return Summary(presence, text, "\n".join(describe(s) for s in sockets))
 
 
@@ -160,7 +168,7 @@ def banner_text(summary: Summary, restart_in_s: float | None = None) -> str | No
     elif presence is Presence.OFFLINE:
         headline = "This computer is offline. The app reconnects as soon as the network is back."
     else:
-        reason = summary.text.removeprefix("Connection failed — ")
+        reason = summary.reason or "unknown reason"
         if restart_in_s is None:
             headline = f"Cannot connect ({reason}). Trying again…"
         else:

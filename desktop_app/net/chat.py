@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import ssl
 from collections.abc import Callable, Mapping
@@ -89,13 +90,14 @@ class ChatWebSocketManager(WebSocketManager):
         super()._handle_frame(frame)
         if not isinstance(frame, ChatMessage):
             return
-        self._log.debug(
-            "%s Received %s message (%d chars, %d citations)",
-            self.log_prefix,
-            frame.role.value,
-            len(frame.content),
-            len(frame.citations),
-        )
+        if self._log.isEnabledFor(logging.DEBUG):  # a flood's every frame passes here
+            self._log.debug(
+                "%s Received %s message (%d chars, %d citations)",
+                self.log_prefix,
+                frame.role.value,
+                len(frame.content),
+                len(frame.citations),
+            )
         if frame.role is Role.USER:
             self._call(self._on_chat_message, frame.raw)
         elif frame.role is Role.BOT:

@@ -39,7 +39,7 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -47,6 +47,9 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.frames import Frame as WireFrame
+from websockets.frames import Opcode
+from websockets.protocol import Event as WireEvent
 from websockets.typing import Origin
 from websockets.version import version as websockets_version
 
@@ -135,6 +138,8 @@ def event_dict(event: m.ConnectionEvent) -> dict[str, Any]:
         data.update(attempt=event.attempt, max=event.max_attempts, delay=event.delay_s)
     elif isinstance(event, m.ConnectionFailed):
         data["reason"] = event.reason
+        if event.retry_in_s is not None:  # the attempts were used up: it tries again
+            data["delay"] = event.retry_in_s
     data["timestamp"] = now_iso()
     return data
 
@@ -335,8 +340,14 @@ class WebSocketManager:
         if self.state is m.ConnectionState.OPEN:
             self._log.info("%s Probing the connection", self.log_prefix)
             self._probe()
-        elif self.state is m.ConnectionState.RECONNECTING:
-            self.reconnect_now()
+        elif self.state is m.ConnectionState.RECONNECTING or self._retry_due is not None:
+            self.reconnect_now()  # FAILED with its attempts used up waits for a retry too
+
+    def peer_opened(self) -> None:
+        """Another socket to this server just opened: if this one waits in a window of the
+        longest delay (its attempts used up, or a kiosk's past the growing windows), it
+        tries now (see :func:`retry_together`)."""
+        self._feed(m.PeerOpened())
 
     def set_network_available(self, available: bool) -> None:
         """The operating system's view of the network: pause retries, or resume at once."""
@@ -491,7 +502,8 @@ class WebSocketManager:
 
     def _handle_frame(self, frame: Frame) -> None:
         """A decoded frame of the current socket (pongs included)."""
-        self._emit(frame, self._frame_listeners)
+        if self._frame_listeners:
+            self._emit(frame, self._frame_listeners)
         if self._listeners:
             kind = frame.raw.get("type")
             if isinstance(kind, str) and kind in _RESERVED_TYPES:
@@ -584,13 +596,20 @@ class WebSocketManager:
                 self._drop_connection(self._conn)
         elif isinstance(action, m.ScheduleRetry):
             self._cancel_retry()
-            self._log.info(
-                "%s Reconnecting in %dms (attempt %d/%s)",
-                self.log_prefix,
-                round(action.delay_s * 1000),
-                self._machine.attempts,
-                self._machine.max_attempts if self._machine.max_attempts is not None else "∞",
-            )
+            if self.state is m.ConnectionState.FAILED:
+                self._log.info(
+                    "%s Trying again in %dms (attempts used up)",
+                    self.log_prefix,
+                    round(action.delay_s * 1000),
+                )
+            else:
+                self._log.info(
+                    "%s Reconnecting in %dms (attempt %d/%s)",
+                    self.log_prefix,
+                    round(action.delay_s * 1000),
+                    self._machine.attempts,
+                    self._machine.max_attempts if self._machine.max_attempts is not None else "∞",
+                )
             self._retry_timer = self._clock.call_later(action.delay_s, self._on_retry_timer)
             self._retry_due = self._clock.monotonic() + action.delay_s
         elif isinstance(action, m.CancelRetry):
@@ -650,6 +669,15 @@ class WebSocketManager:
             conn.enqueue(encode_ping())
         self._arm_keepalive(conn)
 
+    def _on_server_ping(self, conn: _Connection) -> None:
+        """A protocol-level ping from the server (websockets answered it): proof of life.
+
+        The keepalive timer is not re-armed: it fires at the old time, finds nothing to
+        do and re-arms for the new one.
+        """
+        if conn is self._conn:
+            conn.keepalive.server_pinged(self._clock.monotonic())
+
     # --- sockets -------------------------------------------------------------------------
 
     def _open_socket(self) -> None:
@@ -688,6 +716,8 @@ class WebSocketManager:
             conn.ws = ws
             conn.opened_at = self._clock.monotonic()
             conn.keepalive.start(conn.opened_at)
+            if isinstance(ws, _HeartbeatAwareConnection):
+                ws.on_ping = functools.partial(self._on_server_ping, conn)
             self._feed_from(conn, m.Opened())
             if conn is self._conn:
                 self._arm_keepalive(conn)
@@ -723,8 +753,10 @@ class WebSocketManager:
                 # machine (the embedded server): no proxy can reach our loopback.
                 proxy=None if is_loopback_host(self.endpoints.host) else True,
                 # Keepalive is ours (application-level pings, which the server answers);
-                # protocol-level pings from the server are still answered by websockets.
+                # protocol-level pings from the server are answered by websockets and
+                # reported to the keepalive, where they stand in for ours.
                 ping_interval=None,
+                create_connection=_HeartbeatAwareConnection,
             )
         except InvalidStatus as exc:
             status = exc.response.status_code
@@ -857,6 +889,28 @@ def public_arguments(
     return endpoints, (config or ConnectionConfig()).with_keywords(keywords)
 
 
+class _HeartbeatAwareConnection(ClientConnection):
+    """websockets' client connection that also tells of the server's protocol-level pings.
+
+    websockets answers a ping by itself and has no public way to hear of it (its
+    maintainer suggests a subclass: python-websockets/websockets#884). The subclass
+    is passed as ``connect(create_connection=...)``, documented "to customize
+    connection handling"; :meth:`process_event` is not documented (the source files
+    it under private methods; ``ClientConnection`` overrides it for the handshake).
+    Checked against websockets 17.4. Should a later version stop passing control
+    frames through it, server pings go unseen and our own pings go on as with a
+    server that never pings: ``tests/net/test_server_pings.py`` fails then.
+    """
+
+    #: Called for every ping frame from the server, after websockets sent the pong.
+    on_ping: Callable[[], object] | None = None
+
+    def process_event(self, event: WireEvent) -> None:
+        super().process_event(event)
+        if isinstance(event, WireFrame) and event.opcode is Opcode.PING and self.on_ping:
+            self.on_ping()
+
+
 class _ConnectWithoutRedirects(ws_connect):
     """websockets' ``connect`` that never follows a redirect.
 
@@ -867,6 +921,26 @@ class _ConnectWithoutRedirects(ws_connect):
 
     def process_redirect(self, exc: Exception) -> Exception | str:
         return exc
+
+
+def retry_together(managers: Sequence[WebSocketManager]) -> list[Unsubscribe]:
+    """When one of ``managers`` (sockets to one server) opens, the others waiting in a
+    window of the longest delay (``max_reconnect_delay_s``: their attempts used up) try
+    at once instead of waiting out the rest of it: the window is not left half connected.
+
+    Those still in the shorter, growing windows keep them
+    (:class:`~desktop_app.core.machine.PeerOpened`). The functions returned undo it.
+    """
+
+    group = tuple(managers)
+
+    def on_event(opened: WebSocketManager, event: m.ConnectionEvent) -> None:
+        if isinstance(event, m.ConnectionEstablished):
+            for manager in group:
+                if manager is not opened:
+                    manager.peer_opened()
+
+    return [manager.on_connection_event(functools.partial(on_event, manager)) for manager in group]
 
 
 def subscribe(registry: list[T], callback: T) -> Unsubscribe:

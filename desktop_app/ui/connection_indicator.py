@@ -30,8 +30,10 @@ class ConnectionIndicator(QLabel):
     """Shows the combined state of the sockets; click or hover for each socket's details.
 
     It reads the sockets' state from the bridge (snapshots) on every change of state,
-    on every pong (a new latency) and, only while a reconnect counts down, on a timer:
-    it keeps no copy of the connection state, and an idle window never wakes for it.
+    on every pong (a new latency) and, only while a retry counts down ("Reconnecting
+    in 4 s", or "Connection failed — … · trying again in 24 s" once the attempts are
+    used up), on a timer: it keeps no copy of the connection state, and an idle window
+    never wakes for it.
     """
 
     presence_changed = Signal(object)  # Presence
@@ -59,7 +61,7 @@ class ConnectionIndicator(QLabel):
 
     @property
     def counting_down(self) -> bool:
-        """Whether the timer runs: a reconnect is scheduled, so the text changes by itself."""
+        """Whether the timer runs: a retry is scheduled, so the text changes by itself."""
         return self._timer.isActive()
 
     def on_state_changed(self, _name: str, _state: object) -> None:

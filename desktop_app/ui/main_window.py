@@ -1,8 +1,17 @@
-"""The main window: conversations, transcript, composer, AI status, connection status bar."""
+"""The main window: conversations, transcript, composer, AI status, connection status bar.
+
+The window is shown before its server is up (B6): it is built from a
+:class:`WindowSetup` (what the configuration says), painted, and only then
+given its :class:`WindowServices` (:meth:`MainWindow.attach`), once the
+embedded server runs and the sockets exist. Until then the status bar says
+what is starting, the composer takes text (a message sent meanwhile is queued
+once the window is attached), and the commands that need the server wait.
+What only the attached window uses (the managers, websockets behind them) is
+imported in :meth:`MainWindow.attach` or where used, after the first paint.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import math
@@ -10,9 +19,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -27,27 +37,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.control.conversation import ConversationController
 from desktop_app.control.tasks import BackgroundTasks
 from desktop_app.core.conversation import Notice, NoticeAction
 from desktop_app.core.errors import LocalFileError, OutboxError, SdmError
-from desktop_app.core.presence import connected_attention
 from desktop_app.core.session import SessionState
+from desktop_app.core.startup import StartupStep, failure_text
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
-from desktop_app.net.outbox import OutboxFull
-from desktop_app.ui.ai_status_banner import AiStatusBanner
-from desktop_app.ui.bridge import CHAT, SessionBridge, WindowServices
 from desktop_app.ui.composer import Composer
-from desktop_app.ui.connection_indicator import ConnectionIndicator
 from desktop_app.ui.conversation_list import ConversationList
-from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
-from desktop_app.ui.kiosk import KioskMode, KioskOptions
 from desktop_app.ui.notice_bar import NoticeBar
 from desktop_app.ui.plain_text import make_plain
-from desktop_app.ui.reconnect_button import ReconnectButton
 from desktop_app.ui.server_banner import ServerBanner, server_warnings
-from desktop_app.ui.sign_in_dialog import SignInDialog
+from desktop_app.ui.settings import Settings
+from desktop_app.ui.startup_status import StartupStatus
 from desktop_app.ui.transcript import TranscriptModel, TranscriptView
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from desktop_app.control.conversation import ConversationController
+    from desktop_app.ui.ai_status_banner import AiStatusBanner
+    from desktop_app.ui.bridge import SessionBridge, WindowServices
+    from desktop_app.ui.connection_indicator import ConnectionIndicator
+    from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
+    from desktop_app.ui.kiosk import KioskMode, KioskOptions
+    from desktop_app.ui.reconnect_button import ReconnectButton
+    from desktop_app.ui.sign_in_dialog import SignInDialog
 
 logger = logging.getLogger("desktop_app.ui")
 
@@ -55,6 +70,9 @@ logger = logging.getLogger("desktop_app.ui")
 #: insertion makes the list view lay out all its rows again, so a burst of messages is
 #: shown in batches rather than one relayout per message.
 LIVE_REFRESH_S = 0.1
+
+#: Said when a message is sent before the window is attached to its server.
+SENT_WHILE_STARTING = "Your message is queued as soon as SDM Desktop has started."
 
 
 def _suggested_summary_path(conversation_id: str) -> Path:
@@ -64,9 +82,44 @@ def _suggested_summary_path(conversation_id: str) -> Path:
     return base / f"SDM summary {conversation_id[:8]}.pdf"
 
 
-#: Offered here, where the window is built; defined next to the bridge, the one ui
-#: module that knows the managers it carries.
-__all__ = ["MainWindow", "WindowChrome", "WindowServices"]
+#: Offered here, where the window is built; WindowServices is defined next to the
+#: bridge, the one ui module that knows the managers it carries.
+__all__ = ["MainWindow", "WindowChrome", "WindowServices", "WindowSetup"]
+
+
+def __getattr__(name: str) -> object:
+    # WindowServices carries the managers: its module (websockets behind it) is imported
+    # when asked for, not with the window, which is painted before any manager exists.
+    if name == "WindowServices":
+        from desktop_app.ui.bridge import WindowServices
+
+        return WindowServices
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class WindowSetup:
+    """What the window is built with, known from the configuration before any server runs."""
+
+    server_label: str  # "https://sdm.example.org", or "the demo server"
+    settings_key: str  # under which the conversations of this server are remembered
+    settings: Settings
+    demo: bool = False  # the embedded demo server: marked as such, its data can be wiped
+    password_in_clear: bool = False  # plain http:// to another computer
+    open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+    step: StartupStep = StartupStep.PREPARING  # what the status bar says first
+
+    @classmethod
+    def of(cls, services: WindowServices) -> WindowSetup:
+        """The setup that ``services`` imply (a window built attached at once)."""
+        return cls(
+            server_label=services.server_label,
+            settings_key=services.settings_key,
+            settings=services.settings,
+            demo=services.wipe_demo_data is not None,
+            password_in_clear=services.client.endpoints.sends_password_in_clear,
+            open_url=services.open_url,
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +150,36 @@ class WindowChrome:
         )
 
 
+class _FirstPaint(QObject):
+    """Calls ``done`` once each watched widget has been painted (each one's first paint)."""
+
+    def __init__(self, parent: QObject, done: Callable[[], object]) -> None:
+        super().__init__(parent)
+        self._waiting: set[QObject] = set()
+        self._done = done
+        self.finished = False
+
+    def watch(self, widget: QWidget) -> None:
+        if not self.finished:
+            self._waiting.add(widget)
+            widget.installEventFilter(self)
+
+    def forget(self, widget: QWidget) -> None:
+        """``widget`` leaves the window unpainted: its successor is watched instead."""
+        if widget in self._waiting:
+            self._waiting.discard(widget)
+            widget.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched in self._waiting:
+            self._waiting.discard(watched)
+            watched.removeEventFilter(self)
+            if not self._waiting and not self.finished:
+                self.finished = True
+                self._done()
+        return False
+
+
 class MainWindow(QMainWindow):
     """One conversation at a time: the window shows what its controller decides.
 
@@ -104,14 +187,39 @@ class MainWindow(QMainWindow):
     the transcript holds, when to load and retry, what the session allows; the
     window builds the widgets, forwards the person's actions to it, and implements
     its :class:`~desktop_app.control.conversation.ConversationView`.
+
+    Built from a :class:`WindowSetup`, the window is shown before its server is up
+    and attached to it later (:meth:`attach`); built from :class:`WindowServices`,
+    it is attached at once.
     """
 
     closed = Signal()  # the user closed the window: the app shuts down
+    #: The first paint: the composer (ready for typing) and the status bar are on screen.
+    shown = Signal()
 
-    def __init__(self, services: WindowServices, chrome: WindowChrome | None = None) -> None:
+    # Set by attach(): what needs the server and its sockets.
+    services: WindowServices
+    bridge: SessionBridge
+    connection_log: ConnectionLog
+    ai_status: AiStatusBanner
+    indicator: ConnectionIndicator
+    reconnect_button: ReconnectButton
+    controller: ConversationController
+
+    def __init__(
+        self, setup: WindowSetup | WindowServices, chrome: WindowChrome | None = None
+    ) -> None:
         super().__init__()
-        self.services = services
+        services = None
+        if not isinstance(setup, WindowSetup):
+            services, setup = setup, WindowSetup.of(setup)
+        self.setup = setup
         self.chrome = chrome = chrome or WindowChrome()
+        self.attached = False
+        self.is_closed = False  # closed by the person (or quit_app): closed was emitted
+        self._send_when_attached = False  # Enter was pressed before attach()
+        #: What the person opened while the window was starting (None: a new conversation).
+        self._chosen: tuple[str | None, str | None] | None = None
         self._live_pending: list[TranscriptEntry] = []  # arrived, shown at the next refresh
         self._live_shown_at = -math.inf  # time.monotonic() of the last refresh
         self._live_timer = QTimer(self)
@@ -119,18 +227,18 @@ class MainWindow(QMainWindow):
         self._live_timer.timeout.connect(self._show_pending_live)
         self.tasks = BackgroundTasks(self.on_task_failed)
         self.sign_in_dialog: SignInDialog | None = None
+        self.diagnostics: DiagnosticsDialog | None = None
+        self.kiosk: KioskMode | None = None
+        self._quitting = False  # quit_app() was called: a window that is not closable closes
         self.setWindowTitle("SDM Desktop")
         self.resize(1000, 700)
 
-        # The session's one subscription to the managers; every widget hears the bridge.
-        self.bridge = bridge = SessionBridge(services.chat, services.status, self)
-        self.connection_log = ConnectionLog(bridge)  # before anything connects
-
         self.conversations = ConversationList(self)
         self.transcript = TranscriptModel(self)
-        self.transcript_view = TranscriptView(self, open_url=services.open_url)
-        self.transcript_view.setModel(self.transcript)
-        self.ai_status = AiStatusBanner(bridge, self)
+        # Given its model in attach(): the view is empty until then, and laying out a
+        # model's rows before the first paint would cost it (a first QWidget* lookup
+        # makes PySide set up every widget class it has, some 10 ms).
+        self.transcript_view = TranscriptView(self, open_url=setup.open_url)
         self.notice_bar = NoticeBar(self)
         self.composer = Composer(self)
         self.send_button = QPushButton("&Send", self)
@@ -142,15 +250,11 @@ class MainWindow(QMainWindow):
         centre = QWidget(self)
         self.centre_layout = centre_layout = QVBoxLayout(centre)
         self.server_banner = ServerBanner(
-            server_warnings(
-                demo=services.wipe_demo_data is not None,
-                password_in_clear=services.client.endpoints.sends_password_in_clear,
-            ),
-            self,
+            server_warnings(demo=setup.demo, password_in_clear=setup.password_in_clear), self
         )
         centre_layout.addWidget(self.server_banner)
         centre_layout.addWidget(self.transcript_view, 1)
-        centre_layout.addWidget(self.ai_status)
+        # The AI status banner goes here, above the notice bar, once attached.
         centre_layout.addWidget(self.notice_bar)
         centre_layout.addLayout(composer_row)
         if chrome.conversation_list:
@@ -164,13 +268,78 @@ class MainWindow(QMainWindow):
             self.conversations.setVisible(False)
             self.setCentralWidget(centre)
 
-        self.diagnostics: DiagnosticsDialog | None = None
+        # Where the connection indicator will be: what is starting, in words.
+        self.startup_status = StartupStatus(setup.step, setup.server_label, self)
+        self.statusBar().addPermanentWidget(self.startup_status)
+        self._first_paint = _FirstPaint(self, self.shown.emit)
+        self._first_paint.watch(self.composer)
+        self._first_paint.watch(self.startup_status)
+
+        self._build_actions()
+        if chrome.menus:
+            self._build_menus()
+        else:
+            self.menuBar().setVisible(False)
+            # Not in any menu, and off besides: nothing may close or switch the window.
+            self.quit_action.setEnabled(False)
+            self.new_conversation_action.setEnabled(False)
+            # Reconnect stays at hand (Ctrl+R), without the menu bar that carries it.
+            self.addAction(self.reconnect_action)
+        for action in self._server_actions():
+            action.setEnabled(False)  # until attach(): they need the server
+
+        self.composer.submit_requested.connect(self.on_send)
+        self.send_button.clicked.connect(self.on_send)
+        self.conversations.conversation_selected.connect(self.open_conversation)
+        self.conversations.new_requested.connect(self.on_new_conversation)
+        self.notice_bar.action_requested.connect(self.on_notice_action)
+        self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.transcript_view.customContextMenuRequested.connect(self.on_transcript_menu)
+
+        self._refresh_conversations()
+        if chrome.full_screen:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        geometry = setup.settings.window_geometry() if chrome.remember_geometry else None
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.composer.setFocus()
+        if services is not None:
+            self.attach(services)
+
+    def attach(self, services: WindowServices) -> None:
+        """Give the window its server: the sockets, the session, the outbox (once).
+
+        The connection indicator takes the start-up status's place; the commands
+        that need the server are enabled. The caller then opens a conversation
+        (:meth:`start_conversation`).
+        """
+        # After the first paint: these import the managers (websockets) and the session.
+        from desktop_app.control.conversation import ConversationController
+        from desktop_app.ui.ai_status_banner import AiStatusBanner
+        from desktop_app.ui.bridge import SessionBridge
+        from desktop_app.ui.connection_indicator import ConnectionIndicator
+        from desktop_app.ui.diagnostics import ConnectionLog
+        from desktop_app.ui.reconnect_button import ReconnectButton
+
+        if self.attached:
+            raise RuntimeError("the window is attached to its server already")
+        self.services = services
+        self.transcript_view.setModel(self.transcript)
+        # The session's one subscription to the managers; every widget hears the bridge.
+        self.bridge = bridge = SessionBridge(services.chat, services.status, self)
+        self.connection_log = ConnectionLog(bridge)  # before anything connects
+        self.ai_status = AiStatusBanner(bridge, self)
+        self.centre_layout.insertWidget(self.centre_layout.indexOf(self.notice_bar), self.ai_status)
+
         self.indicator = ConnectionIndicator(bridge, self)
         self.reconnect_button = ReconnectButton(self)
         self.indicator.presence_changed.connect(self.reconnect_button.on_presence_changed)
         self.reconnect_button.on_presence_changed(self.indicator.presence)
+        self.statusBar().removeWidget(self.startup_status)
+        self._first_paint.forget(self.startup_status)
         self.statusBar().addPermanentWidget(self.reconnect_button)
         self.statusBar().addPermanentWidget(self.indicator)
+        self._first_paint.watch(self.indicator)
 
         # The controller decides (:mod:`desktop_app.control` may talk to the managers).
         self.controller = ConversationController(
@@ -185,45 +354,67 @@ class MainWindow(QMainWindow):
             own_name=services.settings.own_name(services.settings_key),
             on_own_name=lambda name: services.settings.set_own_name(services.settings_key, name),
         )
-        self._build_actions()
-        if chrome.menus:
-            self._build_menus()
-        else:
-            self.menuBar().setVisible(False)
-            # Not in any menu, and off besides: nothing may close or switch the window.
-            self.quit_action.setEnabled(False)
+        self.attached = True
+        for action in self._server_actions():
+            action.setEnabled(True)
+        if not self.chrome.menus:
             self.new_conversation_action.setEnabled(False)
-            # Reconnect stays at hand (Ctrl+R), without the menu bar that carries it.
-            self.addAction(self.reconnect_action)
 
-        self.composer.submit_requested.connect(self.on_send)
-        self.send_button.clicked.connect(self.on_send)
-        self.conversations.conversation_selected.connect(self.open_conversation)
-        self.conversations.new_requested.connect(self.on_new_conversation)
         bridge.state_changed.connect(self.on_socket_state)
         self.ai_status.download_requested.connect(self.on_download_summary)
-        self.notice_bar.action_requested.connect(self.on_notice_action)
         self.reconnect_button.clicked.connect(self.on_reconnect_requested)
         self._unsubscribe_session = services.session.on_change(self.on_session_change)
         bridge.follow_network(services.network)
-        self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.transcript_view.customContextMenuRequested.connect(self.on_transcript_menu)
 
-        self._refresh_conversations()
+        if self._send_when_attached:
+            self.notice_bar.set_notice(None)  # the controller's notices from now on
         self._show_chat_connected()
         self.on_session_change(services.session.state)
-        self._quitting = False  # quit_app() was called: a window that is not closable closes
-        self.kiosk: KioskMode | None = None
-        if chrome.kiosk is not None:
-            self.kiosk = KioskMode(chrome.kiosk, bridge, self.indicator, self)
+        if self.chrome.kiosk is not None:
+            from desktop_app.ui.kiosk import KioskMode
+
+            self.kiosk = KioskMode(self.chrome.kiosk, bridge, self.indicator, self)
             self.kiosk.exit_requested.connect(self.quit_app)
-            centre_layout.insertWidget(0, self.kiosk.banner)
-        if chrome.full_screen:
-            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        geometry = services.settings.window_geometry() if chrome.remember_geometry else None
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        self.composer.setFocus()
+            self.centre_layout.insertWidget(0, self.kiosk.banner)
+
+    @property
+    def painted(self) -> bool:
+        """Whether the first paint happened (:attr:`shown` was emitted)."""
+        return self._first_paint.finished
+
+    def _server_actions(self) -> list[QAction]:
+        """The commands that need the server: off until :meth:`attach`."""
+        actions = [
+            self.new_conversation_action,
+            self.sign_in_action,
+            self.sign_out_action,
+            self.reconnect_action,
+            self.diagnostics_action,
+        ]
+        if self.wipe_demo_data_action is not None:
+            actions.append(self.wipe_demo_data_action)
+        return actions
+
+    def show_startup_step(self, step: StartupStep) -> None:
+        """Say in the status bar which step of the start is under way (before attach)."""
+        self.startup_status.show_step(step, self.setup.server_label)
+
+    def show_startup_failure(self, reason: str) -> None:
+        """Say that the start failed, why, and what to do: the window stays until closed."""
+        self.startup_status.show_failure(reason)
+        self.notice_bar.set_notice(Notice(failure_text(reason)))
+
+    def start_conversation(self, conversation_id: str | None) -> None:
+        """Open ``conversation_id``, else a new conversation; unless the person chose one
+        while the window was starting: that one then."""
+        if self._chosen is not None:
+            conversation_id, title = self._chosen
+        else:
+            title = None
+        if conversation_id is not None:
+            self.open_conversation(conversation_id, title)
+        else:
+            self.on_new_conversation()
 
     def show_store_problem(self) -> None:
         """Say once, at start, that the session cannot be kept (sign-in at each start)."""
@@ -241,7 +432,7 @@ class MainWindow(QMainWindow):
         self.sign_out_action = sign_out = QAction("Sign &out", self)
         sign_out.triggered.connect(self.on_sign_out_requested)
         self.wipe_demo_data_action: QAction | None = None
-        if self.services.wipe_demo_data is not None:
+        if self.setup.demo:
             self.wipe_demo_data_action = wipe = QAction("&Wipe demo data…", self)
             wipe.triggered.connect(self.on_wipe_demo_data)
         self.quit_action = quit_action = QAction("&Quit", self)
@@ -275,15 +466,21 @@ class MainWindow(QMainWindow):
 
     @property
     def conversation_id(self) -> str | None:
-        return self.controller.conversation_id
+        return self.controller.conversation_id if self.attached else None
 
     # --- what the person does ----------------------------------------------------------
 
     def open_conversation(self, conversation_id: str, title: str | None = None) -> None:
         """Switch to ``conversation_id``: both sockets move, its history loads."""
+        if not self.attached:
+            self._chosen = (conversation_id, title)  # opened once attached
+            return
         self.controller.open(conversation_id, title)
 
     def on_new_conversation(self) -> None:
+        if not self.attached:
+            self._chosen = (None, None)  # created once attached
+            return
         self.controller.new_conversation()
 
     #: The send under way, if any (a test may await it).
@@ -295,14 +492,21 @@ class MainWindow(QMainWindow):
         The composer lets go of the text only once the outbox has it on disk: a
         refused write (a full disk) or a full outbox leaves it there, the reason
         shown. A press while a send is under way does nothing (it would queue the
-        same text twice).
+        same text twice). Before the window is attached to its server, the send
+        waits for the open conversation (:meth:`conversation_opened`).
         """
         text = self.composer.text()
         if not text.strip() or (self.sending is not None and not self.sending.done()):
             return
+        if not self.attached:
+            self._send_when_attached = True
+            self.notice_bar.set_notice(Notice(SENT_WHILE_STARTING))
+            return
         self.sending = self.tasks.start(self._send(text), name="send")
 
     async def _send(self, text: str) -> None:
+        from desktop_app.net.outbox import OutboxFull  # loaded by attach()
+
         try:
             queued = await self.controller.send(text)
         except (OutboxFull, OutboxError) as exc:  # full, or the disk refused
@@ -411,6 +615,8 @@ class MainWindow(QMainWindow):
 
     def on_sign_in_requested(self) -> None:
         """Open the sign-in dialog (window-modal, no nested event loop), unless it is open."""
+        from desktop_app.ui.sign_in_dialog import SignInDialog
+
         if self.sign_in_dialog is not None and self.sign_in_dialog.isVisible():
             self.sign_in_dialog.raise_()
             return
@@ -446,6 +652,10 @@ class MainWindow(QMainWindow):
             title or known.get(conversation_id) or f"Conversation {conversation_id[:8]}",
         )
         self._refresh_conversations()
+        if self._send_when_attached:
+            # Sent before the window was attached: queued now, in the conversation opened.
+            self._send_when_attached = False
+            self.on_send()
 
     def show_transcript(self, entries: list[TranscriptEntry]) -> None:
         self._drop_pending_live()  # each one is in ``entries`` now
@@ -504,13 +714,15 @@ class MainWindow(QMainWindow):
         return [r.title for r in services.settings.conversations(services.settings_key)]
 
     def _refresh_conversations(self) -> None:
-        settings = self.services.settings
+        setup = self.setup
         self.conversations.set_conversations(
-            settings.conversations(self.services.settings_key), self.conversation_id
+            setup.settings.conversations(setup.settings_key), self.conversation_id
         )
 
     def _refresh_attention(self) -> None:
         """What the connection light adds to "Connected": the session and the outbox."""
+        from desktop_app.core.presence import connected_attention  # loaded by attach()
+
         self.indicator.set_attention(
             connected_attention(self.services.session.state, self.controller.unsent())
         )
@@ -538,6 +750,8 @@ class MainWindow(QMainWindow):
         self._live_pending = []
 
     def on_socket_state(self, name: str, _state: object) -> None:
+        from desktop_app.ui.bridge import CHAT  # loaded by attach()
+
         if name == CHAT:
             self._show_chat_connected()
 
@@ -641,6 +855,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Could not {what}: {reason}.", 15000)
 
     def on_show_diagnostics(self) -> None:
+        from desktop_app.ui.diagnostics import DiagnosticsDialog  # loaded by attach()
+
         if self.diagnostics is None:
             services = self.services
             self.diagnostics = DiagnosticsDialog(
@@ -659,7 +875,7 @@ class MainWindow(QMainWindow):
         # the build writes (desktop_app.notices), which start-up does not need.
         from desktop_app.ui.about import show_about
 
-        show_about(self, self.services.server_label)
+        show_about(self, self.setup.server_label)
 
     def quit_app(self) -> None:
         """Close the window and so end the app, if not closable too (signals, admin keys)."""
@@ -672,19 +888,21 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if self.chrome.remember_geometry:
-            self.services.settings.set_window_geometry(self.saveGeometry())
+            self.setup.settings.set_window_geometry(self.saveGeometry())
         if self.diagnostics is not None:
             self.diagnostics.close()
         for dialog in self.findChildren(QDialog):
             # A dialog left open (save, sign-in) would outlive the window it belongs to.
             if dialog.isVisible():
                 dialog.reject()
-        self.bridge.close()  # the session ends: every widget's subscription with it
-        self._unsubscribe_session()
-        # Frames still arriving until the sockets close must not reach a closed window.
-        self.controller.detach()
+        if self.attached:
+            self.bridge.close()  # the session ends: every widget's subscription with it
+            self._unsubscribe_session()
+            # Frames still arriving until the sockets close must not reach a closed window.
+            self.controller.detach()
         self._live_timer.stop()
         super().closeEvent(event)
+        self.is_closed = True
         self.closed.emit()
 
 

@@ -8,7 +8,11 @@ from desktop_app.core.presence import Presence
 
 
 class ReconnectButton(QPushButton):
-    """Asks to connect now instead of waiting; the window connects ``clicked`` to it."""
+    """Asks to connect now instead of waiting; the window connects ``clicked`` to it.
+
+    Also after "Connection failed": the app then tries again by itself every
+    ``max_reconnect_delay_s`` (unless the server refused for good), and this skips the wait.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("&Reconnect", parent)

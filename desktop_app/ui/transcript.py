@@ -1,8 +1,10 @@
 """The conversation transcript: a list model of messages and the view that paints them.
 
 Model/view rather than one big QTextEdit, so thousands of messages stay cheap: each
-row is a :class:`TranscriptEntry`, and :class:`TranscriptDelegate` lays out and paints
-only the rows Qt asks for, from a small cache of per-row QTextDocuments.
+row is a :class:`TranscriptEntry`, :class:`TranscriptDelegate` lays out and paints only
+the rows the view asks for, from a small cache of per-row QTextDocuments, and the view
+(:class:`~desktop_app.ui.transcript_view.IncrementalListView`) asks only for the rows
+that changed: a message arriving costs that message, not the whole transcript.
 
 Message text is patient information: nothing here logs it (links are logged by
 scheme only). Bot replies are Markdown with raw HTML disabled; user text is always
@@ -85,7 +87,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
-    QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -98,6 +99,7 @@ from desktop_app.core.lru import WeightedLru
 from desktop_app.core.render_budget import RenderBudget, rendered_part
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
 from desktop_app.ui.plain_text import tooltip as escaped_tooltip
+from desktop_app.ui.transcript_view import IncrementalListView
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +151,6 @@ _MARGIN_H = 8  # left and right of each bubble
 _PADDING = 8  # inside the bubble, around the text
 _INDENT_MAX = 96  # user bubbles are pushed right, bot bubbles stop short of the right
 _MIN_TEXT_WIDTH = 40
-_BOTTOM_SLACK = 4  # "at the bottom" tolerates this much
 #: Laid-out documents kept: a laid-out character holds about 60 bytes, so the weight
 #: bound (characters) is what bounds memory; it holds several fully rendered replies.
 _DOCUMENT_CACHE_SIZE = 512
@@ -158,7 +159,6 @@ _DOCUMENT_CACHE_CHARS = 1 << 20
 #: of the reply and of its plain text.
 _PLAIN_CACHE_SIZE = 4096
 _PLAIN_CACHE_CHARS = 4 << 20
-_SIZE_HINT_ROLE = Qt.ItemDataRole.SizeHintRole
 
 
 #: The badge shown in the header of a message that is not delivered: text, colour.
@@ -245,10 +245,6 @@ class TranscriptModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[TranscriptEntry] = []
-        #: A row's size as the view showing the model lays it out (set by TranscriptView),
-        #: answered as the size hint role. Qt's list layout asks for every row's size at
-        #: every insertion; through data() that costs a fraction of a delegate's sizeHint().
-        self.row_size: Callable[[int, TranscriptEntry], QSize] | None = None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
@@ -258,8 +254,6 @@ class TranscriptModel(QAbstractListModel):
         if not 0 <= row < len(self._entries):
             return None
         entry = self._entries[row]
-        if role == _SIZE_HINT_ROLE:
-            return None if self.row_size is None else self.row_size(row, entry)
         if role == self.EntryRole:
             return entry
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -304,8 +298,9 @@ class TranscriptModel(QAbstractListModel):
     def clear(self) -> None:
         self.replace_all([])
 
-    def entries(self) -> list[TranscriptEntry]:
-        return list(self._entries)
+    def entries(self, first: int = 0, stop: int | None = None) -> list[TranscriptEntry]:
+        """The entries of rows ``first`` to ``stop - 1`` (a copy; all of them by default)."""
+        return self._entries[first:stop]
 
     def entry(self, row: int) -> TranscriptEntry:
         return self._entries[row]
@@ -360,9 +355,11 @@ def _bubble_rect(rect: QRect, role: Role) -> QRect:
     return QRect(QPoint(left, rect.top() + _MARGIN_V), QPoint(right, rect.bottom() - _MARGIN_V))
 
 
-def _text_width(row_width: int, role: Role) -> int:
-    bubble = _bubble_rect(QRect(0, 0, row_width, 1), role)
-    return max(_MIN_TEXT_WIDTH, bubble.width() - 2 * _PADDING)
+def _text_width(row_width: int) -> int:
+    """The width of a row's text: its bubble's (:func:`_bubble_rect`, either role) less
+    the padding. Arithmetic, not rectangles: an estimate of every row needs it."""
+    bubble = row_width - 2 * _MARGIN_H - min(_INDENT_MAX, row_width // 6)
+    return max(_MIN_TEXT_WIDTH, bubble - 2 * _PADDING)
 
 
 def _link_format(href: str, tooltip: str, palette: QPalette) -> QTextCharFormat:
@@ -647,23 +644,29 @@ def estimated_height(entry: TranscriptEntry, text_width: int, metrics: QFontMetr
     linear in the (budgeted) text whatever the text holds.
     """
     per_line = max(1, text_width // max(1, metrics.averageCharWidth()))
+    return _estimate(entry, per_line, metrics.lineSpacing())
+
+
+def _estimate(entry: TranscriptEntry, per_line: int, line_spacing: int) -> int:
     shown = entry.content[: RENDER_BUDGET.max_chars]
-    lines = 1 + sum(1 + len(paragraph) // per_line for paragraph in shown.split("\n"))
+    if "\n" in shown:
+        lines = 1 + sum(1 + len(paragraph) // per_line for paragraph in shown.split("\n"))
+    else:  # the same sum, for one paragraph (every row of a burst is estimated)
+        lines = 2 + len(shown) // per_line
     sources = min(len(entry.citations), _MAX_SOURCES + 1)
     lines += (1 + sources if sources else 0) + bool(entry.decision_aids)
-    return lines * metrics.lineSpacing() + 2 * (_PADDING + _MARGIN_V)
+    return lines * line_spacing + 2 * (_PADDING + _MARGIN_V)
 
 
 class TranscriptDelegate(QStyledItemDelegate):
-    """Paints a message as a tinted bubble holding its laid-out document, and sizes it.
+    """Paints a message as a tinted bubble holding its laid-out document, and measures it.
 
     Laying out every document of a long history would stall each resize for
-    seconds, so only the rows that fill the bottom of the view (where the reader
-    usually is) and the rows actually painted get exact heights; the others are
-    estimated from their length until they are shown.
-
-    Sizes reach Qt through the model's size hint role (:attr:`TranscriptModel.row_size`),
-    not a ``sizeHint()`` override: the list view asks for every row at every insertion.
+    seconds, so rows are measured exactly (their document laid out) only where the
+    view asks for it, the rows it shows; the others are estimated from their length
+    (:func:`estimated_height`). :meth:`heights` measures a batch of rows for the view
+    (:class:`~desktop_app.ui.transcript_view.IncrementalListView`), which asks only
+    for the rows that changed.
     """
 
     #: The href of a link the user clicked (not yet checked: the view decides).
@@ -680,55 +683,63 @@ class TranscriptDelegate(QStyledItemDelegate):
             max_items=_DOCUMENT_CACHE_SIZE,
             weigh=lambda _id, held: held[1].characterCount(),
         )
-        self._sizes: dict[int, tuple[TranscriptEntry, int, QSize, bool]] = {}  # width, exact
-        self._width: int | None = None  # the rows' width at the last layout
-        self._exact_from = 0  # rows from here on fill the bottom of the view
+        # id(entry): the entry, the row width, its height there, whether laid out.
+        self._heights: dict[int, tuple[TranscriptEntry, int, int, bool]] = {}
         self._pressed_anchor = ""
 
     def invalidate(self) -> None:
         """Forget every layout (the rows, font or palette changed)."""
         self._documents.clear()
-        self._sizes.clear()
+        self._heights.clear()
 
-    def prepare_layout(self, model: TranscriptModel) -> None:
-        """Before the view lays its rows out: the rows' width, and exact heights for the
-        rows that fill the bottom of the view, so that following the bottom lands right."""
-        viewport = self._view.viewport()
-        self._width = width = viewport.width()
-        row, filled = model.rowCount(), 0
-        while row > 0 and filled < viewport.height():
-            row -= 1
-            filled += self._size(model.entry(row), width, exact=True).height()
-        self._exact_from = row
+    def forget(self, entries: Iterable[TranscriptEntry]) -> None:
+        """Forget the heights of rows that are gone (their documents age out of the cache)."""
+        for entry in entries:
+            self._heights.pop(id(entry), None)
 
-    def row_size(self, row: int, entry: TranscriptEntry) -> QSize:
-        """The size of row ``row``: exact at the bottom and once shown, else estimated."""
-        width = self._width if self._width is not None else self._view.viewport().width()
-        return self._size(entry, width, exact=row >= self._exact_from)
+    def heights(self, entries: Sequence[TranscriptEntry], width: int, exact_from: int) -> list[int]:
+        """The heights of rows holding ``entries`` at ``width``: laid out exactly from
+        ``entries[exact_from]`` on, estimated before unless they were laid out already."""
+        # One loop per kind, with what each needs read once: a burst estimates thousands.
+        known, view = self._heights, self._view
+        heights: list[int] = []
+        if exact_from > 0:
+            metrics = view.fontMetrics()
+            per_line = max(1, _text_width(width) // max(1, metrics.averageCharWidth()))
+            line_spacing = metrics.lineSpacing()
+            for entry in entries[:exact_from]:
+                cached = known.get(id(entry))
+                if cached is not None and cached[0] is entry and cached[1] == width:
+                    heights.append(cached[2])  # laid out or estimated: either does
+                    continue
+                height = _estimate(entry, per_line, line_spacing)
+                known[id(entry)] = (entry, width, height, False)
+                heights.append(height)
+        if exact_from < len(entries):
+            font, palette = view.font(), view.palette()
+            for entry in entries[max(exact_from, 0) :]:
+                cached = known.get(id(entry))
+                if cached is not None and cached[0] is entry and cached[1] == width and cached[3]:
+                    heights.append(cached[2])
+                    continue
+                height = self._exact_height(entry, width, font, palette)
+                known[id(entry)] = (entry, width, height, True)
+                heights.append(height)
+        return heights
 
-    def _size(self, entry: TranscriptEntry, width: int, *, exact: bool) -> QSize:
-        cached = self._sizes.get(id(entry))
-        if (
-            cached is not None
-            and cached[0] is entry
-            and cached[1] == width
-            and (cached[3] or not exact)  # an estimate does not do where exact is asked
-        ):
-            return cached[2]
-        if exact:
-            view = self._view
-            height = self._exact_height(entry, width, view.font(), view.palette())
-        else:
-            text_width = _text_width(width, entry.role)
-            height = estimated_height(entry, text_width, self._view.fontMetrics())
-        size = QSize(width, height)
-        self._sizes[id(entry)] = (entry, width, size, exact)
-        return size
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        """The laid-out size of the row at ``index`` as wide as the viewport (the view
+        itself measures through :meth:`heights`)."""
+        entry = _entry_at(index)
+        if entry is None:
+            return super().sizeHint(option, index)
+        width = self._view.viewport().width()
+        return QSize(width, self.heights([entry], width, 0)[0])
 
     def document(
         self, entry: TranscriptEntry, row_width: int, font: QFont, palette: QPalette
     ) -> QTextDocument:
-        text_width = _text_width(row_width, entry.role)
+        text_width = _text_width(row_width)
         cached = self._documents.get(id(entry))
         if cached is not None and cached[0] is entry:
             document = cached[1]
@@ -751,13 +762,6 @@ class TranscriptDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         rect, palette, width = option.rect, option.palette, self._view.viewport().width()
-        cached = self._sizes.get(id(entry))
-        if cached is None or cached[0] is not entry or cached[1] != width or not cached[3]:
-            # Shown at last: replace the estimate, once, so this cannot loop.
-            height = self._exact_height(entry, width, option.font, palette)
-            self._sizes[id(entry)] = (entry, width, QSize(width, height), True)
-            if height != rect.height():
-                self.sizeHintChanged.emit(index)  # the view lays out again
         document = self.document(entry, width, option.font, palette)
         bubble = _bubble_rect(rect, entry.role)
         user = entry.role is Role.USER
@@ -833,8 +837,12 @@ class TranscriptDelegate(QStyledItemDelegate):
 _RELAYOUT_EVENTS = (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange)
 
 
-class TranscriptView(QListView):
-    """The scrolling transcript: follows new messages while the reader is at the bottom."""
+class TranscriptView(IncrementalListView):
+    """The scrolling transcript: follows new messages while the reader is at the bottom.
+
+    Its rows are laid out by :class:`~desktop_app.ui.transcript_view.IncrementalListView`
+    (only the rows that change) and measured and painted by :class:`TranscriptDelegate`.
+    """
 
     #: A link the user clicked, after the scheme check, as it is handed to ``open_url``.
     link_activated = Signal(QUrl)
@@ -847,23 +855,22 @@ class TranscriptView(QListView):
     ) -> None:
         super().__init__(parent)
         self._open_url = open_url
-        self._follow_bottom = True
-        self._geometry_updates = 0  # nesting depth: scrolling can lay out again
         self._pointing = False
         self._delegate = TranscriptDelegate(self)
         self._delegate.anchor_clicked.connect(self.on_anchor_clicked)
         self.setItemDelegate(self._delegate)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setUniformItemSizes(False)
-        self.setWordWrap(True)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setAccessibleName("Conversation transcript")
-        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def measure_rows(self, first: int, last: int, exact_from: int) -> list[int]:
+        model = self.model()
+        if not isinstance(model, TranscriptModel):
+            return super().measure_rows(first, last, exact_from)
+        entries = model.entries(first, last + 1)
+        return self._delegate.heights(entries, self.rows_width, exact_from - first)
 
     def anchor_at(self, pos: QPoint) -> str:
         """The href of the link at ``pos`` (viewport coordinates), or ``""``."""
@@ -909,49 +916,14 @@ class TranscriptView(QListView):
             else:
                 self.viewport().unsetCursor()
 
-    def updateGeometries(self) -> None:
-        # The scroll range is set in here; a value clamped by a shorter range is not
-        # the reader scrolling, so it must not change whether we follow the bottom.
-        self._geometry_updates += 1
-        try:
-            super().updateGeometries()
-        finally:
-            self._geometry_updates -= 1
-        if self._follow_bottom:
-            bar = self.verticalScrollBar()
-            bar.setValue(bar.maximum())
-
-    def _on_scrolled(self) -> None:
-        # Read the bar rather than the signal's value: a nested layout may have moved
-        # it (and the range) before this slot sees the older value.
-        if not self._geometry_updates:
-            bar = self.verticalScrollBar()
-            self._follow_bottom = bar.value() >= bar.maximum() - _BOTTOM_SLACK
-
-    def setModel(self, model: QAbstractItemModel | None) -> None:
-        previous = self.model()
-        if isinstance(previous, TranscriptModel) and previous.row_size == self._delegate.row_size:
-            previous.row_size = None
-        if isinstance(model, TranscriptModel):
-            model.row_size = self._delegate.row_size
-        super().setModel(model)
-
-    def doItemsLayout(self) -> None:
-        model = self.model()
-        if isinstance(model, TranscriptModel):
-            self._delegate.prepare_layout(model)
-        super().doItemsLayout()
-
-    def dataChanged(self, topLeft: _Index, bottomRight: _Index, roles: Sequence[int] = ()) -> None:
-        super().dataChanged(topLeft, bottomRight, roles)
-        self.scheduleDelayedItemsLayout()  # a badge can change a row's height
-
     def reset(self) -> None:
         self._delegate.invalidate()
         super().reset()
 
     def rowsAboutToBeRemoved(self, parent: _Index, start: int, end: int) -> None:
-        self._delegate.invalidate()
+        model = self.model()
+        if isinstance(model, TranscriptModel) and not parent.isValid():
+            self._delegate.forget(model.entry(row) for row in range(start, end + 1))
         super().rowsAboutToBeRemoved(parent, start, end)
 
     def changeEvent(self, event: QEvent) -> None:

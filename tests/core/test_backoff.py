@@ -231,3 +231,42 @@ def test_the_previous_window_as_it_really_was_replaces_the_computed_one() -> Non
     # The previous attempt had a 1 s window; this one is a restart's 6 s window.
     assert policy.delay(2, 0.5, restart=True, previous_window=1.0) == pytest.approx(3.5)
     assert policy.delay(2, 0.5, restart=True) == pytest.approx(6.0)
+
+
+# --- after the attempts are used up ----------------------------------------------
+
+
+@pytest.mark.parametrize("place", [0.0, 0.25, 0.5, 0.99, 1.0])
+def test_after_the_attempts_a_client_keeps_its_place_in_windows_of_the_cap(place: float) -> None:
+    policy = BackoffPolicy()  # the fifth window is 16 s; then 30 s windows
+
+    first = policy.delay_after_giving_up(place, previous_window=16.0)
+    later = policy.delay_after_giving_up(place, previous_window=30.0)
+
+    assert first == pytest.approx((1 - place) * 16.0 + place * 30.0)
+    assert later == pytest.approx(30.0)  # exactly one cap apart, at the same place
+
+
+def test_after_the_attempts_a_fleet_spreads_over_the_cap() -> None:
+    # 1000 clients gave up together: their next tries spread over one 30 s window.
+    policy = BackoffPolicy()
+    rng = random.Random(20240502)
+    tries = sorted(
+        policy.delay_after_giving_up(policy.draw_place(rng), previous_window=0.0)
+        for _ in range(1000)
+    )
+
+    assert tries[0] >= 0.0
+    assert tries[-1] <= 30.0
+    busiest = max(sum(1 for t in tries if start <= t < start + 0.1) for start in tries)
+    assert busiest <= 15  # 3.3 per 100 ms on average: no crowd
+
+
+def test_after_the_attempts_without_jitter_the_tries_are_the_cap_apart() -> None:
+    assert exact(max_delay_s=16.0).delay_after_giving_up(0.0, previous_window=8.0) == 16.0
+
+
+@pytest.mark.parametrize("place", [-0.1, 1.1, math.nan])
+def test_after_the_attempts_a_place_outside_the_window_is_rejected(place: float) -> None:
+    with pytest.raises(ValueError, match="place must be within"):
+        BackoffPolicy().delay_after_giving_up(place, previous_window=1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -149,6 +150,57 @@ def test_numeric_doc_id_becomes_a_string() -> None:
     assert isinstance(message, ChatMessage)
     assert message.citations[0].doc_id == "314"
     assert message.raw["citations"][0]["doc_id"] == 314  # the raw frame is left as received
+
+
+def test_a_decoded_message_is_the_constructed_one_and_frozen() -> None:
+    # The decoder builds messages and citations without their __init__ (for speed):
+    # the result must be the same value, with every field, and as immutable.
+    cited = {"index": 3, "url": "https://c", "title": "T", "excerpt": "E", "doc_id": "d"}
+    obj = chat(timestamp=TIMESTAMP, citations=[cited, {**cited, "title": None}])
+    message = decode_frame(frame(obj))
+
+    expected = ChatMessage(
+        Role.BOT,
+        "Assistant",
+        "Hello",
+        TIMESTAMP,
+        (Citation(3, "https://c", "T", "E", "d"), Citation(3, "https://c", "", "E", "d")),
+        (),
+        None,
+        obj,
+    )
+    assert message == expected
+    assert repr(message) == repr(expected)
+    assert isinstance(message, ChatMessage)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        message.content = "changed"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        message.citations[0].url = "https://elsewhere"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("url", None, ""),  # null: the default
+        ("title", None, ""),
+        ("excerpt", None, ""),
+        ("doc_id", 7, "7"),  # a number: as text
+    ],
+)
+def test_a_citation_off_the_common_shape_decodes_like_its_normal_form(
+    name: str, value: object, expected: str
+) -> None:
+    cited: dict[str, Any] = {
+        "index": 1,
+        "url": "https://a",
+        "title": "T",
+        "excerpt": "E",
+        "doc_id": "d",
+    }
+    message = decode_frame(frame(chat(citations=[{**cited, name: value}])))
+
+    assert isinstance(message, ChatMessage)
+    assert message.citations == (Citation(**{**cited, name: expected}),)
 
 
 def test_client_message_id_is_read() -> None:

@@ -1,15 +1,18 @@
 """Keepalive: the ping schedule, the dead-connection deadline, probes and latency.
 
 Times are plain numbers: the socket opens at t=100 s, pings every 30 s, a ping
-must be answered within 10 s, a probe within 5 s.
+must be answered within 10 s, a probe within 5 s. The server's heartbeat is
+played on a :class:`ManualClock` driving the keepalive as the manager does.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 
+from desktop_app.core.clock import ManualClock, Timer
 from desktop_app.core.keepalive import Keepalive, KeepaliveAction
 
 PING = KeepaliveAction.SEND_PING
@@ -238,3 +241,166 @@ def test_next_wakeup_is_the_next_ping_when_the_deadline_is_later() -> None:
     assert keepalive.poll(20.0) is PING
     assert keepalive.deadline == 35.0
     assert keepalive.next_wakeup() == 30.0
+
+
+# --- the server's heartbeat ---------------------------------------------------------
+
+
+def test_a_server_ping_clears_the_deadline_and_restarts_the_schedule() -> None:
+    keepalive = pinged_at_130()  # deadline 140, next ping 160
+
+    keepalive.server_pinged(135.0)
+
+    assert keepalive.deadline is None
+    assert keepalive.next_wakeup() == 165.0
+    assert keepalive.poll(160.0) is None
+    assert keepalive.poll(165.0) is PING
+
+
+def test_a_server_ping_measures_no_latency_and_the_pong_still_does() -> None:
+    keepalive = pinged_at_130()
+
+    keepalive.server_pinged(130.1)
+    assert keepalive.latency_s is None
+
+    keepalive.frame_received(130.25, pong=True)
+    assert keepalive.latency_s == 0.25
+
+
+def test_a_server_ping_after_our_ping_was_due_spares_it() -> None:
+    keepalive = started()  # ping due at 130; the timer has not fired yet
+
+    keepalive.server_pinged(131.0)
+
+    assert keepalive.poll(131.0) is None
+    assert keepalive.next_wakeup() == 161.0
+
+
+def test_silence_after_the_last_server_ping_is_dead_one_interval_and_timeout_later() -> None:
+    keepalive = started()
+    keepalive.server_pinged(120.0)
+
+    assert keepalive.poll(149.9) is None
+    assert keepalive.poll(150.0) is PING
+    assert keepalive.poll(159.9) is None
+    assert keepalive.poll(160.0) is DEAD  # 120 + 30 + 10
+
+
+def test_a_probe_still_demands_an_answer_while_the_server_pings() -> None:
+    keepalive = started()
+    keepalive.server_pinged(120.0)
+
+    assert keepalive.probe(125.0) is True
+    assert keepalive.deadline == 130.0
+    assert keepalive.poll(130.0) is DEAD
+
+
+def test_a_server_ping_answers_a_probe() -> None:
+    keepalive = started()
+    assert keepalive.probe(125.0) is True
+
+    keepalive.server_pinged(127.0)
+
+    assert keepalive.deadline is None
+    assert keepalive.poll(130.0) is None  # the schedule restarted at 127
+    assert keepalive.next_wakeup() == 157.0
+
+
+class Socket:
+    """A keepalive driven like the manager drives it: one timer at its next wake-up."""
+
+    def __init__(self, clock: ManualClock, keepalive: Keepalive) -> None:
+        self.clock = clock
+        self.keepalive = keepalive
+        self.pings: list[float] = []  # when we sent a ping
+        self.dead_at: float | None = None
+        self.link_up = True  # False: a black hole, nothing gets through either way
+        self.last_proof: float = clock.monotonic()
+        self._timer: Timer | None = None
+        keepalive.start(clock.monotonic())
+        self._arm()
+
+    def _arm(self) -> None:
+        delay = max(0.0, self.keepalive.next_wakeup() - self.clock.monotonic())
+        self._timer = self.clock.call_later(delay, self._fire)
+
+    def _fire(self) -> None:
+        now = self.clock.monotonic()
+        action = self.keepalive.poll(now)
+        if action is DEAD:
+            self.dead_at = now
+            return
+        if action is PING:
+            self.pings.append(now)
+            if self.link_up:
+                self.clock.call_later(0.05, self._pong)  # the server answers 50 ms later
+        self._arm()
+
+    def _pong(self) -> None:
+        if self.link_up and self.dead_at is None:
+            self.last_proof = self.clock.monotonic()
+            self.keepalive.frame_received(self.last_proof, pong=True)
+
+    def heartbeat(self, every_s: float) -> Callable[[], None]:
+        """The server's protocol pings every ``every_s`` (those that get through)."""
+
+        def ping() -> None:
+            if self.dead_at is not None:
+                return
+            if self.link_up:
+                self.last_proof = self.clock.monotonic()
+                self.keepalive.server_pinged(self.last_proof)
+            self.clock.call_later(every_s, ping)
+
+        return ping
+
+
+@pytest.mark.parametrize("server_every_s", [5.0, 20.0, 29.9])
+def test_no_ping_of_ours_while_the_server_pings_more_often(server_every_s: float) -> None:
+    clock = ManualClock(start=100.0)
+    sock = Socket(clock, Keepalive(interval_s=30.0, timeout_s=10.0, probe_timeout_s=5.0))
+    clock.call_later(server_every_s, sock.heartbeat(server_every_s))
+
+    clock.advance(3600.0)
+
+    assert sock.pings == []
+    assert sock.dead_at is None
+
+
+def test_our_pings_go_on_when_the_server_never_pings() -> None:
+    clock = ManualClock(start=100.0)
+    sock = Socket(clock, Keepalive(interval_s=30.0, timeout_s=10.0, probe_timeout_s=5.0))
+
+    clock.advance(125.0)
+
+    assert sock.pings == [130.0, 160.0, 190.0, 220.0]
+    assert sock.dead_at is None
+
+
+def test_our_pings_fill_the_gaps_of_a_server_that_pings_less_often() -> None:
+    clock = ManualClock(start=100.0)
+    sock = Socket(clock, Keepalive(interval_s=30.0, timeout_s=10.0, probe_timeout_s=5.0))
+    clock.call_later(45.0, sock.heartbeat(45.0))  # server pings at 145, 190, 235 ...
+
+    clock.advance(140.0)
+
+    assert sock.pings == [130.0, 175.0, 220.0]  # 30 s after the start, then each server ping
+
+
+@pytest.mark.parametrize("server_every_s", [None, 20.0])
+@pytest.mark.parametrize("black_hole_at", [100.5, 117.0, 129.0, 139.0, 150.0, 163.0])
+def test_a_black_hole_is_noticed_within_interval_and_timeout_of_the_last_proof(
+    server_every_s: float | None, black_hole_at: float
+) -> None:
+    clock = ManualClock(start=100.0)
+    sock = Socket(clock, Keepalive(interval_s=30.0, timeout_s=10.0, probe_timeout_s=5.0))
+    if server_every_s is not None:
+        clock.call_later(server_every_s, sock.heartbeat(server_every_s))
+    clock.advance(black_hole_at - 100.0)
+    sock.link_up = False
+
+    clock.advance(100.0)
+
+    assert sock.dead_at is not None
+    assert sock.dead_at - sock.last_proof <= 30.0 + 10.0
+    assert sock.dead_at - black_hole_at <= 30.0 + 10.0

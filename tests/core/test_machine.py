@@ -2,7 +2,8 @@
 
 The machine is driven with a fake clock (advanced by hand) and a seeded random
 generator; the policy has no jitter, so every delay is exact:
-1, 2, 4, 8, 16, 16, ... seconds, and a connection is stable after 10 s.
+1, 2, 4, 8, 16, 16, ... seconds (16 s between the tries once the attempts are used
+up), and a connection is stable after 10 s.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from desktop_app.core.machine import (
     Notify,
     Opened,
     OpenSocket,
+    PeerOpened,
     Reconnecting,
     ReconnectNow,
     RetryTimerFired,
@@ -112,10 +114,12 @@ def machine_in(state: ConnectionState, **kwargs: object) -> ConnectionMachine:
 
 
 def exhausted_machine() -> ConnectionMachine:
-    """FAILED because its one attempt was used up, not because it was refused."""
+    """FAILED because its one attempt was used up, not because it was refused: its
+    next try is due in 16 s."""
     machine = make_machine(max_attempts=1)
     drive(machine, ConnectRequested(), ABNORMAL, RetryTimerFired(), ABNORMAL)
-    assert machine.failure_reason == "gave up after 1 attempt (abnormal closure)"
+    assert machine.failure_reason == "abnormal closure"
+    assert not machine.failed_for_good
     return machine
 
 
@@ -202,6 +206,8 @@ EXPECTED = [
     (S.RECONNECTING, RetryTimerFired(), S.CONNECTING, [OpenSocket()]),
     (S.RECONNECTING, NetworkLost(), S.OFFLINE, [CancelRetry(), Notify(WentOffline())]),
     (S.RECONNECTING, ReconnectNow(), S.CONNECTING, OPEN_SOCKET),
+    # In the first window: the schedule stands (a window of the cap: see below).
+    (S.RECONNECTING, PeerOpened(), S.RECONNECTING, []),
     (S.RECONNECTING, Disconnect(), S.CLOSED, [CancelRetry()]),
     # The network is still down: a new conversation waits offline too.
     (S.OFFLINE, ConnectRequested(), S.OFFLINE, [CancelRetry(), Notify(WentOffline())]),
@@ -210,7 +216,11 @@ EXPECTED = [
     (S.OFFLINE, Disconnect(), S.CLOSED, [CancelRetry()]),
     (S.FAILED, ConnectRequested(), S.CONNECTING, OPEN_SOCKET),
     (S.FAILED, ReconnectNow(), S.CONNECTING, OPEN_SOCKET),
-    # Refused for good: losing the network changes nothing (see the exhausted case below).
+    # Refused for good: no timer was set, and one that fired as it was cancelled, a
+    # peer that opened or losing the network change nothing (the attempts used up are
+    # the other FAILED: see "after the attempts are used up" below).
+    (S.FAILED, RetryTimerFired(), S.FAILED, []),
+    (S.FAILED, PeerOpened(), S.FAILED, []),
     (S.FAILED, NetworkLost(), S.FAILED, []),
     (S.FAILED, Disconnect(), S.CLOSED, [CancelRetry()]),
     (S.CLOSED, ConnectRequested(), S.CONNECTING, OPEN_SOCKET),
@@ -244,6 +254,7 @@ ALL_INPUTS: list[Input] = [
     NetworkLost(),
     NetworkBack(),
     ReconnectNow(),
+    PeerOpened(),
     Disconnect(),
 ]
 IGNORED = [
@@ -327,10 +338,14 @@ def test_retryable_failures_back_off_then_give_up_when_attempts_are_used_up() ->
         ScheduleRetry(4.0),
         Notify(Reconnecting(3, 3, 4.0)),
     ]
-    reason = "gave up after 3 attempts (abnormal closure)"
-    assert drive(machine, RetryTimerFired(), ABNORMAL) == [Notify(ConnectionFailed(reason))]
+    # Used up: "failed", and the next try in a window of the longest delay.
+    assert drive(machine, RetryTimerFired(), ABNORMAL) == [
+        ScheduleRetry(16.0),
+        Notify(ConnectionFailed("abnormal closure", 16.0)),
+    ]
     assert machine.state is S.FAILED
-    assert machine.failure_reason == reason
+    assert machine.failure_reason == "abnormal closure"
+    assert not machine.failed_for_good
     assert machine.attempts == 3
 
 
@@ -339,7 +354,8 @@ def test_zero_max_attempts_gives_up_at_the_first_loss() -> None:
 
     assert machine.handle(ABNORMAL) == [
         Notify(Disconnected(1006, "abnormal closure")),
-        Notify(ConnectionFailed("gave up after 0 attempts (abnormal closure)")),
+        ScheduleRetry(16.0),
+        Notify(ConnectionFailed("abnormal closure", 16.0)),
     ]
     assert machine.state is S.FAILED
 
@@ -354,6 +370,7 @@ def test_permanent_close_fails_for_good_without_a_retry() -> None:
         Notify(ConnectionFailed("policy violation")),
     ]
     assert machine.state is S.FAILED
+    assert machine.failed_for_good
     assert machine.failure_reason == "policy violation"
     assert machine.last_close == Disconnected(1008, "policy violation")
     assert machine.attempts == 0
@@ -541,6 +558,122 @@ def test_is_retryable_close(code: int | None, retryable: bool) -> None:
 )
 def test_is_retryable_handshake_status(status: int, retryable: bool) -> None:
     assert is_retryable_handshake_status(status) is retryable
+
+
+# --- after the attempts are used up ---------------------------------------------
+
+
+def test_after_the_attempts_it_says_failed_and_keeps_trying_at_the_longest_delay() -> None:
+    clock = FakeClock()
+    machine = exhausted_machine()
+    failed_again = [ScheduleRetry(16.0), Notify(ConnectionFailed("abnormal closure", 16.0))]
+
+    for _ in range(3):
+        clock.advance(16.0)
+        assert machine.handle(RetryTimerFired()) == [OpenSocket()]
+        tried = machine.state
+        assert machine.handle(ABNORMAL) == failed_again  # tried, failed: the next is set
+        assert (tried, machine.state) == (S.CONNECTING, S.FAILED)
+        assert machine.attempts == 1  # the count of the backoff windows, never above it
+
+
+def test_a_try_after_the_attempts_that_opens_is_connected_and_forgets_the_failure() -> None:
+    clock = FakeClock()
+    machine = make_machine(clock, max_attempts=1)
+    drive(machine, ConnectRequested(), ABNORMAL, RetryTimerFired(), ABNORMAL)
+
+    assert drive(machine, RetryTimerFired(), Opened()) == [Notify(ConnectionEstablished())]
+    assert (machine.state, machine.failure_reason) == (S.OPEN, None)
+    # Dropped before it proved stable: straight back to FAILED at the longest delay,
+    # not to the 1 s window (a server that accepts and closes makes no hot loop) ...
+    clock.advance(1.0)
+    assert machine.handle(ABNORMAL) == [
+        Notify(Disconnected(1006, "abnormal closure")),
+        ScheduleRetry(16.0),
+        Notify(ConnectionFailed("abnormal closure", 16.0)),
+    ]
+    # ... and once it stayed up, a loss starts from the first window again.
+    drive(machine, RetryTimerFired(), Opened())
+    clock.advance(EXACT.stable_after_s)
+    assert scheduled_delays(machine.handle(ABNORMAL)) == [1.0]
+    assert machine.state is S.RECONNECTING
+
+
+def test_a_refusal_met_while_trying_after_the_attempts_ends_the_tries() -> None:
+    machine = exhausted_machine()
+    machine.handle(RetryTimerFired())
+
+    assert machine.handle(Closed(None, "HTTP 403", retryable=False)) == [
+        Notify(ConnectionFailed("HTTP 403"))
+    ]
+    assert machine.failed_for_good
+    assert machine.handle(RetryTimerFired()) == []  # a late timer does not undo it
+
+
+def test_a_peer_that_opened_ends_the_wait_after_the_attempts() -> None:
+    machine = exhausted_machine()
+
+    assert machine.handle(PeerOpened()) == [CancelRetry(), OpenSocket()]
+    assert machine.state is S.CONNECTING
+    assert machine.attempts == 1  # not forgotten: the server only seemed back
+    assert scheduled_delays(machine.handle(ABNORMAL)) == [16.0]
+
+
+@pytest.mark.parametrize("state", [S.RECONNECTING, S.OPEN, S.OFFLINE, S.CONNECTING])
+def test_a_peer_that_opened_changes_nothing_elsewhere(state: ConnectionState) -> None:
+    """In the growing windows the schedule stands: a fleet's second sockets must not
+    all follow their first at a window's start."""
+    machine = machine_in(state)
+
+    assert machine.handle(PeerOpened()) == []
+    assert machine.state is state
+
+
+def test_a_peer_that_opened_ends_a_wait_in_a_window_of_the_cap_without_a_limit() -> None:
+    """A kiosk never says "failed": past the growing windows it retries every 16 s
+    here, and a peer that opened ends that wait as it ends one after the attempts."""
+    machine = make_machine(max_attempts=None)
+    drive(machine, ConnectRequested(), ABNORMAL)
+    for _ in range(3):  # windows of 1, 2, 4 and 8 s: the peer changes nothing
+        assert machine.handle(PeerOpened()) == []
+        drive(machine, RetryTimerFired(), ABNORMAL)
+    assert machine.handle(PeerOpened()) == []
+    drive(machine, RetryTimerFired(), ABNORMAL)  # the fifth window is the cap's
+
+    assert machine.handle(PeerOpened()) == [CancelRetry(), OpenSocket()]
+    assert machine.attempts == 5
+
+
+def test_disconnect_after_the_attempts_cancels_the_next_try() -> None:
+    machine = exhausted_machine()
+
+    assert machine.handle(Disconnect()) == [CancelRetry()]
+    assert machine.state is S.CLOSED
+    assert machine.handle(RetryTimerFired()) == []
+
+
+def test_after_the_attempts_the_tries_keep_the_outage_place_in_windows_of_the_cap() -> None:
+    """Each client keeps its place: the first try after the attempts falls at it in the
+    next max_delay_s window, and the tries are exactly max_delay_s apart from then on."""
+    machine = make_machine(policy=JITTERED, max_attempts=2, seed=5)
+    (place,) = places(5, 1)
+    machine.handle(ConnectRequested())
+
+    delays = retry_delays(machine, ABNORMAL, ABNORMAL, ABNORMAL, ABNORMAL, ABNORMAL)
+
+    assert delays[:2] == [JITTERED.delay(1, place), JITTERED.delay(2, place)]
+    assert delays[2] == pytest.approx((1 - place) * JITTERED.window(2) + place * 16.0)
+    assert delays[3:] == pytest.approx([16.0, 16.0])
+
+
+def test_no_attempt_at_all_still_draws_a_place_for_the_tries() -> None:
+    machine = make_machine(policy=JITTERED, max_attempts=0, seed=5)
+    (place,) = places(5, 1)
+    drive(machine, ConnectRequested())
+
+    assert scheduled_delays(machine.handle(ABNORMAL)) == [pytest.approx(place * 16.0)]
+    machine.handle(RetryTimerFired())
+    assert scheduled_delays(machine.handle(ABNORMAL)) == [pytest.approx(16.0)]
 
 
 # --- the attempt counter and stable connections -----------------------------
@@ -746,7 +879,8 @@ def test_reconnect_now_cancels_the_wait_and_forgets_failures(make: object) -> No
 def test_reconnect_now_after_a_refusal_forgets_the_refusal() -> None:
     machine = machine_in(S.FAILED, max_attempts=0)
     drive(machine, ReconnectNow(), ABNORMAL)
-    assert machine.failure_reason == "gave up after 0 attempts (abnormal closure)"
+    assert machine.failure_reason == "abnormal closure"
+    assert not machine.failed_for_good
 
     # Now it only gave up, so losing the network is worth waiting out.
     assert machine.handle(NetworkLost()) == [CancelRetry(), Notify(WentOffline())]
@@ -797,6 +931,7 @@ def test_disconnect_closes_for_good_from_every_state(
         NetworkLost(),
         NetworkBack(),
         ReconnectNow(),
+        PeerOpened(),
         Disconnect(),
     ):
         assert machine.handle(late) == []

@@ -55,6 +55,7 @@ EVENTS = st.one_of(
             ("network lost",),
             ("network back",),
             ("reconnect now",),
+            ("peer opened",),
             ("disconnect",),
         ]
     ),
@@ -100,6 +101,9 @@ def carry_out(world: World, machine: m.ConnectionMachine, actions: list[m.Action
             assert event.max_attempts == machine.max_attempts
             assert event.max_attempts is None or event.attempt <= event.max_attempts
             assert event.delay_s == scheduled
+        elif isinstance(action.event, m.ConnectionFailed):
+            # The next try it announces is the one scheduled; none after a refusal.
+            assert action.event.retry_in_s == scheduled
 
 
 def step(
@@ -137,6 +141,7 @@ def step(
             "network lost": m.NetworkLost(),
             "network back": m.NetworkBack(),
             "reconnect now": m.ReconnectNow(),
+            "peer opened": m.PeerOpened(),
             "disconnect": m.Disconnect(),
         }
         inp = commands[str(name)]
@@ -147,7 +152,10 @@ def step(
 def check_invariants(world: World, machine: m.ConnectionMachine) -> None:
     assert (world.socket is not None) is (machine.state in (S.CONNECTING, S.OPEN))
     assert (world.socket == "open") is (machine.state is S.OPEN) is world.connected
-    assert (world.retry_in is not None) is (machine.state is S.RECONNECTING)
+    # A timer waits in RECONNECTING, and in FAILED once the attempts are used up (it
+    # keeps trying); a refusal for good waits for a person.
+    retrying = machine.state is S.FAILED and not machine.failed_for_good
+    assert (world.retry_in is not None) is (machine.state is S.RECONNECTING or retrying)
     assert machine.attempts >= 0
     assert machine.max_attempts is None or machine.attempts <= machine.max_attempts
 
@@ -177,7 +185,8 @@ def test_a_server_that_accepts_and_closes_at_once_is_retried_a_bounded_number_of
     policy: BackoffPolicy, max_attempts: int, seed: int, open_share: float, code: int | None
 ) -> None:
     """Each connection stays open less than ``stable_after_s``: the attempts are not
-    forgiven, and after ``max_attempts`` retries the machine gives up."""
+    forgiven, and after ``max_attempts`` retries the machine says it failed (and tries
+    again only every ``max_delay_s``)."""
     clock = Clock()
     machine = m.ConnectionMachine(
         policy, max_attempts=max_attempts, clock=clock, rng=random.Random(seed)
@@ -186,16 +195,19 @@ def test_a_server_that_accepts_and_closes_at_once_is_retried_a_bounded_number_of
     opens = 0
     carry_out(world, machine, machine.handle(m.ConnectRequested()))
     for _ in range(4 * (max_attempts + 2)):
-        if machine.state is S.FAILED:
-            break
         opens += 1
         step(world, machine, clock, ("opened",))
         clock.now += open_share * policy.stable_after_s
         step(world, machine, clock, ("closed", code, True, False))
+        check_invariants(world, machine)
+        if machine.state is S.FAILED:
+            break
         step(world, machine, clock, ("retry timer",))
         check_invariants(world, machine)
     assert machine.state is S.FAILED
     assert opens == max_attempts + 1
+    assert world.retry_in is not None
+    assert world.retry_in <= policy.max_delay_s * (1 + 1e-12)
 
 
 INPUTS = st.one_of(
@@ -209,6 +221,7 @@ INPUTS = st.one_of(
             m.NetworkLost(),
             m.NetworkBack(),
             m.ReconnectNow(),
+            m.PeerOpened(),
             m.Disconnect(),
         ]
     ),

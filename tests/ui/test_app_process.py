@@ -107,3 +107,43 @@ def test_a_killed_kiosk_comes_back_to_the_same_conversation(tmp_path: Path) -> N
         log = again.finish()
     assert again.process.returncode == 0, log
     assert "Traceback" not in log
+
+
+def test_the_window_is_painted_before_the_embedded_server_starts(tmp_path: Path) -> None:
+    with AppProcess(tmp_path, "--verbose") as app:
+        app.wait_for("[ChatWS] Connected successfully")
+        app.process.send_signal(signal.SIGTERM)
+        log = app.finish()
+    assert app.process.returncode == 0, log
+
+    def first(fragment: str) -> int:
+        return next(i for i, line in enumerate(app.lines) if fragment in line)
+
+    painted = first("Main window shown")
+    assert painted < first("demo server listening on") < first("[ChatWS] Connected successfully")
+
+
+def test_a_demo_server_that_cannot_start_is_said_in_the_window_then_in_one_line(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data" / "SDM" / "SDM Desktop" / "demo-server.sqlite"
+    data.mkdir(parents=True)  # SQLite cannot open a folder
+    with AppProcess(tmp_path, "--verbose") as app:
+        app.wait_for("Main window shown")
+        app.wait_for("Start-up failed: LocalFileError")
+        # The window stays, saying why, until the person closes it: the app still runs.
+        second = subprocess.run(
+            [sys.executable, "-m", "desktop_app"],
+            env=app_environment(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert "already running" in second.stderr
+        app.process.send_signal(signal.SIGTERM)  # closes the window as the person would
+        log = app.finish()
+    assert app.process.returncode == 2, log
+    last = log.splitlines()[-1]
+    assert last.startswith(f"sdm-desktop: error: cannot use the demo data file {data} (")
+    assert last.endswith("to start without the demo conversations")
+    assert "Traceback" not in log

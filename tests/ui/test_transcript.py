@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QSize, Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QHelpEvent, QImage, QTextDocument
 from PySide6.QtTest import QAbstractItemModelTester, QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.frames import ChatMessage, Citation, Role, decode_frame
@@ -122,9 +122,11 @@ def test_replace_all_and_clear_reset_the_model(qtbot: QtBot, model: TranscriptMo
 
 
 def test_entries_is_a_copy(model: TranscriptModel) -> None:
-    model.append(user("a"))
+    model.extend([user("a"), user("b"), user("c")])
     model.entries().clear()
-    assert model.rowCount() == 1
+    model.entries(1, 2).clear()
+    assert model.rowCount() == 3
+    assert [e.content for e in model.entries(1, 3)] == ["b", "c"]
 
 
 def test_set_state_replaces_the_entry_and_emits_data_changed(
@@ -368,20 +370,19 @@ def test_row_height_follows_text_length_and_view_width(
     assert view.visualRect(long).width() == view.viewport().width()
 
 
-def test_row_sizes_reach_qt_through_the_size_hint_role(
+def test_the_delegates_size_hint_is_the_laid_out_row(
     qtbot: QtBot, view: TranscriptView, model: TranscriptModel
 ) -> None:
-    # Qt's list layout asks for every row at every insertion: data() answers it
-    # for a fraction of what a delegate's sizeHint() override would cost.
+    # The view measures rows itself (only those that change); a delegate's sizeHint()
+    # still answers anyone who asks, with the same laid-out size.
     model.extend([user("short"), bot("a longer reply that wraps " * 20)])
     show(qtbot, view)
-    short, long = (model.data(model.index(row), Qt.ItemDataRole.SizeHintRole) for row in (0, 1))
+    delegate = view.itemDelegate()
+    option = QStyleOptionViewItem()
+    short, long = (delegate.sizeHint(option, model.index(row)) for row in (0, 1))
     assert short.width() == long.width() == view.viewport().width()
     assert long.height() > short.height() > 0
     assert view.visualRect(model.index(1)).height() == long.height()
-
-    other = TranscriptModel()
-    view.setModel(other)  # the old model is no longer measured by this view
     assert model.data(model.index(0), Qt.ItemDataRole.SizeHintRole) is None
 
 
