@@ -59,7 +59,6 @@ import contextlib
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import sqlite3
@@ -74,19 +73,19 @@ from typing import Any
 from bench.common import Result, main
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD
 from desktop_app.net.http import HttpError, PlatformClient
+from tests.chaos.faults import LinkFaults
 from tests.chaos.test_chaos import (
-    BLACKHOLE_S,
-    DELAY_FOR_S,
-    DELAY_S,
     DOWNTIME_S,
     EXTRAS,
-    FAULT_GAP_S,
     WORDS,
     Child,
     check_history,
     check_transcript,
     log_tails,
     typed_client_ids,
+)
+from tests.chaos.test_chaos import (
+    outbox_counts as outbox_log_counts,
 )
 from tests.faultproxy import FaultProxy
 
@@ -125,22 +124,11 @@ TARGETS = {FULL: Targets(1000, 10, 10, 600.0), QUICK: Targets(20, 2, 2, 120.0)}
 
 SWITCH_PROBABILITY = 0.1  # of moving to another conversation before a message
 #: (kind, weight): what the proxy does next (the server restarts are scheduled apart).
-FAULTS = [("reset", 3), ("blackhole", 2), ("delay", 2)]
 ACT_AFTER_S = (0.0, 0.4)  # from a progress point to its kill or restart
 STARTUP_KILL_S = (0.3, 3.0)  # from an app's start to a start-up kill: signing in, resending
 REPLY_DELAY_S = 0.02  # the assistant's "thinking"
 HTTP_TIMEOUT_S = 5.0
 START_TIMEOUT_S = 60.0  # of the server process
-
-#: The outbox's log lines (ids and states only), counted over every run of the app.
-OUTBOX_LINES = {
-    "sends": r"\] sent \S+ \(attempt \d+\)",
-    "resends": r"\] sent \S+ \(attempt (?:[2-9]|\d\d+)\)",
-    "no-echo": r"No echo for ",
-    "history-holds": r"History holds ",
-    "history-lacks": r"History lacks ",
-    "failed": r"not delivered after ",
-}
 
 
 class SoakFailed(Exception):
@@ -259,62 +247,6 @@ class DemoProcess:
 # --- the faults on the link --------------------------------------------------------------
 
 
-class Faults:
-    """Resets, black holes and delays on the proxy, at seeded random moments, until calm()."""
-
-    def __init__(self, proxy: FaultProxy, rng: random.Random) -> None:
-        self.proxy = proxy
-        self.rng = rng
-        self.stop = asyncio.Event()
-        self.counts: collections.Counter[str] = collections.Counter()
-        self.log: list[str] = []
-        self.started = time.monotonic()
-        self.task: asyncio.Task[None] | None = None
-
-    def note(self, text: str) -> None:
-        self.log.append(f"{time.monotonic() - self.started:7.2f}s {text}")
-
-    def start(self) -> None:
-        self.task = asyncio.create_task(self._inject())
-
-    async def _pause(self, bounds: tuple[float, float]) -> float:
-        seconds = self.rng.uniform(*bounds)
-        await asyncio.sleep(seconds)  # real time is the subject: a fault's duration
-        return seconds
-
-    async def _inject(self) -> None:
-        kinds, weights = zip(*FAULTS, strict=True)
-        while not self.stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stop.wait(), self.rng.uniform(*FAULT_GAP_S))
-            if self.stop.is_set():
-                return
-            kind = self.rng.choices(kinds, weights)[0]
-            self.counts[kind] += 1
-            if kind == "reset":
-                self.note(f"reset ({self.proxy.connection_count} connections)")
-                self.proxy.reset()
-            elif kind == "blackhole":
-                self.proxy.blackhole(True)
-                seconds = await self._pause(BLACKHOLE_S)
-                self.proxy.blackhole(False)
-                self.note(f"black hole for {seconds:.2f}s")
-            else:
-                latency = self.rng.uniform(*DELAY_S)
-                self.proxy.set_delay(latency)
-                seconds = await self._pause(DELAY_FOR_S)
-                self.proxy.set_delay(0)
-                self.note(f"delay {latency:.2f}s for {seconds:.2f}s")
-
-    async def calm(self) -> None:
-        """No more faults: the current one has ended, the link is clean."""
-        self.stop.set()
-        if self.task is not None:
-            await self.task
-        self.proxy.blackhole(False)
-        self.proxy.set_delay(0)
-
-
 # --- what the checks count ---------------------------------------------------------------
 
 
@@ -379,7 +311,7 @@ def count_errors(planned: list[str], users: list[str]) -> tuple[int, int, int, i
     return duplicates, losses, unexpected, len(firsts) - longest_increasing(firsts)
 
 
-def outbox_counts(path: Path) -> collections.Counter[str]:
+def outbox_file_states(path: Path) -> collections.Counter[str]:
     """Entries per state in the outbox file of a killed app (read-only: it is not ours)."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -395,8 +327,7 @@ def outbox_counts(path: Path) -> collections.Counter[str]:
 
 def outbox_stats(state: Path) -> str:
     """How often the app's outbox sent, resent, looked at the history, failed (its logs)."""
-    text = "\n".join(p.read_text(errors="replace") for p in sorted(state.glob("child-*.log")))
-    return ", ".join(f"{k} {len(re.findall(v, text))}" for k, v in OUTBOX_LINES.items())
+    return ", ".join(f"{k} {n}" for k, n in outbox_log_counts(state).items())
 
 
 # --- one echo mode ---------------------------------------------------------------------------
@@ -418,7 +349,7 @@ class Soak:
         )
         self.proxy: FaultProxy | None = None
         self.client: PlatformClient | None = None
-        self.faults: Faults | None = None
+        self.faults: LinkFaults | None = None
         self.children: list[Child] = []
         self.conversations: list[str] = []
         self.plan: list[tuple[str, str]] = []
@@ -468,7 +399,7 @@ class Soak:
             *("--server", proxy.url(), "--plan", str(plan_file), "--state-dir", str(self.state)),
             *("--seed", str(self.seed), "--calm-file", str(self.calm_file)),
         ]
-        self.faults = Faults(proxy, random.Random(f"{self.seed}:{self.report.name}:faults"))
+        self.faults = LinkFaults(proxy, random.Random(f"{self.seed}:{self.report.name}:faults"))
 
         await self._start_app()
         self.faults.start()
@@ -540,7 +471,7 @@ class Soak:
         app = self.children[-1]
         typed = self.typed()
         await app.kill()
-        states = outbox_counts(self.state / "outbox.sqlite3")
+        states = outbox_file_states(self.state / "outbox.sqlite3")
         waiting = states["queued"] + states["sent"] + states["failed"]
         self.report.kills.append(Kill(typed, at_start, waiting, states["sent"]))
         assert self.faults is not None

@@ -75,7 +75,7 @@ async def _sample(size: Size, proxy: FaultProxy, conversation: str) -> tuple[flo
         max_reconnect_delay=0.5,
         max_reconnect_attempts=None,
     )
-    ours.follow_dead_links([chat])  # as app.py wires it
+    ours.follow_dead_links([chat])  # as join_sockets (control/startup.py) wires it
     dead_links = 0
 
     def on_connection_event(event: ConnectionEvent) -> None:

@@ -17,12 +17,32 @@ after a warm-up flood (``--quick``: 3)::
 - baseline: a raw ``websockets`` client, ``async for raw in ws: listener(json.loads(raw))``.
 
 The row quotes the median of the per-run ratios ours / raw (target ≥ 80 %). The
-note splits what ours spends more per frame (``timeit``, the same frame):
-decoding it into a validated, typed message against ``json.loads`` alone; the
-manager's handling of the decoded frame (keepalive, dispatch to the listener,
-measured by calling the step its read loop takes for each frame); and the rest
-(the read loop itself, and run-to-run noise), which is what remains of the
-measured difference.
+note splits what ours spends more per frame: both loops run over an in-memory
+socket that hands out the same frame (no I/O, best of 5 rounds of 20 000), and
+the difference is decoding it into a validated, typed message (against
+``json.loads`` alone, ``timeit``) plus the manager's handling (the keepalive's
+note, the read slices' clock, dispatch to the listener); the rest of the
+measured difference is websockets' extra work for ours (the connection's hook
+that notices server pings) and run-to-run noise.
+
+Measured for issue 13, in callgrind instructions per frame of those in-memory
+loops (steadier than time on a busy machine; about 11 k instructions a µs here;
+the raw client's loop 37.2 k): ours went from 76.4 k (39.2 k more than raw; by
+``timeit``, 3.4 to 3.7 µs) to 54.6 k (17.4 k more; 1.35 to 1.5 µs). Decoding
+(core/frames.py): the JSON decoder's C scanner called directly, ``decode``'s
+Python frames and whitespace regular expressions only for a frame with
+whitespace around it: -5.5 k; the common chat message and citation shapes
+checked in one condition each and read with subscripts, the message built
+inline, no second decoding layer: -6.5 k. The manager: the keepalive told of
+each frame by a flag it reads when it next runs, instead of a call and a clock
+reading per frame: -1.5 k; the logger asked once a read slice instead of once
+a message: -0.7 k; lookups hoisted out of the loop, chat messages straight to
+the dispatch, the chat manager's callbacks in the base's dispatch instead of an
+override around it, listeners called inline (-0.4 k of it): -7.6 k. On
+websockets' side, the connection's hook for server pings costs 0.6 k a frame
+instead of 2.5 k. Tried and dropped: one clock reading per frame for the read
+slices (recv() counted in the slice; -0.6 k): the lag row's p99 was above 16 ms
+in 6 of 12 full runs with it, 2 of 9 without (before issue 13's changes: 1 of 11).
 
 Loop lag, on a qasync loop (the app's), offscreen: a probe scheduled every
 10 ms records how late it runs, from the trigger until the last message is in
@@ -55,6 +75,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 from bench.common import Result, main, percentile
@@ -224,11 +245,26 @@ async def window_lag(base_url: str, count: int, floods: int) -> WindowFlood:
 
 @dataclass
 class FrameCosts:
-    """Seconds per flood frame, each the best of a few ``timeit`` rounds."""
+    """Seconds per flood frame, each the best of a few rounds."""
 
     loads_s: float  # json.loads alone: what the raw client does
     decode_s: float  # decode_frame: json, validation, the typed message
-    receive_s: float  # the manager's step for one frame: decode_frame, then the handling
+    raw_loop_s: float  # the raw client's loop over an in-memory socket: json.loads, listener
+    read_loop_s: float  # our read loop over the same socket: decode, keepalive, listeners
+
+
+class _MemorySocket:
+    """Stands for a connection with ``count`` copies of ``text`` queued (no I/O)."""
+
+    def __init__(self, text: str, count: int) -> None:
+        self.text = text
+        self.left = count
+
+    async def recv(self) -> str:
+        if not self.left:
+            raise ConnectionClosed(None, None)
+        self.left -= 1
+        return self.text
 
 
 def frame_costs() -> FrameCosts:
@@ -237,21 +273,37 @@ def frame_costs() -> FrameCosts:
     from desktop_app.net.manager import _Connection
 
     text = json.dumps(chat_frame(1))
+    rounds = 20_000
     manager = ChatWebSocketManager("http://127.0.0.1:9")  # never connects
     manager.on_message(Counter(count=-1))  # the throughput listener; never done
     connection = _Connection(1, "ws://127.0.0.1:9/", manager.config.keepalive(), {})
     connection.keepalive.start(0.0)
+    manager._conn = connection  # as if open: its frames are the current socket's
 
-    def best(step: Callable[[], object]) -> float:
-        rounds = 20_000
-        return min(timeit.repeat(step, number=rounds, repeat=5)) / rounds
+    async def raw_loop(ws: _MemorySocket) -> None:
+        listener = Counter(count=-1)
+        while True:  # what `async for raw in ws` does
+            try:
+                raw = await ws.recv()
+            except ConnectionClosed:
+                return
+            listener(json.loads(raw))
+
+    def best(step: Callable[[], object], number: int = rounds) -> float:
+        return min(timeit.repeat(step, number=number, repeat=5)) / rounds
 
     return FrameCosts(
         loads_s=best(lambda: json.loads(text)),
         decode_s=best(lambda: decode_frame(text)),
-        # What the read loop does with each frame it receives (a private step, timed
-        # alone): decode it, note it for the keepalive, hand it to the listeners.
-        receive_s=best(lambda: manager._receive(connection, text, 1.0)),
+        raw_loop_s=best(lambda: asyncio.run(raw_loop(_MemorySocket(text, rounds))), 1),
+        # The manager's read loop (a private step, timed alone) over the same frames:
+        # what it does with each frame besides websockets' receiving.
+        read_loop_s=best(
+            lambda: asyncio.run(
+                manager._read(connection, _MemorySocket(text, rounds))  # type: ignore[arg-type]
+            ),
+            1,
+        ),
     )
 
 
@@ -293,7 +345,8 @@ def measure(quick: bool) -> list[Result]:
     raw_p50, raw_p99 = percentile(raw_lags, 50), percentile(raw_lags, 99)
     per_frame = 1 / statistics.median(ours) - 1 / statistics.median(raw)
     typed = costs.decode_s - costs.loads_s
-    handling = costs.receive_s - costs.decode_s
+    loops = costs.read_loop_s - costs.raw_loop_s  # ours over raw, no socket
+    handling = loops - typed
     batch_rows = [rows for rows, _s in window.insertions]
     batch_s = [seconds for _rows, seconds in window.insertions]
     return [
@@ -311,12 +364,15 @@ def measure(quick: bool) -> list[Result]:
                 + "); a flood server in its own process writes the frames pre-encoded, "
                 f"uncompressed. Per frame, the raw client takes {_us(1 / statistics.median(raw))} "
                 f"(websockets' receiving, then json.loads: {_us(costs.loads_s)}); ours takes "
-                f"{_us(per_frame)} more: decoding into a validated, typed message "
-                f"(core/frames.py) {_us(costs.decode_s)}, so {_us(typed)} over json.loads; "
-                f"the manager's handling of the decoded frame (keepalive, dispatch to the "
-                f"listener) {_us(handling)}; the rest, {_us(per_frame - typed - handling)}, "
-                "is the read loop around them (its 5 ms slices, the connection's hooks) "
-                "and run-to-run noise (timeit figures are the best of 5 rounds)."
+                f"{_us(per_frame)} more. Over an in-memory socket (no I/O, the same frame) "
+                f"our read loop takes {_us(costs.read_loop_s)} a frame, the raw client's "
+                f"{_us(costs.raw_loop_s)}: {_us(loops)} more, of which decoding into a "
+                f"validated, typed message (core/frames.py: {_us(costs.decode_s)}) is "
+                f"{_us(typed)} over json.loads, and the manager's handling {_us(handling)} "
+                "(the keepalive's note, the 5 ms slices' clock, dispatch to the listener). "
+                f"The rest, {_us(per_frame - loops)}, is what websockets does more for ours "
+                "(the connection's hook for server pings) and run-to-run noise (the "
+                "in-memory figures are the best of 5 rounds)."
             ),
         ),
         Result(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import tempfile
 import time
@@ -24,13 +25,14 @@ T = TypeVar("T")
 def run_on_qasync(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run ``main()`` on a qasync loop over an offscreen QApplication; its result."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.loop import AppEventLoop
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["bench"])
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
+    loop = AppEventLoop(app)  # the app's loop: its timers, too
     asyncio.set_event_loop(loop)
     with loop:
         result: T = loop.run_until_complete(main())
@@ -102,6 +104,7 @@ async def open_window(base_url: str, conversation_id: str, **knobs: Any) -> Asyn
                 30,
                 "the window to connect and show the history",
             )
+            gc.freeze()  # as desktop_app.app.run does once the app has started
             yield window
         finally:
             window.quit_app()

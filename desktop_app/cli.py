@@ -9,13 +9,12 @@ and the console client share the layers, the server options and ``--config`` /
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from desktop_app import __version__
-from desktop_app.build_info import build_info
 from desktop_app.core.config import (
     CONFIG_FILE_ENV,
     DEMO_SERVER,
@@ -45,6 +44,31 @@ class _OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the version line, and exit. It is made only when asked: reading
+    the build info (importlib.resources) would cost every start a few ms (B6)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show program's version number and exit",
+            **kwargs,
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        print(f"{parser.prog} {version_line()}")
+        parser.exit()
 
 
 def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,12 +160,14 @@ def _app_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the embedded server, send a message, check the reply, and exit (0: passed)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
+    parser.add_argument("--version", action=_VersionAction)
     return parser
 
 
 def version_line() -> str:
     """The version, and the build it comes from when this is a packaged build."""
+    from desktop_app.build_info import build_info
+
     info = build_info()
     if info is None:
         return __version__
@@ -165,7 +191,7 @@ def parse_console_command_line(
     parser = _OneLineParser(prog=prog, description=description, epilog=_epilog(False))
     _add_server_arguments(parser)
     _add_settings_arguments(parser)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
+    parser.add_argument("--version", action=_VersionAction)
     args = parser.parse_args(argv)
     return CommandLine(_layer(parser, args), config_file=args.config)
 

@@ -60,6 +60,7 @@ from desktop_app.cli import (
     parse_console_command_line,
 )
 from desktop_app.control.session import SessionController, system_store
+from desktop_app.control.startup import join_sockets
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.errors import OutboxError, SdmError
 from desktop_app.core.frames import ChatMessage, Frame
@@ -159,7 +160,7 @@ async def _run(config: AppConfig) -> int:
     session = SessionController(
         client, [chat, status], server_key=base_url, store=None if server else system_store
     )
-    client.follow_dead_links([chat, status])
+    join_sockets(client, [chat, status])
     try:
         if server is not None:
             from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD

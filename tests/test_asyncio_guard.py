@@ -15,16 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 INNER_TESTS = """
 import asyncio
 
-import qasync
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
+
+from desktop_app.ui.loop import AppEventLoop
 
 
 def test_a_dialog_exec_inside_a_task():
     # What QFileDialog.getSaveFileName() did from inside the "download summary" task:
     # Qt's event loop runs inside the task's step, and another task wakes meanwhile.
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
+    loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
 
     async def ticking():

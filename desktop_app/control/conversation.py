@@ -15,7 +15,11 @@ Every failure becomes a state the window can show (:mod:`desktop_app.core.conver
 - the history answers 404: the conversation is GONE, its unsent messages become
   Failed with that reason, and stay for the person to send elsewhere;
 - the history or a new conversation cannot be had from the server: tried again
-  by itself, with growing delays, and at once on :meth:`retry_now`.
+  by itself, with growing delays, and at once on :meth:`retry_now`. A new
+  conversation is also tried at once when the network comes back
+  (:meth:`set_network_available`) or the session becomes signed in: the server
+  may be reachable again, and no socket brings the news (none is open before
+  there is a conversation). Its timer stays, in case that news never comes.
 
 The window implements :class:`ConversationView`; tests implement it with a list.
 """
@@ -146,6 +150,8 @@ class ConversationController:
         self._create_retry: Timer | None = None
         self._create_retry_due: float | None = None
         self._create_after_sign_in = False
+        self._network_available = True  # until told otherwise: see set_network_available
+        self._detached = False  # the network source may still call after detach()
         self._asked_sign_in = False
         self._typed_without_conversation = False
         self._notice: Notice | None = None
@@ -240,6 +246,15 @@ class ConversationController:
             self._cancel_retry()
             self._load(self.conversation_id)
 
+    def set_network_available(self, available: bool) -> None:
+        """The operating system's view of the network; a new conversation that could not
+        be created is tried at once when it comes back (its timer stays the fallback)."""
+        back = available and not self._network_available
+        self._network_available = available
+        if back and self.creation is Creation.WAITING and not self._detached:
+            logger.info("Network back: creating the new conversation now")
+            self.new_conversation()
+
     def reload(self) -> None:
         """Load the history again (after a sign-in, say)."""
         if self.conversation_id is not None and self.chat.is_connected:
@@ -260,6 +275,7 @@ class ConversationController:
 
     def detach(self) -> None:
         """Stop telling the view anything (its window closed); tasks end in :meth:`aclose`."""
+        self._detached = True
         self._cancel_retry()
         self._cancel_create_retry()
         for unsubscribe in self._unsubscribes:
@@ -300,7 +316,8 @@ class ConversationController:
                 self.background.reconsider()
         elif state is SessionState.SIGNED_IN:
             self._asked_sign_in = False
-            if self._create_after_sign_in:
+            # Waiting for the session, or for a server the session layer just reached.
+            if self._create_after_sign_in or self.creation is Creation.WAITING:
                 self._create_after_sign_in = False
                 self.new_conversation()
             if before is not SessionState.UNKNOWN:

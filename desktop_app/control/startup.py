@@ -44,6 +44,7 @@ from desktop_app.net.background import BackgroundChatWebSocketManager, Backgroun
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.clock import LoopClock
 from desktop_app.net.http import PlatformClient
+from desktop_app.net.manager import WebSocketManager, retry_together
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.net.wake import SleepWatcher, probe_after_sleep, reconnect_after_sleep
@@ -134,7 +135,7 @@ async def open_connections(
     stack.push_async_callback(background_chat.aclose)
     session.add_manager(background_chat)
     managers = [chat, status, background_chat]
-    client.follow_dead_links(managers)
+    join_sockets(client, managers)
     # A kiosk starts afresh after a sleep; a desktop checks its sockets and keeps good ones.
     on_wake = reconnect_after_sleep if config.kiosk else probe_after_sleep
     watcher = SleepWatcher(on_wake(managers), clock=clock)
@@ -178,6 +179,15 @@ async def open_connections(
         demo_account=demo_account,
         notes=notes,
     )
+
+
+def join_sockets(client: PlatformClient, managers: list[WebSocketManager]) -> None:
+    """The sockets to one server share what one of them learns: a dead link drops the
+    pooled HTTP connections (:meth:`PlatformClient.follow_dead_links`), and one that
+    opens brings the others waiting out the longest delay along (:func:`retry_together`).
+    """
+    client.follow_dead_links(managers)
+    retry_together(managers)
 
 
 async def _start_demo_server(data: Path | None, notes: list[str]) -> DemoServer:

@@ -27,7 +27,6 @@ No I/O here: the caller reads the file and the environment.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypedDict, TypeVar
@@ -450,6 +449,8 @@ def _unknown(source: str, name: str, known: str) -> ConfigError:
 
 def file_layer(source: str, data: bytes) -> Layer:
     """The settings of a TOML config file; ``source`` names it in messages."""
+    import tomllib  # here, not with the module: most starts have no config file (B6)
+
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import random
 import ssl
 from collections.abc import Callable, Mapping
@@ -12,7 +11,7 @@ from desktop_app.core import machine as m
 from desktop_app.core.clock import Clock
 from desktop_app.core.config import ConnectionConfig, ConnectionKeywords
 from desktop_app.core.endpoints import ServerEndpoints
-from desktop_app.core.frames import ChatMessage, Frame, Role, encode_chat_message
+from desktop_app.core.frames import encode_chat_message
 from desktop_app.net.manager import WebSocketManager, event_dict, public_arguments
 
 ChatCallback = Callable[[dict[str, Any]], object]
@@ -48,8 +47,6 @@ class ChatWebSocketManager(WebSocketManager):
         )
         self._on_open: Callable[[], object] | None = None
         self._on_close: ChatCallback | None = None
-        self._on_chat_message: ChatCallback | None = None
-        self._on_chat_reply: ChatCallback | None = None
 
     def send_message(self, text: str, *, client_message_id: str | None = None) -> bool:
         """Send a user message; also probes the connection, so a dead one is found quickly."""
@@ -85,23 +82,6 @@ class ChatWebSocketManager(WebSocketManager):
         raise ValueError(
             f'{self.log_prefix} a chat frame must be {{"type": "ping"}} or {{"message": <text>}}'
         )
-
-    def _handle_frame(self, frame: Frame) -> None:
-        super()._handle_frame(frame)
-        if not isinstance(frame, ChatMessage):
-            return
-        if self._log.isEnabledFor(logging.DEBUG):  # a flood's every frame passes here
-            self._log.debug(
-                "%s Received %s message (%d chars, %d citations)",
-                self.log_prefix,
-                frame.role.value,
-                len(frame.content),
-                len(frame.citations),
-            )
-        if frame.role is Role.USER:
-            self._call(self._on_chat_message, frame.raw)
-        elif frame.role is Role.BOT:
-            self._call(self._on_chat_reply, frame.raw)
 
     def _handle_connection_event(self, event: m.ConnectionEvent) -> None:
         super()._handle_connection_event(event)

@@ -47,7 +47,6 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.frames import Frame as WireFrame
 from websockets.frames import Opcode
 from websockets.protocol import Event as WireEvent
 from websockets.typing import Origin
@@ -62,7 +61,15 @@ from desktop_app.core.endpoints import (
     is_loopback_host,
     validate_conversation_id,
 )
-from desktop_app.core.frames import Frame, Pong, ProtocolError, decode_frame, encode_ping
+from desktop_app.core.frames import (
+    ChatMessage,
+    Frame,
+    Pong,
+    ProtocolError,
+    Role,
+    decode_frame,
+    encode_ping,
+)
 from desktop_app.core.keepalive import Keepalive, KeepaliveAction
 from desktop_app.core.presence import SocketSnapshot
 from desktop_app.net.clock import LoopClock
@@ -292,6 +299,10 @@ class WebSocketManager:
         self._frame_listeners: list[FrameListener] = []
         self._event_listeners: list[EventListener] = []
         self._listeners: list[Listener] = []  # the browser client's dict stream
+        # The chat manager's callbacks for user messages and replies, after the listeners.
+        self._on_chat_message: Listener | None = None
+        self._on_chat_reply: Listener | None = None
+        self._log_messages = False  # each chat message at DEBUG (as the read loop last saw)
         self._state_listeners: list[StateListener] = []
         self.latency: float | None = None  # round trip of the last answered ping
         #: The last failed attempt's technical detail (exception, errno), for diagnostics.
@@ -502,18 +513,50 @@ class WebSocketManager:
 
     def _handle_frame(self, frame: Frame) -> None:
         """A decoded frame of the current socket (pongs included)."""
-        if self._frame_listeners:
-            self._emit(frame, self._frame_listeners)
-        if self._listeners:
-            kind = frame.raw.get("type")
-            if isinstance(kind, str) and kind in _RESERVED_TYPES:
+        # Every frame of a flood comes here: the listeners are called inline (as
+        # _emit does), not through another call.
+        listeners = self._frame_listeners
+        if listeners:
+            for listener in listeners[:]:  # a copy: a listener may unsubscribe
+                try:
+                    listener(frame)
+                except Exception as exc:
+                    self._listener_failed(listener, exc)
+        dict_listeners = self._listeners
+        if dict_listeners:
+            raw = frame.raw
+            kind = raw.get("type")
+            if kind is not None and isinstance(kind, str) and kind in _RESERVED_TYPES:
                 self._log.warning(
                     "%s Frame posing as a connection event (%r) kept off the dict stream",
                     self.log_prefix,
                     kind,
                 )
             else:
-                self._emit(frame.raw, self._listeners)
+                for dict_listener in dict_listeners[:]:
+                    try:
+                        dict_listener(raw)
+                    except Exception as exc:
+                        self._listener_failed(dict_listener, exc)
+        if type(frame) is ChatMessage:
+            if self._log_messages:
+                self._log.debug(
+                    "%s Received %s message (%d chars, %d citations)",
+                    self.log_prefix,
+                    frame.role.value,
+                    len(frame.content),
+                    len(frame.citations),
+                )
+            role = frame.role  # compared by identity: an enum's hash is a Python call
+            callback = (
+                self._on_chat_message
+                if role is _USER
+                else self._on_chat_reply
+                if role is _BOT
+                else None
+            )
+            if callback is not None:
+                self._emit(frame.raw, [callback])
 
     def _handle_connection_event(self, event: m.ConnectionEvent) -> None:
         """A connection event, after the machine decided on it."""
@@ -532,23 +575,27 @@ class WebSocketManager:
 
     def _emit(self, value: T, listeners: list[Callable[[T], object]]) -> None:
         """Call every listener; one that raises is logged and the others still run."""
-        for listener in list(listeners):
+        for listener in listeners[:]:  # a copy: a listener may unsubscribe
             try:
                 listener(value)
             except Exception as exc:
-                # The exception's text may quote a message: log where, not what.
-                tb = exc.__traceback__
-                while tb is not None and tb.tb_next is not None:
-                    tb = tb.tb_next
-                where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
-                # No exc_info: the traceback would print the exception's text.
-                self._log.error(
-                    "%s Listener error: %s in %s at %s",
-                    self.log_prefix,
-                    type(exc).__name__,
-                    getattr(listener, "__qualname__", type(listener).__name__),
-                    where,
-                )
+                self._listener_failed(listener, exc)
+
+    def _listener_failed(self, listener: object, exc: Exception) -> None:
+        """Log a listener's exception: where it was raised, not what it says."""
+        # The exception's text may quote a message.
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else "?"
+        # No exc_info: the traceback would print the exception's text.
+        self._log.error(
+            "%s Listener error: %s in %s at %s",
+            self.log_prefix,
+            type(exc).__name__,
+            getattr(listener, "__qualname__", type(listener).__name__),
+            where,
+        )
 
     # --- the machine ---------------------------------------------------------------
 
@@ -785,16 +832,23 @@ class WebSocketManager:
         return None
 
     async def _read(self, conn: _Connection, ws: ClientConnection) -> tuple[int | None, str, bool]:
-        busy = 0.0  # seconds spent on frames since the loop last had a turn
+        # A flood brings a frame every few microseconds: what the loop needs per frame
+        # is looked up once, here.
+        recv, handle, keepalive = ws.recv, self._handle_frame, conn.keepalive
+        perf_counter = time.perf_counter  # real time whatever the clock: how long we hold the loop
+        busy = READ_SLICE_S + 1.0  # seconds spent on frames since the loop last had a turn
         while True:
             if busy > READ_SLICE_S:
                 # ws.recv() does not suspend while frames are queued: a burst would
                 # otherwise hold the loop (timers, the other socket, the window) until
-                # the whole burst is handled.
+                # the whole burst is handled. (Counting recv()'s time in the slice too,
+                # with one clock reading a frame, made the window's lag worse: B5.)
                 busy = 0.0
+                # Asking the logger costs more than handing a message on: once a slice.
+                self._log_messages = self._log.isEnabledFor(logging.DEBUG)
                 await asyncio.sleep(0)
             try:
-                data = await ws.recv()
+                data = await recv()
             except ConnectionClosed as exc:
                 code, reason, retryable = _close_details(exc)
                 if code == 1009:
@@ -806,21 +860,25 @@ class WebSocketManager:
                 return code, reason, retryable
             if conn is not self._conn:
                 continue  # replaced; the close is on its way
-            # Real time whatever the clock: how long this task has held the loop.
-            started = time.perf_counter()
-            self._receive(conn, data, self._clock.monotonic())
-            busy += time.perf_counter() - started
+            # Any frame, even a malformed one, proves the connection alive: noted for
+            # the keepalive, which takes it in when it next runs (a store, not a call).
+            # Its timer is not re-armed: firing early is harmless (it re-arms).
+            keepalive.heard = True
+            started = perf_counter()
+            frame = decode_frame(data)
+            if type(frame) is ChatMessage:  # most frames: straight to the listeners
+                handle(frame)
+            else:
+                self._receive(conn, frame)
+            busy += perf_counter() - started
 
-    def _receive(self, conn: _Connection, data: str | bytes, received: float) -> None:
-        """One inbound frame of the current socket: decode it and hand it on."""
-        frame = decode_frame(data)
-        # Any frame, even a malformed one, proves the connection alive. The
-        # keepalive timer is not re-armed: firing early is harmless (it re-arms).
-        conn.keepalive.frame_received(received, pong=isinstance(frame, Pong))
+    def _receive(self, conn: _Connection, frame: Frame | ProtocolError) -> None:
+        """Any other decoded frame of the current socket (not a chat message)."""
         if isinstance(frame, ProtocolError):
             self._log.warning("%s Ignoring malformed frame: %s", self.log_prefix, frame.describe())
             return
         if isinstance(frame, Pong):
+            conn.keepalive.frame_received(self._clock.monotonic(), pong=True)
             self.latency = conn.keepalive.latency_s
         self._handle_frame(frame)
 
@@ -889,6 +947,10 @@ def public_arguments(
     return endpoints, (config or ConnectionConfig()).with_keywords(keywords)
 
 
+_PING = Opcode.PING
+_USER, _BOT = Role.USER, Role.BOT
+
+
 class _HeartbeatAwareConnection(ClientConnection):
     """websockets' client connection that also tells of the server's protocol-level pings.
 
@@ -906,8 +968,11 @@ class _HeartbeatAwareConnection(ClientConnection):
     on_ping: Callable[[], object] | None = None
 
     def process_event(self, event: WireEvent) -> None:
-        super().process_event(event)
-        if isinstance(event, WireFrame) and event.opcode is Opcode.PING and self.on_ping:
+        # Runs for every frame of a flood: the parent named (no super() object), then
+        # the cheapest test first (the handshake's response, the one event that is
+        # not a frame, has no opcode).
+        ClientConnection.process_event(self, event)
+        if getattr(event, "opcode", None) is _PING and self.on_ping is not None:
             self.on_ping()
 
 

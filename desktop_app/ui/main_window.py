@@ -21,16 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QMainWindow,
-    QMenu,
-    QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -55,6 +50,13 @@ from desktop_app.ui.transcript import TranscriptModel, TranscriptView
 if TYPE_CHECKING:
     import asyncio
 
+    # The Qt classes of dialogs, menus and files are imported where used: PySide sets up
+    # a class's Python type, with its enums, when it is first named, and the window's
+    # first paint needs none of them (B6).
+    from PySide6.QtCore import QPoint, QUrl
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QProgressDialog
+
     from desktop_app.control.conversation import ConversationController
     from desktop_app.ui.ai_status_banner import AiStatusBanner
     from desktop_app.ui.bridge import SessionBridge, WindowServices
@@ -77,6 +79,8 @@ SENT_WHILE_STARTING = "Your message is queued as soon as SDM Desktop has started
 
 def _suggested_summary_path(conversation_id: str) -> Path:
     """Documents, else the home folder (never the working directory), and a clear name."""
+    from PySide6.QtCore import QStandardPaths
+
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
     return base / f"SDM summary {conversation_id[:8]}.pdf"
@@ -319,6 +323,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.bridge import SessionBridge
         from desktop_app.ui.connection_indicator import ConnectionIndicator
         from desktop_app.ui.diagnostics import ConnectionLog
+        from desktop_app.ui.network import drive_managers
         from desktop_app.ui.reconnect_button import ReconnectButton
 
         if self.attached:
@@ -365,6 +370,8 @@ class MainWindow(QMainWindow):
         self.reconnect_button.clicked.connect(self.on_reconnect_requested)
         self._unsubscribe_session = services.session.on_change(self.on_session_change)
         bridge.follow_network(services.network)
+        # A new conversation that could not be created tries again when the network is back.
+        drive_managers(services.network, [self.controller])
 
         if self._send_when_attached:
             self.notice_bar.set_notice(None)  # the controller's notices from now on
@@ -517,6 +524,8 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def _show_refusal(self, reason: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Message not queued",
@@ -530,6 +539,8 @@ class MainWindow(QMainWindow):
 
     def on_wipe_demo_data(self) -> None:
         """Ask before wiping the demo data (a window-modal box, no nested event loop)."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Wipe demo data",
@@ -547,6 +558,8 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _on_wipe_demo_data_answered(self, result: int) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         wipe = self.services.wipe_demo_data
         if result != QMessageBox.StandardButton.Yes or wipe is None:
             return
@@ -585,6 +598,8 @@ class MainWindow(QMainWindow):
             return
         client_id = entry.client_message_id
         controller = self.controller
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         menu.addAction(
             "&Retry sending", lambda: self._outbox_change("retry", controller.retry, client_id)
@@ -608,6 +623,8 @@ class MainWindow(QMainWindow):
     def on_copy_failed(self, client_id: str) -> None:
         text = self.controller.failed_text(client_id)
         if text is not None:
+            from PySide6.QtGui import QGuiApplication
+
             QGuiApplication.clipboard().setText(text)
             self.statusBar().showMessage("Message text copied.", 5000)
 
@@ -770,6 +787,8 @@ class MainWindow(QMainWindow):
         if self.conversation_id is None:
             return
         conversation_id = self.conversation_id
+        from PySide6.QtWidgets import QFileDialog
+
         dialog = QFileDialog(self, "Save summary", str(_suggested_summary_path(conversation_id)))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("PDF (*.pdf)")
@@ -786,6 +805,8 @@ class MainWindow(QMainWindow):
     def _start_summary_download(self, conversation_id: str, destination: Path) -> None:
         # Not modal: a modal QProgressDialog runs processEvents() inside setValue(),
         # which would be called from inside the download task.
+        from PySide6.QtWidgets import QProgressDialog
+
         progress = QProgressDialog("Downloading the summary…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Summary")
         progress.setWindowModality(Qt.WindowModality.NonModal)
@@ -811,6 +832,9 @@ class MainWindow(QMainWindow):
             progress.reset()
             progress.close()
         self.statusBar().showMessage(f"Summary saved to {saved}", 10000)
+        from PySide6.QtCore import QUrl
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Summary saved",
@@ -835,6 +859,8 @@ class MainWindow(QMainWindow):
             if isinstance(exc, LocalFileError)
             else f"The summary could not be downloaded: {exc}."
         )
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Summary not saved", text, QMessageBox.StandardButton.Ok, self
         )
@@ -891,6 +917,8 @@ class MainWindow(QMainWindow):
             self.setup.settings.set_window_geometry(self.saveGeometry())
         if self.diagnostics is not None:
             self.diagnostics.close()
+        from PySide6.QtWidgets import QDialog
+
         for dialog in self.findChildren(QDialog):
             # A dialog left open (save, sign-in) would outlive the window it belongs to.
             if dialog.isVisible():

@@ -25,9 +25,14 @@ none of this; tests/security walks the windows and checks the rules hold.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
+
+if TYPE_CHECKING:
+    # Not with the main window, which is painted before any message box (B6).
+    from PySide6.QtWidgets import QMessageBox
 
 #: A longer tooltip is cut and ends with an ellipsis.
 TOOLTIP_MAX_CHARS = 2_000

@@ -44,7 +44,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -87,9 +87,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolTip,
     QWidget,
 )
@@ -100,6 +98,12 @@ from desktop_app.core.render_budget import RenderBudget, rendered_part
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
 from desktop_app.ui.plain_text import tooltip as escaped_tooltip
 from desktop_app.ui.transcript_view import IncrementalListView
+
+if TYPE_CHECKING:
+    # Imported where rows are painted or hovered, not with the window, which is painted
+    # before it has any row (B6): PySide sets up QStyle's Python class (some 8 ms) when
+    # it is first named.
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 logger = logging.getLogger(__name__)
 
@@ -761,6 +765,8 @@ class TranscriptDelegate(QStyledItemDelegate):
         if entry is None:
             super().paint(painter, option, index)
             return
+        from PySide6.QtWidgets import QStyle  # see TYPE_CHECKING above
+
         rect, palette, width = option.rect, option.palette, self._view.viewport().width()
         document = self.document(entry, width, option.font, palette)
         bubble = _bubble_rect(rect, entry.role)
@@ -877,6 +883,8 @@ class TranscriptView(IncrementalListView):
         index = self.indexAt(pos)
         if not index.isValid():
             return ""
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         option.rect = self.visualRect(index)

@@ -47,13 +47,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QPainter, QPaintEvent, QRegion
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QListView,
-    QStyle,
-    QStyleOptionViewItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from desktop_app.core.row_heights import RowHeights
 
@@ -97,6 +91,8 @@ class IncrementalListView(QListView):
         Rows from ``exact_from`` on must be measured exactly (they are shown); the
         others may be estimated. This one asks the delegate's ``sizeHint`` for each.
         """
+        from PySide6.QtWidgets import QStyleOptionViewItem  # see paintEvent
+
         model, root = self.model(), self.rootIndex()
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
@@ -123,7 +119,7 @@ class IncrementalListView(QListView):
         """Measure every row (a new model, width, font or style)."""
         self._laying_out = True
         try:
-            self._width = self.viewport().width()
+            self._width = self._viewport_size().width()
             self._rows.reset(self._measure_new(0, self._row_count() - 1, below=0))
             self._remeasure.clear()
         finally:
@@ -192,7 +188,7 @@ class IncrementalListView(QListView):
         self._geometry_updates += 1
         try:
             QAbstractItemView.updateGeometries(self)  # QListView's reads its own layout
-            bar, height = self.verticalScrollBar(), self.viewport().height()
+            bar, height = self.verticalScrollBar(), self._viewport_size().height()
             bar.setSingleStep(_SCROLL_LINES * self.fontMetrics().lineSpacing())
             bar.setPageStep(height)
             bar.setRange(0, max(0, self._rows.total - height))
@@ -336,6 +332,11 @@ class IncrementalListView(QListView):
         last = rows.row_at(min(area.bottom() + offset, rows.total - 1))
         if model is None or not count or first is None or first >= count:
             return
+        # Imported once there are rows to paint: PySide sets up QStyle's Python class
+        # (some 8 ms) when it is first named, and the window's first paint has no rows
+        # (B6).
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
         last = count - 1 if last is None else min(last, count - 1)
         root, width = self.rootIndex(), self.viewport().width()
         if width == self._width:
@@ -396,6 +397,16 @@ class IncrementalListView(QListView):
             self._follow_bottom = bar.value() >= bar.maximum() - BOTTOM_SLACK
 
     # --- helpers -----------------------------------------------------------------------
+
+    def _viewport_size(self) -> QSize:
+        """The viewport's size; empty while there is no model (no row to lay out).
+
+        The view is built, shown and laid out before it has a model (B6: the main
+        window is painted first), and the first ``viewport()`` call of a process
+        costs some 10 ms: PySide sets up every widget class it has to find the type
+        of that C++-made QWidget. Without a model no row needs its size.
+        """
+        return QSize(0, 0) if self.model() is None else self.viewport().size()
 
     def _forget_rows(self) -> None:
         self._rows.reset([])

@@ -42,7 +42,6 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -53,6 +52,7 @@ from desktop_app.net.http import PlatformClient
 from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.store.outbox import OutboxState, OutboxStore
+from desktop_app.ui.loop import AppEventLoop
 from desktop_app.ui.main_window import MainWindow, WindowServices
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
@@ -394,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
+    loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
         return int(loop.run_until_complete(ScriptedUser(args).run()))

@@ -37,6 +37,7 @@ from typing import IO, Any
 import pytest
 
 from desktop_app.demo.server import DemoConfig, DemoServer
+from tests.chaos.faults import LINK_FAULTS, LinkFaults
 from tests.faultproxy import FaultProxy
 
 SCRIPT = Path(__file__).with_name("scripted_user.py")
@@ -49,11 +50,7 @@ KILL_AT = 0.4  # the child is killed once this share of the plan is in the serve
 DEADLINE_S = 240.0
 
 #: (kind, weight): what the fault injector does next.
-FAULTS = [("reset", 3), ("blackhole", 2), ("delay", 2), ("restart", 2)]
-FAULT_GAP_S = (0.2, 0.9)  # between two faults
-BLACKHOLE_S = (0.3, 1.2)
-DELAY_S = (0.1, 0.3)  # the latency added
-DELAY_FOR_S = (0.5, 2.0)  # how long it is added
+FAULTS = [*LINK_FAULTS, ("restart", 2)]
 DOWNTIME_S = (0.05, 0.6)  # of a server restart
 
 WORDS = [
@@ -145,63 +142,22 @@ class Child:
         return "\n".join(f"  [child {self.number}] {line}" for line in lines)
 
 
-class Chaos:
-    """The server and the proxy, and the faults injected into them."""
+class Chaos(LinkFaults):
+    """The server and the proxy, and the faults injected into them (the server restarts too)."""
 
     def __init__(self, server: DemoServer, proxy: FaultProxy, rng: random.Random) -> None:
+        super().__init__(proxy, rng, FAULTS)
         self.server = server
-        self.proxy = proxy
-        self.rng = rng
         self.lock = asyncio.Lock()  # server restarts vs history reads
-        self.stop = asyncio.Event()
-        self.started = time.monotonic()
-        self.log: list[str] = []
-        self.counts: collections.Counter[str] = collections.Counter()
 
-    def note(self, text: str) -> None:
-        self.log.append(f"{time.monotonic() - self.started:7.2f}s {text}")
-
-    async def pause(self, bounds: tuple[float, float]) -> float:
-        seconds = self.rng.uniform(*bounds)
-        await asyncio.sleep(seconds)  # real time is the subject: a fault's duration
-        return seconds
-
-    async def inject(self) -> None:
-        kinds, weights = zip(*FAULTS, strict=True)
-        while not self.stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stop.wait(), self.rng.uniform(*FAULT_GAP_S))
-            if self.stop.is_set():
-                return
-            kind = self.rng.choices(kinds, weights)[0]
-            self.counts[kind] += 1
-            if kind == "reset":
-                self.note(f"reset ({self.proxy.connection_count} connections)")
-                self.proxy.reset()
-            elif kind == "blackhole":
-                self.proxy.blackhole(True)
-                seconds = await self.pause(BLACKHOLE_S)
-                self.proxy.blackhole(False)
-                self.note(f"blackhole for {seconds:.2f}s")
-            elif kind == "delay":
-                latency = self.rng.uniform(*DELAY_S)
-                self.proxy.set_delay(latency)
-                seconds = await self.pause(DELAY_FOR_S)
-                self.proxy.set_delay(0)
-                self.note(f"delay {latency:.2f}s for {seconds:.2f}s")
-            else:
-                abort = self.rng.random() < 0.5
-                async with self.lock:
-                    await self.server.stop(abort=abort)
-                    seconds = await self.pause(DOWNTIME_S)
-                    await self.server.start()
-                self.note(f"server restart ({'abort' if abort else 'close'}), down {seconds:.2f}s")
-
-    async def calm(self) -> None:
-        """No more faults: the current one is finished, the link is clean."""
-        self.stop.set()
-        self.proxy.blackhole(False)
-        self.proxy.set_delay(0)
+    async def other_fault(self, kind: str) -> None:
+        assert kind == "restart", kind
+        abort = self.rng.random() < 0.5
+        async with self.lock:
+            await self.server.stop(abort=abort)
+            seconds = await self.pause(DOWNTIME_S)
+            await self.server.start()
+        self.note(f"server restart ({'abort' if abort else 'close'}), down {seconds:.2f}s")
 
     async def histories(self, conversations: list[str]) -> dict[str, list[dict[str, Any]]]:
         async with self.lock:
@@ -210,9 +166,6 @@ class Chaos:
     async def user_messages(self, conversations: list[str]) -> int:
         histories = await self.histories(conversations)
         return sum(m["role"] == "user" for h in histories.values() for m in h)
-
-    def summary(self) -> str:
-        return ", ".join(f"{kind} x{n}" for kind, n in sorted(self.counts.items()))
 
 
 # --- comparing -----------------------------------------------------------------------
@@ -303,19 +256,34 @@ def typed_client_ids(state: Path) -> dict[str, list[str]]:
     return ids
 
 
+#: What the children's outboxes log (desktop_app/core/outbox_machine.py), counted by
+#: :func:`outbox_stats`. "sends" must count at least one (the test checks): a change of
+#: wording would otherwise make every count silently 0.
+OUTBOX_LOG_PATTERNS = {
+    "sends": r"\[\w+\] sent \S+ \(attempt \d+\)",  # "[window] sent <id> (attempt N)"
+    "resends": r"\[\w+\] sent \S+ \(attempt (?:[2-9]|\d{2,})\)",
+    "no-echo": r"No echo for",
+    "history-holds": r"History holds",
+    "history-lacks": r"History lacks",
+    "failed": r"not delivered after",
+    "history-unavailable": r"history unavailable",
+}
+
+
+def outbox_counts(state: Path) -> dict[str, int]:
+    """How often each of :data:`OUTBOX_LOG_PATTERNS` occurs in the children's logs."""
+    text = children_logs(state)
+    return {k: len(re.findall(v, text)) for k, v in OUTBOX_LOG_PATTERNS.items()}
+
+
+def children_logs(state: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in sorted(state.glob("child-*.log")))
+
+
 def outbox_stats(state: Path) -> str:
     """How often the children's outboxes resent, resolved from history, failed; failed tasks."""
-    patterns = {
-        "sends": r"Sent \S+ \(attempt",
-        "resends": r"Sent \S+ \(attempt [2-9]",
-        "no-echo": r"No echo for",
-        "history-holds": r"History holds",
-        "history-lacks": r"History lacks",
-        "failed": r"not delivered after",
-        "history-unavailable": r"history unavailable",
-    }
-    text = "\n".join(p.read_text(errors="replace") for p in sorted(state.glob("child-*.log")))
-    stats = [f"{k}={len(re.findall(v, text))}" for k, v in patterns.items()]
+    text = children_logs(state)
+    stats = [f"{k}={n}" for k, n in outbox_counts(state).items()]
     failed_tasks = collections.Counter(re.findall(r"Task ([\w ]+?) failed: (\w+)", text))
     stats += [f"task '{name}' failed with {exc} x{n}" for (name, exc), n in failed_tasks.items()]
     return ", ".join(stats)
@@ -437,6 +405,11 @@ async def test_every_message_arrives_once_in_order_and_the_transcript_is_the_his
     for conversation in conversations:
         planned = [t for c, t in plan if c == conversation]
         problems += check_history(names[conversation], planned, histories[conversation], client_ids)
+    if outbox_counts(state)["sends"] == 0:
+        problems.append(
+            "no outbox send counted in the children's logs: did the outbox's log wording "
+            "change? (OUTBOX_LOG_PATTERNS)"
+        )
     retyped = {t: ids for t, ids in client_ids.items() if len(ids) > 1}
     if retyped:
         problems.append(f"TYPED TWICE by the scripted user: {retyped}")

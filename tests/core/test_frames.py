@@ -19,6 +19,7 @@ from desktop_app.core.frames import (
     StatusEvent,
     UnknownFrame,
     decode_frame,
+    decode_object,
     encode_chat_message,
     encode_ping,
 )
@@ -179,6 +180,35 @@ def test_a_decoded_message_is_the_constructed_one_and_frozen() -> None:
 
 
 @pytest.mark.parametrize(
+    "fields",
+    [
+        {"name": "Assistant", "timestamp": TIMESTAMP, "citations": [], "decision_aids": []},
+        {"timestamp": TIMESTAMP, "citations": [], "decision_aids": [{"id": "a"}]},  # no name
+        {"name": "Assistant", "timestamp": TIMESTAMP, "citations": None, "decision_aids": []},
+        {"name": "Assistant", "timestamp": TIMESTAMP, "citations": []},  # no decision aids
+        {"name": None, "timestamp": TIMESTAMP, "citations": [], "decision_aids": None},
+    ],
+)
+def test_the_common_shape_and_the_others_decode_alike(fields: dict[str, Any]) -> None:
+    # The decoder checks the common shape (every field of exactly its JSON type) in one
+    # go and sends anything else through the field-by-field checks: same values.
+    obj = {"role": "user", "content": "Hi", **fields}
+    name, aids = fields.get("name") or "", fields.get("decision_aids") or []
+
+    assert decode_frame(frame(obj)) == ChatMessage(
+        Role.USER, name, "Hi", TIMESTAMP, (), tuple(aids), None, obj
+    )
+
+
+def test_decode_object_reports_a_wrong_type_with_the_size_given() -> None:
+    error = decode_object({"role": 1}, size=12)
+
+    assert error == ProtocolError(
+        ProtocolErrorKind.WRONG_TYPE, 12, key="role", expected="a string", got="int"
+    )
+
+
+@pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
         ("url", None, ""),  # null: the default
@@ -259,11 +289,33 @@ def test_binary_frame() -> None:
         ("\ud800", 3),  # a lone surrogate: not encodable as UTF-8, still measured
         ("[" * 100_000, 100_000),  # nesting deep enough to exhaust the recursion limit
         ('{"a":' * 100_000, 500_000),
+        ('{"type": "pong"} {}', 19),  # two values
+        ('{"type": "pong"}x', 17),  # trailing garbage
+        (" ", 1),
+        ("\ufeff{}", 5),  # a byte order mark is not whitespace
     ],
-    ids=["empty", "text", "non-ascii", "truncated", "lone-surrogate", "deep-list", "deep-object"],
+    ids=[
+        "empty",
+        "text",
+        "non-ascii",
+        "truncated",
+        "lone-surrogate",
+        "deep-list",
+        "deep-object",
+        "two-values",
+        "trailing-garbage",
+        "blank",
+        "bom",
+    ],
 )
 def test_not_json(data: str, size: int) -> None:
     assert decode_frame(data) == ProtocolError(ProtocolErrorKind.NOT_JSON, size)
+
+
+@pytest.mark.parametrize("data", [' {"type": "pong"}', '{"type": "pong"}\n', '\t{"type": "pong"} '])
+def test_whitespace_around_the_value_is_allowed(data: str) -> None:
+    # The decoder scans a value at the start, and takes the general path for the rest.
+    assert decode_frame(data) == Pong({"type": "pong"})
 
 
 @pytest.mark.parametrize(

@@ -404,3 +404,65 @@ def test_a_black_hole_is_noticed_within_interval_and_timeout_of_the_last_proof(
     assert sock.dead_at is not None
     assert sock.dead_at - sock.last_proof <= 30.0 + 10.0
     assert sock.dead_at - black_hole_at <= 30.0 + 10.0
+
+
+# --- frames noted in `heard` (the owner's per-frame store) ------------------------
+
+
+def _each_way(note: Callable[[Keepalive], None]) -> list[object]:
+    """What a keepalive answers after a ping at 130 s and a frame at 135 s, noted by ``note``."""
+    answers: list[object] = []
+    for ask in (
+        lambda k: k.deadline,
+        lambda k: k.next_wakeup(),
+        lambda k: (k.poll(140.0), k.poll(160.0)),
+        lambda k: (k.probe(136.0), k.deadline),
+    ):
+        keepalive = pinged_at_130()
+        note(keepalive)
+        answers.append(ask(keepalive))
+    return answers
+
+
+def test_a_frame_noted_in_heard_counts_as_a_frame_received() -> None:
+    def heard(keepalive: Keepalive) -> None:
+        keepalive.heard = True
+
+    def received(keepalive: Keepalive) -> None:
+        keepalive.frame_received(135.0, pong=False)
+
+    expected = [None, 160.0, (None, PING), (True, 141.0)]  # 141: the probe asks anew
+    assert _each_way(received) == expected
+    assert _each_way(heard) == expected
+
+
+def test_a_frame_heard_before_a_ping_does_not_answer_it() -> None:
+    keepalive = started()
+    keepalive.heard = True
+    assert keepalive.poll(130.0) is PING  # takes in the frame before sending the ping
+
+    assert keepalive.deadline == 140.0
+    assert keepalive.poll(140.0) is DEAD
+
+
+def test_a_pong_or_a_server_ping_takes_in_what_was_heard() -> None:
+    keepalive = pinged_at_130()
+    keepalive.heard = True
+    keepalive.frame_received(131.0, pong=True)
+    assert not keepalive.heard
+
+    keepalive.heard = True
+    keepalive.server_pinged(132.0)
+    assert not keepalive.heard
+    assert keepalive.deadline is None
+
+
+def test_start_forgets_what_the_previous_socket_heard() -> None:
+    keepalive = started()
+    keepalive.heard = True
+
+    keepalive.start(200.0)
+
+    assert not keepalive.heard
+    assert keepalive.poll(230.0) is PING
+    assert keepalive.poll(240.0) is DEAD

@@ -10,13 +10,18 @@ where any retry would have to be a timer of that clock.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from desktop_app.control.startup import join_sockets
 from desktop_app.core.clock import ManualClock
 from desktop_app.core.machine import ConnectionState
 from desktop_app.demo.server import DemoConfig, DemoServer
 from desktop_app.net import ChatWebSocketManager, StatusWebSocketManager
-from desktop_app.net.manager import retry_together
+from desktop_app.net.http import PlatformClient
+from desktop_app.net.manager import WebSocketManager, retry_together
 from tests.faultproxy import FaultProxy
 from tests.net.conftest import FAST, Recorder, connected_pair, until
 
@@ -61,15 +66,24 @@ async def test_after_its_attempts_a_pair_says_failed_then_comes_back_by_itself(
     assert chat.failure_reason is None
 
 
+def _retry_together(managers: list[WebSocketManager]) -> None:
+    retry_together(managers)
+
+
+def _as_the_app_joins_them(managers: list[WebSocketManager]) -> None:
+    join_sockets(PlatformClient("http://127.0.0.1:9"), managers)
+
+
+@pytest.mark.parametrize("join", [_retry_together, _as_the_app_joins_them])
 async def test_a_peer_that_opens_brings_a_socket_that_used_up_its_attempts(
-    proxy: FaultProxy, demo: DemoServer, make: Any
+    proxy: FaultProxy, demo: DemoServer, make: Any, join: Callable[[list[WebSocketManager]], None]
 ) -> None:
     conversation = demo.create_conversation()
     # The chat socket waits an hour between its tries after the attempts (its clock never
     # moves), the status one an ordinary 0.4 s: only the peer rule can bring the chat.
     chat = make(ChatWebSocketManager, proxy.url(), max_reconnect_attempts=0, clock=ManualClock())
     status = make(StatusWebSocketManager, proxy.url())
-    retry_together([chat, status])
+    join([chat, status])
     proxy.refuse()
     chat.connect(conversation)
     await until(lambda: chat.state is ConnectionState.FAILED)

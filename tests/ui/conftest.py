@@ -33,6 +33,7 @@ from desktop_app.net.outbox import OutboxSender
 from desktop_app.net.status import StatusWebSocketManager
 from desktop_app.store.outbox import OutboxStore
 from desktop_app.store.session_cookies import SessionCookieStore
+from desktop_app.ui.loop import AppEventLoop
 from desktop_app.ui.main_window import MainWindow, WindowServices
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
@@ -123,7 +124,7 @@ def close_already_running(app: QApplication, loop: qasync.QEventLoop) -> None:
 @pytest.fixture
 def driver(qapp: QApplication) -> Iterator[LoopDriver]:
     """A qasync loop for the test; fails the test if a task swallowed an exception."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = AppEventLoop(qapp, already_running=True)  # the app's loop, its timers included
     asyncio.set_event_loop(loop)
     driver = LoopDriver(qapp, loop)
 
