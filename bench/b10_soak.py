@@ -76,9 +76,8 @@ from desktop_app.net.http import HttpError, PlatformClient
 from tests.chaos.faults import LinkFaults
 from tests.chaos.test_chaos import (
     DOWNTIME_S,
-    EXTRAS,
-    WORDS,
     Child,
+    build_plan,
     check_history,
     check_transcript,
     log_tails,
@@ -146,30 +145,6 @@ def say(*parts: object) -> None:
 
 
 # --- the plan and its schedule ----------------------------------------------------------
-
-
-def build_plan(
-    rng: random.Random, conversations: list[str], messages: int
-) -> list[tuple[str, str]]:
-    """``messages`` unique texts, each starting with its ``#NNN`` label, over the conversations.
-
-    At most 1,000: the chaos test's checks name a message by its three-digit label.
-    """
-    if messages > 1000:
-        raise ValueError(f"at most 1000 messages per mode, not {messages}")
-    items: list[tuple[str, str]] = []
-    conversation = rng.choice(conversations)
-    for index in range(messages):
-        if index and rng.random() < SWITCH_PROBABILITY:
-            conversation = rng.choice([c for c in conversations if c != conversation])
-        words = rng.choices(WORDS, k=rng.randint(1, 12))
-        if rng.random() < 0.3:
-            words.insert(rng.randrange(len(words) + 1), rng.choice(EXTRAS))
-        text = f"#{index:03d} " + " ".join(words)
-        if rng.random() < 0.1:
-            text += "\n" + " ".join(rng.choices(WORDS, k=3))
-        items.append((conversation, text))
-    return items
 
 
 def build_schedule(rng: random.Random, size: Size) -> list[tuple[int, str]]:
@@ -389,6 +364,7 @@ class Soak:
             random.Random(f"{self.seed}:{self.report.name}:plan"),
             self.conversations,
             self.size.messages,
+            SWITCH_PROBABILITY,
         )
         plan_file = self.root / "plan.json"
         plan_file.write_text(

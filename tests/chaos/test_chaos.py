@@ -70,12 +70,23 @@ def label(text: str) -> str:
     return text.split(maxsplit=1)[0]
 
 
-def build_plan(rng: random.Random, conversations: list[str]) -> list[tuple[str, str]]:
-    """MESSAGES unique texts (each starts with its ``#NNN`` label) over the conversations."""
+def build_plan(
+    rng: random.Random,
+    conversations: list[str],
+    messages: int = MESSAGES,
+    switch_probability: float = SWITCH_PROBABILITY,
+) -> list[tuple[str, str]]:
+    """``messages`` unique texts, each starting with its ``#NNN`` label, over the
+    conversations (also the soak's plan, bench/b10_soak.py).
+
+    At most 1,000: the checks name a message by its three-digit label.
+    """
+    if messages > 1000:
+        raise ValueError(f"at most 1000 messages, not {messages}")
     items: list[tuple[str, str]] = []
     conversation = rng.choice(conversations)
-    for index in range(MESSAGES):
-        if index and rng.random() < SWITCH_PROBABILITY:
+    for index in range(messages):
+        if index and rng.random() < switch_probability:
             conversation = rng.choice([c for c in conversations if c != conversation])
         words = rng.choices(WORDS, k=rng.randint(1, 12))
         if rng.random() < 0.3:
@@ -84,7 +95,6 @@ def build_plan(rng: random.Random, conversations: list[str]) -> list[tuple[str, 
         if rng.random() < 0.1:
             text += "\n" + " ".join(rng.choices(WORDS, k=3))
         items.append((conversation, text))
-    assert {c for c, _ in items} == set(conversations), "every conversation gets messages"
     return items
 
 
@@ -327,6 +337,7 @@ async def test_every_message_arrives_once_in_order_and_the_transcript_is_the_his
     conversations = [server.create_conversation(f"Chaos {n}") for n in range(CONVERSATIONS)]
     names = {c: f"c{n}" for n, c in enumerate(conversations)}
     plan = build_plan(random.Random(f"{seed}:plan"), conversations)
+    assert {c for c, _ in plan} == set(conversations), "every conversation gets messages"
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(
         json.dumps({"conversations": conversations, "items": plan}, ensure_ascii=False),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shiboken6
@@ -58,21 +60,53 @@ def test_enter_submits_and_shift_enter_adds_a_line(qtbot: QtBot) -> None:
     assert submitted == ["first line\nsecond"]
 
 
-@pytest.fixture
-def unreachable(
-    driver: LoopDriver,
+@contextlib.contextmanager
+def refusing_pair(
+    driver: LoopDriver, **options: Any
 ) -> Iterator[tuple[ChatWebSocketManager, StatusWebSocketManager]]:
     """A chat and a status manager whose server refuses every connection (a bound port
     nobody listens on), closed at the end."""
     with socket.socket() as bound:
         bound.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{bound.getsockname()[1]}"
-        options = {**FAST, "max_reconnect_delay": 30.0, "reconnect_delay": 30.0}
-        chat = ChatWebSocketManager(url, **options)
-        status = StatusWebSocketManager(url, **options)
+        chat = ChatWebSocketManager(url, **{**FAST, **options})
+        status = StatusWebSocketManager(url, **{**FAST, **options})
         yield chat, status
         driver.run(chat.aclose())
         driver.run(status.aclose())
+
+
+@pytest.fixture
+def unreachable(
+    driver: LoopDriver,
+) -> Iterator[tuple[ChatWebSocketManager, StatusWebSocketManager]]:
+    with refusing_pair(driver, max_reconnect_delay=30.0, reconnect_delay=30.0) as pair:
+        yield pair
+
+
+@pytest.fixture
+def refused(driver: LoopDriver) -> Iterator[tuple[ChatWebSocketManager, StatusWebSocketManager]]:
+    """Managers that use up their (no) attempts at the first refusal, then try every
+    30 s exactly (no jitter)."""
+    with refusing_pair(
+        driver, max_reconnect_attempts=0, max_reconnect_delay=30.0, jitter=False
+    ) as pair:
+        yield pair
+
+
+def status_bar(
+    qtbot: QtBot, bridge: SessionBridge
+) -> tuple[QWidget, ConnectionIndicator, ReconnectButton]:
+    """A bar with the status bar's indicator and Reconnect button on ``bridge``, shown
+    (the caller keeps the bar: its children live as long as it does)."""
+    bar = QWidget()
+    qtbot.addWidget(bar)
+    indicator = ConnectionIndicator(bridge, bar)
+    button = ReconnectButton(bar)
+    indicator.presence_changed.connect(button.on_presence_changed)
+    button.on_presence_changed(indicator.presence)
+    bar.show()
+    return bar, indicator, button
 
 
 def test_ai_status_banner_shows_what_the_bridge_reports(
@@ -117,13 +151,7 @@ def test_indicator_and_reconnect_button_follow_the_sockets(
 ) -> None:
     chat, status = unreachable
     bridge = SessionBridge(chat, status)
-    bar = QWidget()
-    qtbot.addWidget(bar)
-    indicator = ConnectionIndicator(bridge, bar)
-    button = ReconnectButton(bar)
-    indicator.presence_changed.connect(button.on_presence_changed)
-    button.on_presence_changed(indicator.presence)
-    bar.show()
+    _bar, indicator, button = status_bar(qtbot, bridge)
     assert indicator.text() == "● Not connected"
     assert indicator.toolTip() == tooltip("Chat: idle\nStatus: idle")  # escaped: plain text
     assert indicator.accessibleName() == "Connection status"
@@ -222,3 +250,30 @@ def test_settings_remember_conversations_and_ignore_broken_values(tmp_path: Path
     assert settings.conversations("https://a.example") == []
     qsettings.setValue("conversations/https:||a.example", "{not json")
     assert settings.conversations("https://a.example") == []
+
+
+# Issue 13, B3: after its attempts the status bar says "Connection failed", when the
+# app tries again by itself, and still offers Reconnect.
+def test_failed_counts_down_to_the_next_try_and_offers_reconnect(
+    driver: LoopDriver,
+    qtbot: QtBot,
+    refused: tuple[ChatWebSocketManager, StatusWebSocketManager],
+) -> None:
+    chat, status = refused
+    bridge = SessionBridge(chat, status)
+    _bar, indicator, button = status_bar(qtbot, bridge)
+
+    driver.call(chat.connect, CONVERSATION)
+    driver.wait_until(lambda: indicator.presence is Presence.FAILED)
+
+    assert chat.state is ConnectionState.FAILED
+    assert chat.retry_in is not None
+    text, _, seconds = indicator.text().rpartition(" · trying again in ")
+    assert text == "● Connection failed — the server is not accepting connections"
+    assert 1 <= int(seconds.removesuffix(" s")) <= 30  # 30 s at first, then counting down
+    assert indicator.counting_down  # the seconds go down by themselves
+    assert button.isVisible()  # "try now" stays offered
+
+    driver.call(chat.disconnect)
+    driver.wait_until(lambda: indicator.presence is Presence.IDLE)
+    assert [indicator.counting_down, button.isVisible()] == [False, False]
