@@ -52,7 +52,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.cli import CommandLine, default_config_file, load_config
+from desktop_app.cli import CommandLine, default_config_file, load_config, read_password_line
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import ServerEndpoints, is_loopback_host
 from desktop_app.core.errors import LocalFileError, SdmError
@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from desktop_app.control.startup import Connections
     from desktop_app.demo.server import DemoServer
     from desktop_app.net.outbox import Outbox
+    from desktop_app.store.credentials import CredentialStore
     from desktop_app.store.session_cookies import SessionCookieStore
     from desktop_app.ui.network import NetworkSource
 
@@ -91,6 +92,13 @@ def system_store() -> SessionCookieStore:
     return system_store()
 
 
+def system_credential_store() -> CredentialStore:
+    """Where a kiosk's service account is kept: the operating system's password store."""
+    from desktop_app.store.credentials import CredentialStore
+
+    return CredentialStore()
+
+
 async def run(
     config: AppConfig,
     app: QApplication,
@@ -101,6 +109,7 @@ async def run(
     outbox_path: Path | None = None,
     data_dir: Path | None = None,
     session_store: StoreFactory | None = system_store,
+    credential_store: Callable[[], CredentialStore] | None = None,
     window: MainWindow | None = None,
     window_ready: asyncio.Future[MainWindow] | None = None,
 ) -> int:
@@ -109,7 +118,9 @@ async def run(
     ``window``: the window :func:`show_window` showed, with ``settings`` (built and
     shown here if None); ``data_dir``: the data folder, already checked
     (:func:`_data_dir`, at most once); ``window_ready``: set once the window is
-    attached and its conversation opening, or to the start-up failure.
+    attached and its conversation opening, or to the start-up failure;
+    ``credential_store``: where a kiosk's service account is kept (None: a kiosk
+    asks a person to sign in, like a desktop).
     """
     import asyncio  # the loop runs: asyncio is imported already (qasync's)
 
@@ -154,6 +165,7 @@ async def run(
                 if config.uses_demo_server
                 else None,
                 session_store=session_store,
+                credentials=credential_store,
                 on_step=window.show_startup_step,
             )
             try:
@@ -270,6 +282,7 @@ def _window_chrome(config: AppConfig) -> WindowChrome:
         KioskOptions(
             exit_keys=config.kiosk_exit_keys,
             retry_failed_after_s=config.connection.max_reconnect_delay_s,
+            idle_start_over_s=config.kiosk_idle_start_over_s,
         )
     )
 
@@ -461,7 +474,15 @@ def start(command_line: CommandLine) -> int:
         with _close_on_signals(window):
             paint_first(app, window)  # before asyncio, the managers and the server
             return run_on_qasync(
-                app, run(config, app, settings=settings, data_dir=data_dir, window=window)
+                app,
+                run(
+                    config,
+                    app,
+                    settings=settings,
+                    data_dir=data_dir,
+                    window=window,
+                    credential_store=system_credential_store,
+                ),
             )
     except (SdmError, OSError) as exc:
         # A file or server the app could not use at start (the outbox of a newer
@@ -469,6 +490,35 @@ def start(command_line: CommandLine) -> int:
         return _refuse(str(exc))
     finally:
         lock.unlock()
+
+
+def run_credentials_command(command_line: CommandLine) -> int:
+    """``--store-credentials`` / ``--forget-credentials`` for the configured server."""
+    import getpass
+
+    from desktop_app.cli import credentials_command
+
+    assert command_line.credentials is not None
+    try:
+        config = load_config(
+            command_line,
+            os.environ,
+            remembered_server=Settings().last_server(),
+            default_file=default_config_file(),
+        )
+    except ConfigError as exc:
+        return _refuse(str(exc))
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    return credentials_command(
+        command_line.credentials,
+        config,
+        store=system_credential_store,
+        ask_email=input,
+        ask_password=getpass.getpass if interactive else read_password_line,
+        confirm_password=interactive,
+        out=sys.stdout,
+        err=sys.stderr,
+    )
 
 
 def run_on_qasync(app: QApplication, coroutine: Coroutine[Any, Any, int]) -> int:

@@ -9,10 +9,11 @@ and the console client share the layers, the server options and ``--config`` /
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol, TextIO
 
 from desktop_app import __version__
 from desktop_app.core.config import (
@@ -28,6 +29,7 @@ from desktop_app.core.config import (
     resolve,
     with_kiosk_rules,
 )
+from desktop_app.core.errors import SdmError
 
 DESCRIPTION = (
     "SDM Desktop: shared decision making with the AI assistant. Without --server it opens "
@@ -121,7 +123,12 @@ FLAG_NAMES = {
     "allow_insecure": "--allow-insecure",
     "verbose": "--verbose",
     "kiosk": "--kiosk",
+    "kiosk_account": "--kiosk-account",
 }
+
+#: The one-shot commands on the kiosk's service account (CommandLine.credentials).
+STORE_CREDENTIALS = "store"
+FORGET_CREDENTIALS = "forget"
 
 
 #: Names the last server used (QSettings) in messages, with the way out.
@@ -135,6 +142,8 @@ class CommandLine:
     layer: Layer
     config_file: Path | None
     self_test: bool = False
+    #: STORE_CREDENTIALS or FORGET_CREDENTIALS: that command instead of the app.
+    credentials: str | None = None
 
 
 def _epilog(remembered: bool) -> str:
@@ -155,6 +164,27 @@ def _app_parser() -> argparse.ArgumentParser:
         help="kiosk mode: full screen, one conversation, never gives up, no accidental exit",
     )
     _add_settings_arguments(parser)
+    parser.add_argument(
+        "--kiosk-account",
+        metavar="EMAIL",
+        help="the kiosk's service account, for --store-credentials (asked for otherwise)",
+    )
+    credentials = parser.add_mutually_exclusive_group()
+    credentials.add_argument(
+        "--store-credentials",
+        action="store_const",
+        const=STORE_CREDENTIALS,
+        dest="credentials",
+        help="keep the kiosk's service account for --server in this computer's password "
+        "store (the password is asked for, not shown), then exit; a kiosk signs in with it",
+    )
+    credentials.add_argument(
+        "--forget-credentials",
+        action="store_const",
+        const=FORGET_CREDENTIALS,
+        dest="credentials",
+        help="remove the kiosk's service account for --server from the password store, then exit",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -178,7 +208,12 @@ def parse_command_line(argv: list[str] | None = None) -> CommandLine:
     """The app's command line; a malformed one exits with one line (status 2)."""
     parser = _app_parser()
     args = parser.parse_args(argv)
-    return CommandLine(_layer(parser, args), config_file=args.config, self_test=args.self_test)
+    return CommandLine(
+        _layer(parser, args),
+        config_file=args.config,
+        self_test=args.self_test,
+        credentials=args.credentials,
+    )
 
 
 def parse_console_command_line(
@@ -255,3 +290,82 @@ def load_config(
     if remembered_server:
         layers.append(Layer(REMEMBERED, {"server": remembered_server}))
     return with_kiosk_rules(resolve(layers))
+
+
+# --- the kiosk's service account: --store-credentials, --forget-credentials ----------
+
+
+class AccountStore(Protocol):
+    """The kiosk account's store (:class:`~desktop_app.store.credentials.CredentialStore`)."""
+
+    def check(self) -> None: ...
+
+    def save(self, server: str, email: str, password: str) -> None: ...
+
+    def delete(self, server: str) -> bool: ...
+
+
+def read_password_line(prompt: str) -> str:
+    """The password from standard input, one line, when it is not a terminal (piped in by
+    a provisioning script): nothing to echo, so nothing is printed but the prompt."""
+    print(prompt, end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline()
+    print(file=sys.stderr)  # the line typed or piped is not shown: end the prompt's
+    return line.rstrip("\r\n")
+
+
+def credentials_command(
+    action: str,
+    config: AppConfig,
+    *,
+    store: Callable[[], AccountStore],
+    ask_email: Callable[[str], str],
+    ask_password: Callable[[str], str],
+    confirm_password: bool,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """``--store-credentials`` / ``--forget-credentials``: the exit status.
+
+    The account is kept under the server's key (its URL, as the app's session is).
+    ``ask_password`` must not echo (getpass on a terminal); ``confirm_password``
+    asks twice. The password is said nowhere: not on ``out``, ``err``, or in a log.
+    """
+
+    def refuse(message: str) -> int:
+        print(f"sdm-desktop: error: {message}", file=err)
+        return 2
+
+    if config.uses_demo_server or config.server is None:
+        return refuse(
+            "no server to keep a kiosk account for: give it with --server URL "
+            "(the embedded demo server has its own account)"
+        )
+    server = config.server
+    try:
+        account_store = store()
+        account_store.check()  # before asking for anything: there is a store to keep it in
+        if action == FORGET_CREDENTIALS:
+            removed = account_store.delete(server)
+            what = "removed" if removed else "there was none"
+            print(f"Kiosk account for {server}: {what}.", file=out)
+            return 0
+        email = (config.kiosk_account or ask_email("Kiosk account (email address): ")).strip()
+        if not email:
+            return refuse("no email address given: nothing was stored")
+        password = ask_password(f"Password of {email} (not shown): ")
+        if not password:
+            return refuse("no password given: nothing was stored")
+        if confirm_password and ask_password("The same password again: ") != password:
+            return refuse("the two passwords differ: nothing was stored")
+        account_store.save(server, email, password)
+    except (EOFError, KeyboardInterrupt):
+        return refuse("cancelled: nothing was stored")
+    except SdmError as exc:
+        return refuse(str(exc))
+    print(
+        f"Kiosk account {email} stored for {server} in this computer's password store. "
+        "In kiosk mode (--kiosk), SDM Desktop signs in with it by itself.",
+        file=out,
+    )
+    return 0

@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     # Before anything reads QSettings or the standard paths: they are named after these.
     name_the_application()
     QCoreApplication.setApplicationVersion(__version__)
+    if command_line.credentials is not None:
+        from desktop_app.app import run_credentials_command
+
+        return run_credentials_command(command_line)
     if command_line.self_test:
         from desktop_app import selftest
 

@@ -200,6 +200,26 @@ class ConversationController:
         self._refresh_notice()
         self._creating = self._start(self._create(), "new conversation")
 
+    def start_over(self) -> None:
+        """Leave the open conversation for a new one at once (a kiosk's next visitor).
+
+        The view is emptied before the new conversation exists, and nothing of the one
+        left is shown again (its late frames and history are dropped); what it still
+        has in the outbox is delivered in the background.
+        """
+        if self.conversation_id is not None:
+            logger.info("Starting over: leaving conversation %s", self.conversation_id)
+        self.conversation_id = None
+        self._title = None
+        self.phase = Phase.NONE
+        self._failures = 0
+        self._cancel_retry()
+        self._live_buffers = []
+        self._typed_without_conversation = False
+        self.view.show_summary_ready(False)
+        self.view.show_transcript([])
+        self.new_conversation()
+
     async def send(self, text: str) -> bool:
         """Queue ``text`` in the open conversation's outbox; False when none is open.
 
@@ -351,6 +371,8 @@ class ConversationController:
             logger.info("Own messages are named by the server (%d chars)", len(frame.name))
             self.own_name = frame.name
             self._on_own_name(frame.name)
+        if self.conversation_id is None:
+            return  # late news of a conversation left (start_over): not shown
         entry = self._as_shown(TranscriptEntry.from_message(frame))
         for live in self._live_buffers:
             live.append(entry)

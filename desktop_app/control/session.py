@@ -12,6 +12,12 @@
 - :meth:`SessionController.may_send` is the outbox's gate: user text leaves only
   on a socket whose handshake carried the session the server confirmed.
 
+On a kiosk with a service account kept in the password store
+(``sdm-desktop --store-credentials``), :class:`AutoSignIn` signs in with it, with
+no dialog, at start and whenever the session ends (expired, signed out); a
+failure is said in words (:attr:`AutoSignIn.problem`, the kiosk's banner shows
+it) and tried again after a growing wait, or at once when a socket connects.
+
 The password store blocks (D-Bus, an unlock prompt): every call to it runs in a
 worker thread.
 """
@@ -23,12 +29,21 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.session import SessionState, may_send_user_text, session_cookie_of
-from desktop_app.net.http import PlatformClient
+from desktop_app.core.backoff import BackoffPolicy
+from desktop_app.core.errors import SdmError
+from desktop_app.core.machine import ConnectionState
+from desktop_app.core.session import (
+    SessionState,
+    may_send_user_text,
+    session_cookie_of,
+    unattended_sign_in_problem,
+)
+from desktop_app.net.http import PlatformClient, SignInFailed
 from desktop_app.net.manager import Unsubscribe, WebSocketManager, subscribe
 
 if TYPE_CHECKING:
     # keyring is imported by the store, in a worker thread: start-up does not wait for it.
+    from desktop_app.store.credentials import Credentials
     from desktop_app.store.session_cookies import SessionCookieStore
 
 logger = logging.getLogger("desktop_app.control.session")
@@ -63,6 +78,8 @@ class SessionController:
         self._listeners: list[Callable[[SessionState], object]] = []
         #: Said once when the password store cannot keep the session (plain words).
         self.store_problem: str | None = None
+        #: Signs a kiosk's service account in with no dialog (None: a person signs in).
+        self.auto_sign_in: AutoSignIn | None = None
         self._last: tuple[SessionState, str | None] = (client.session_state, client.session.cookie)
         self._unsubscribes = [client.on_session_change(self._on_session_change)]
         cookies = client.websocket_cookies()
@@ -73,6 +90,11 @@ class SessionController:
     @property
     def state(self) -> SessionState:
         return self.client.session_state
+
+    @property
+    def signs_in_by_itself(self) -> bool:
+        """Whether a session that ends is renewed with no dialog (a kiosk's account)."""
+        return self.auto_sign_in is not None
 
     @property
     def store_description(self) -> str:
@@ -188,3 +210,137 @@ class SessionController:
         task = asyncio.get_running_loop().create_task(coroutine, name="session store")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+#: The states in which there is no session to use: an unattended kiosk signs in.
+_NO_SESSION = (SessionState.SIGNED_OUT, SessionState.EXPIRED)
+CredentialsLoader = Callable[[], "Credentials | None"]
+
+
+class AutoSignIn:
+    """Signs ``session`` in with the account ``load`` gives, whenever it has no session.
+
+    ``load`` reads the password store (it blocks: it runs in a worker thread) at
+    each attempt, so an account stored again by an administrator is used at the
+    next one. After a failure, the wait before the next attempt follows
+    ``policy`` (its steps, no jitter: one kiosk per account); a socket that
+    connects ends the wait at once (the server is back). The password never
+    leaves this object but to :meth:`SessionController.sign_in`.
+    """
+
+    def __init__(
+        self,
+        session: SessionController,
+        load: CredentialsLoader,
+        *,
+        policy: BackoffPolicy,
+        managers: Sequence[WebSocketManager] = (),
+    ) -> None:
+        self._session = session
+        self._load = load
+        self._policy = policy
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._closed = False
+        self._listeners: list[Callable[[str | None], object]] = []
+        #: Why the last attempt failed and when the next one is, in words; None: none failed.
+        self.problem: str | None = None
+        #: Attempts since the session was last signed in (for the diagnostics and tests).
+        self.attempts = 0
+        self._unsubscribes = [session.on_change(self._on_session_change)]
+        for manager in managers:
+            self._unsubscribes.append(manager.on_state_change(self._on_socket_state))
+
+    def on_problem(self, callback: Callable[[str | None], object]) -> Unsubscribe:
+        """Call ``callback`` with each new :attr:`problem` (None once signed in)."""
+        return subscribe(self._listeners, callback)
+
+    def start(self) -> None:
+        """Sign in now if there is no session (an unchecked one is left to the server)."""
+        if self._session.state in _NO_SESSION:
+            self._kick()
+
+    def retry_now(self) -> None:
+        """End a wait after a failure: something changed (the server is back, say)."""
+        self._wake.set()
+
+    async def aclose(self) -> None:
+        self._closed = True
+        self._listeners.clear()
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        task = self._task
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def _on_session_change(self, state: SessionState) -> None:
+        if state in _NO_SESSION:
+            self._kick()
+        elif state is SessionState.SIGNED_IN:
+            self.attempts = 0
+            self._set_problem(None)
+
+    def _on_socket_state(self, state: ConnectionState) -> None:
+        if state is ConnectionState.OPEN:
+            self.retry_now()
+
+    def _kick(self) -> None:
+        if self._closed:
+            return
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(
+                self._sign_in_until_done(), name="unattended sign-in"
+            )
+        else:
+            self.retry_now()
+
+    async def _sign_in_until_done(self) -> None:
+        while self._session.state in _NO_SESSION:
+            self.attempts += 1
+            self._wake.clear()
+            failure = await self._attempt()
+            if failure is None:
+                return
+            delay_s = self._policy.step(self.attempts)
+            self._set_problem(unattended_sign_in_problem(failure, delay_s))
+            try:
+                async with asyncio.timeout(delay_s):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+
+    async def _attempt(self) -> str | None:
+        """One sign-in; None if it worked, else why not (words, never the password)."""
+        try:
+            credentials = await asyncio.to_thread(self._load)
+            if credentials is None:
+                logger.warning("Unattended sign-in: no kiosk account is stored")
+                return (
+                    "no kiosk account is stored for this server (an administrator runs "
+                    "sdm-desktop --store-credentials)"
+                )
+            await self._session.sign_in(credentials.email, credentials.password)
+        except SignInFailed:
+            logger.warning("Unattended sign-in refused: wrong email or password")
+            return (
+                "the kiosk account's email address or password is not correct (an "
+                "administrator stores it again with sdm-desktop --store-credentials)"
+            )
+        except SdmError as exc:
+            # HttpError, CredentialStoreError: their messages are written for a person.
+            logger.warning("Unattended sign-in failed: %s", type(exc).__name__)
+            return str(exc)
+        except Exception as exc:
+            # Whatever else breaks must not end the kiosk's retries; its text is not
+            # said (a password store's error may quote what it was given).
+            logger.warning("Unattended sign-in failed unexpectedly: %s", type(exc).__name__)
+            return f"an unexpected error ({type(exc).__name__})"
+        logger.info("Signed in unattended (attempt %d)", self.attempts)
+        return None
+
+    def _set_problem(self, problem: str | None) -> None:
+        if problem != self.problem:
+            self.problem = problem
+            for listener in list(self._listeners):
+                listener(problem)

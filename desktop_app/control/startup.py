@@ -11,7 +11,11 @@ says each step through ``on_step`` (:class:`~desktop_app.core.startup.StartupSte
    connects them), the session that carries the cookies to them, and the
    sleep watcher;
 3. the session kept in the password store by an earlier run (a worker thread
-   reads it, while the outbox is opened), then the outbox from its file.
+   reads it, while the outbox is opened), then the outbox from its file;
+4. on a kiosk whose service account is kept in the password store
+   (``credentials``), the unattended sign-in (:class:`AutoSignIn`): it signs
+   in now if no session was kept, and again whenever the session ends. Without
+   a kept account a kiosk asks like a desktop: the sign-in dialog.
 
 Everything is registered on the caller's exit stack as soon as it exists, so a
 start cancelled half-way (the window closed meanwhile) closes what was opened,
@@ -29,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -36,7 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.control.session import SessionController, StoreFactory
+from desktop_app.control.session import AutoSignIn, SessionController, StoreFactory
+from desktop_app.core.backoff import BackoffPolicy
 from desktop_app.core.config import AppConfig
 from desktop_app.core.errors import LocalFileError, OutboxDamaged
 from desktop_app.core.startup import StartupStep
@@ -54,6 +60,9 @@ from desktop_app.store.outbox import OutboxStore
 if TYPE_CHECKING:
     # Imported where used: only the embedded server needs it (aiohttp's server side).
     from desktop_app.demo.server import DemoServer
+    from desktop_app.store.credentials import CredentialStore
+
+    CredentialStoreFactory = Callable[[], CredentialStore]
 
 logger = logging.getLogger("desktop_app.control.startup")
 
@@ -83,13 +92,15 @@ async def open_connections(
     outbox_path: Path,
     demo_data: Path | None = None,
     session_store: StoreFactory | None = None,
+    credentials: CredentialStoreFactory | None = None,
     on_step: Callable[[StartupStep], object] = lambda _step: None,
 ) -> Connections:
     """Open what the run needs, in the module docstring's order; each one on ``stack``.
 
     ``demo_data``: the embedded server's file (the configured server is not used
     then); ``session_store``: where a signed-in session is kept across runs (not
-    for the embedded server).
+    for the embedded server); ``credentials``: where a kiosk's service account
+    is kept (only read in kiosk mode, not for the embedded server).
     """
     notes: list[str] = []
     server = None
@@ -104,6 +115,7 @@ async def open_connections(
         demo_account = (DEMO_EMAIL, DEMO_PASSWORD)
         # The embedded server's session is not kept: its account is known.
         session_store = None
+        credentials = None
     else:
         assert config.server is not None  # uses_demo_server otherwise
         base_url = config.server
@@ -145,11 +157,30 @@ async def open_connections(
     # The password store is read in a worker thread (keyring probes its backends, about
     # 0.2 s) while the outbox is opened here.
     restoring = asyncio.ensure_future(session.restore())
+    account = None
+    if config.kiosk and credentials is not None:
+        account = asyncio.ensure_future(_kiosk_account(credentials, server_key, notes))
     try:
         store = _open_outbox(outbox_path, notes)
     finally:
-        await restoring  # also on a failure: no worker's result is left unread
+        try:
+            await restoring  # also on a failure: no worker's result is left unread
+        finally:
+            kept = await account if account is not None else None
     stack.callback(store.close)
+    if kept is not None:
+        session.auto_sign_in = auto = AutoSignIn(
+            session,
+            functools.partial(kept.load, server_key),
+            policy=BackoffPolicy(
+                initial_delay_s=config.kiosk_sign_in_retry_s,
+                max_delay_s=max(config.kiosk_sign_in_retry_s, config.kiosk_sign_in_max_retry_s),
+                jitter=False,
+            ),
+            managers=managers,
+        )
+        stack.push_async_callback(auto.aclose)
+        auto.start()
     outbox = OutboxSender(
         store,
         chat,
@@ -179,6 +210,35 @@ async def open_connections(
         demo_account=demo_account,
         notes=notes,
     )
+
+
+async def _kiosk_account(
+    credentials: CredentialStoreFactory, server_key: str, notes: list[str]
+) -> CredentialStore | None:
+    """The password store holding this kiosk's account; None when it holds none.
+
+    A store that cannot be read now (locked, say) is kept: the unattended sign-in
+    reads it again at each attempt and says why it failed. A computer without a
+    store cannot have an account: the person signs in (said in ``notes``).
+    """
+    from desktop_app.store.credentials import CredentialStoreError
+
+    def read() -> CredentialStore | None:
+        store = credentials()
+        try:
+            kept = store.load(server_key)
+        except CredentialStoreError as exc:
+            if exc.unavailable:
+                notes.append(f"No unattended sign-in: {exc}.")
+                return None
+            return store
+        if kept is None:
+            logger.info("No kiosk account stored: sign-in asks a person")
+            return None
+        logger.info("Kiosk account found: signing in unattended")
+        return store
+
+    return await asyncio.to_thread(read)
 
 
 def join_sockets(client: PlatformClient, managers: list[WebSocketManager]) -> None:

@@ -102,6 +102,13 @@ def _positive_seconds(raw: object, textual: bool) -> float:
     return value
 
 
+def _seconds_or_never(raw: object, textual: bool) -> float:
+    value = float(_number(raw, textual, float))
+    if not (math.isfinite(value) and value >= 0):
+        raise _Bad(f"must be a number of seconds, 0 or more (0: never), not {_shown(raw)}")
+    return value
+
+
 def _positive_int(raw: object, textual: bool) -> int:
     value = int(_number(raw, textual, int))
     if value < 1:
@@ -361,6 +368,18 @@ class AppConfig:
     kiosk: bool = setting(False, _parse_bool, "kiosk mode: full screen, one conversation, no exit")
     kiosk_exit_keys: str = setting(
         "Ctrl+Alt+Shift+Q", _key_sequence, "the key sequence that leaves kiosk mode"
+    )
+    kiosk_account: str | None = setting(
+        None, _text, "the kiosk's service account (email) for --store-credentials"
+    )
+    kiosk_sign_in_retry_s: float = setting(
+        5.0, _positive_seconds, "a kiosk's failed unattended sign-in: first wait before retrying"
+    )
+    kiosk_sign_in_max_retry_s: float = setting(
+        60.0, _positive_seconds, "a kiosk's failed unattended sign-in: longest wait between tries"
+    )
+    kiosk_idle_start_over_s: float = setting(
+        180.0, _seconds_or_never, "idle this long, a kiosk starts over for a new visitor (0: never)"
     )
     http_timeout_s: float = setting(30.0, _positive_seconds, "timeout of each HTTP request")
     # Sections: the metadata names the class whose fields are the section's settings.

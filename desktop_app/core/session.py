@@ -177,3 +177,12 @@ def session_notice(state: SessionState, waiting: int) -> str | None:
     if waiting:
         return f"{headline} Sign in to send {_messages(waiting)}: they are kept until then."
     return f"{headline} Sign in to see this conversation and send messages."
+
+
+def unattended_sign_in_problem(reason: str, retry_in_s: float) -> str:
+    """What a kiosk's banner says when signing in by itself failed for ``reason``."""
+    reason = reason.rstrip(".")
+    return (
+        f"Not signed in: {reason}. Trying again by itself in {math.ceil(retry_in_s)} s; "
+        "messages typed meanwhile are kept."
+    )

@@ -11,7 +11,11 @@ do nothing) and adds :class:`KioskMode`, the pieces kept here:
 - a socket that failed for good (refused, say) is started again after
   ``retry_failed_after_s`` by a :class:`FailureWatchdog`; retryable losses are
   retried forever by the managers themselves (the config's kiosk rules);
-- an administrator leaves with the configured key sequence.
+- an administrator leaves with the configured key sequence;
+- the next visitor finds a fresh screen: after ``idle_start_over_s`` without
+  activity, or at once with the Start over button, a new conversation opens
+  and the previous one leaves every widget (:class:`VisitorReset`, the rule in
+  :mod:`desktop_app.core.visitor`).
 
 Nothing here touches a window: the pieces hear the session's bridge and the
 status bar's indicator, and say what they want (``exit_requested``).
@@ -21,14 +25,25 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
+from desktop_app.core.clock import Clock
 from desktop_app.core.machine import ConnectionState
 from desktop_app.core.presence import Presence, banner_text
+from desktop_app.core.visitor import DEFAULT_IDLE_START_OVER_S, IdleDecision, VisitorIdle
+from desktop_app.net.clock import LoopClock
 from desktop_app.ui.bridge import SessionBridge
 from desktop_app.ui.connection_indicator import ConnectionIndicator
 
@@ -50,6 +65,8 @@ class KioskOptions:
 
     exit_keys: str  # the key sequence that leaves kiosk mode (QKeySequence's text form)
     retry_failed_after_s: float = 30.0  # a socket that failed for good is started again
+    #: Idle this long, nothing in the outbox: a new conversation for the next visitor (0: never).
+    idle_start_over_s: float = DEFAULT_IDLE_START_OVER_S
 
 
 class FailureWatchdog(QObject):
@@ -129,6 +146,7 @@ class OfflineBanner(QLabel):
         self.setFont(font)
         self.setVisible(False)
         self._ended = False
+        self._sign_in_problem: str | None = None  # the unattended sign-in's failure, in words
         self._timer = QTimer(self)  # started by refresh() while a countdown is shown
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -146,6 +164,8 @@ class OfflineBanner(QLabel):
         summary = self._indicator.summary
         restart_in = self._watchdog.restart_in()
         text = banner_text(summary, restart_in)
+        if self._sign_in_problem is not None:
+            text = self._sign_in_problem if text is None else f"{self._sign_in_problem}\n{text}"
         # Only a countdown changes the text by itself; every other change calls refresh().
         counting = text is not None and (
             summary.presence is Presence.RECONNECTING or restart_in is not None
@@ -161,7 +181,8 @@ class OfflineBanner(QLabel):
         if text != self.text():
             self.setText(text)
             self.setAccessibleDescription(text)
-        colour, background = BANNER_STYLES[summary.presence]
+        shown = Presence.FAILED if self._sign_in_problem is not None else summary.presence
+        colour, background = BANNER_STYLES[shown]
         self.setStyleSheet(
             f"QLabel#offlineBanner {{ color: {colour}; background: {background}; "
             "padding: 18px; border-radius: 6px; }"
@@ -171,6 +192,11 @@ class OfflineBanner(QLabel):
     def on_session_ended(self) -> None:
         self._ended = True
         self._timer.stop()
+
+    def show_sign_in_problem(self, problem: str | None) -> None:
+        """Say why the kiosk is not signed in (the unattended sign-in's words); None: it is."""
+        self._sign_in_problem = problem
+        self.refresh()
 
 
 class KioskMode(QObject):
@@ -202,3 +228,122 @@ class KioskMode(QObject):
     def on_exit_keys(self) -> None:
         logger.warning("Kiosk mode left with the administrator key sequence")
         self.exit_requested.emit()
+
+
+#: What counts as a visitor using the kiosk, besides messages and replies.
+_ACTIVITY_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+    }
+)
+
+
+class VisitorReset(QObject):
+    """Asks for a fresh screen (:attr:`start_over_requested`) when the idle rule says so.
+
+    Activity: a key, a click, the mouse or a touch anywhere in ``window``; the
+    transcript changing (a message sent or delivered, a reply arriving); the
+    composer's text changing; :meth:`touch` (the assistant's status). The window
+    does the starting over; this object only decides when.
+    """
+
+    start_over_requested = Signal()
+
+    def __init__(
+        self,
+        idle_limit_s: float,
+        *,
+        window: QWidget,
+        transcript: QAbstractItemModel,
+        composer: QPlainTextEdit,
+        waiting: Callable[[], int],
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._transcript = transcript
+        self._composer = composer
+        self._waiting = waiting
+        self.rule = VisitorIdle(idle_limit_s, clock=clock if clock is not None else LoopClock())
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.on_timeout)
+        if not self.rule.enabled:
+            return
+        transcript.modelReset.connect(self.touch)
+        transcript.rowsInserted.connect(self.touch)
+        transcript.rowsRemoved.connect(self.touch)
+        transcript.dataChanged.connect(self.touch)
+        composer.textChanged.connect(self.touch)
+        # On the application: key and mouse events go to the widget under them, not the window.
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.touch()
+
+    @property
+    def armed(self) -> bool:
+        """Whether a check is scheduled (an empty screen or the rule off: none)."""
+        return self._timer.isActive()
+
+    def touch(self, *_args: object) -> None:
+        self.rule.touch()
+        if self.rule.enabled and not self._timer.isActive():
+            self._timer.start(round(self.rule.idle_limit_s * 1000))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() in _ACTIVITY_EVENTS
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
+            self.touch()
+        return False
+
+    def on_timeout(self) -> None:
+        check = self.rule.check(
+            waiting=self._waiting(),
+            visitor_content=self._transcript.rowCount() > 0 or bool(self._composer.toPlainText()),
+        )
+        if check.decision is IdleDecision.START_OVER:
+            logger.info("Idle for %.0f s: starting over for the next visitor", self.rule.idle_for())
+            self.start_over_requested.emit()
+        elif check.decision is IdleDecision.OUTBOX_WAITING:
+            logger.info(
+                "Idle, but %d messages wait in the outbox: not starting over", self._waiting()
+            )
+        if check.check_in_s is not None:
+            self._timer.start(max(1, round(check.check_in_s * 1000)))
+
+    def stop(self) -> None:
+        """The window closes: no more checks."""
+        self._timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class StartOverButton(QPushButton):
+    """The kiosk's visible "Start over": a new conversation, the screen cleared, at once.
+
+    No confirmation: a visitor presses it on purpose, and nothing is lost (what
+    is still on its way is delivered in the background).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Start &over", parent)
+        self.setObjectName("startOver")
+        self.setAccessibleName("Start over")
+        self.setAccessibleDescription(
+            "Clear the screen and start a new conversation for the next person"
+        )
+        self.setToolTip("Clear the screen and start a new conversation (Alt+O)")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)
+        self.setFont(font)

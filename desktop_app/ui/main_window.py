@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.bridge import SessionBridge, WindowServices
     from desktop_app.ui.connection_indicator import ConnectionIndicator
     from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
-    from desktop_app.ui.kiosk import KioskMode, KioskOptions
+    from desktop_app.ui.kiosk import KioskMode, KioskOptions, VisitorReset
     from desktop_app.ui.reconnect_button import ReconnectButton
     from desktop_app.ui.sign_in_dialog import SignInDialog
 
@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         self.sign_in_dialog: SignInDialog | None = None
         self.diagnostics: DiagnosticsDialog | None = None
         self.kiosk: KioskMode | None = None
+        self.visitor_reset: VisitorReset | None = None  # a kiosk's idle rule (attach)
         self._quitting = False  # quit_app() was called: a window that is not closable closes
         self.setWindowTitle("SDM Desktop")
         self.resize(1000, 700)
@@ -383,6 +384,45 @@ class MainWindow(QMainWindow):
             self.kiosk = KioskMode(self.chrome.kiosk, bridge, self.indicator, self)
             self.kiosk.exit_requested.connect(self.quit_app)
             self.centre_layout.insertWidget(0, self.kiosk.banner)
+            auto_sign_in = services.session.auto_sign_in
+            if auto_sign_in is not None:  # its failures are said on the banner, in words
+                auto_sign_in.on_problem(self.kiosk.banner.show_sign_in_problem)
+                self.kiosk.banner.show_sign_in_problem(auto_sign_in.problem)
+            self._build_start_over(self.chrome.kiosk)
+
+    def _build_start_over(self, options: KioskOptions) -> None:
+        """The kiosk's fresh screen per visitor: the Start over button and the idle rule."""
+        from desktop_app.ui.kiosk import StartOverButton, VisitorReset
+
+        self.start_over_button = button = StartOverButton(self)
+        button.clicked.connect(self.start_over)
+        self.centre_layout.insertWidget(1, button, 0, Qt.AlignmentFlag.AlignRight)
+        self.visitor_reset = reset = VisitorReset(
+            options.idle_start_over_s,
+            window=self,
+            transcript=self.transcript,
+            composer=self.composer,
+            waiting=lambda: self.controller.waiting,
+        )
+        reset.start_over_requested.connect(self.start_over)
+        self.bridge.assistant_changed.connect(reset.touch)  # a reply on its way
+
+    def start_over(self) -> None:
+        """A fresh screen for the next visitor: every widget showing the conversation is
+        cleared at once, then a new conversation is created (and opened)."""
+        if not self.attached:
+            return
+        logger.info("Starting over with a new conversation")
+        self._drop_pending_live()
+        self.transcript.replace_all([])
+        self.composer.clear()  # its undo history too: nothing to bring back with Ctrl+Z
+        self.statusBar().clearMessage()
+        menu = getattr(self, "transcript_menu", None)
+        if menu is not None:
+            menu.close()
+        self.bridge.finish_stale_thinking()
+        self.controller.start_over()
+        self.composer.setFocus()
 
     @property
     def painted(self) -> bool:
@@ -718,6 +758,8 @@ class MainWindow(QMainWindow):
         self.notice_bar.set_notice(notice)
 
     def ask_sign_in(self) -> None:
+        if self.services.session.signs_in_by_itself:
+            return  # a kiosk's account signs in unattended: no dialog waits for a person
         self.on_sign_in_requested()
 
     def finish_stale_thinking(self) -> None:
@@ -928,6 +970,8 @@ class MainWindow(QMainWindow):
             self._unsubscribe_session()
             # Frames still arriving until the sockets close must not reach a closed window.
             self.controller.detach()
+        if self.visitor_reset is not None:
+            self.visitor_reset.stop()
         self._live_timer.stop()
         super().closeEvent(event)
         self.is_closed = True

@@ -144,6 +144,10 @@ GOOD_VALUES: dict[str, tuple[str, str, object]] = {
     "verbose": ("true", "1", True),
     "kiosk": ("true", "on", True),
     "kiosk_exit_keys": ('"Ctrl+Alt+K"', "Ctrl+Alt+K", "Ctrl+Alt+K"),
+    "kiosk_account": ('"kiosk@clinic.example"', "kiosk@clinic.example", "kiosk@clinic.example"),
+    "kiosk_sign_in_retry_s": ("2", "2", 2.0),
+    "kiosk_sign_in_max_retry_s": ("30", "30", 30.0),
+    "kiosk_idle_start_over_s": ("90", "90", 90.0),
     "http_timeout_s": ("12.5", "12.5", 12.5),
     "connection.max_reconnect_attempts": ("8", "8", 8),
     "connection.reconnect_delay_s": ("2.5", "2.5", 2.5),
@@ -194,6 +198,19 @@ def test_every_setting_can_be_set_on_the_command_line(key: str) -> None:
     config = from_set(f"{key}={text}")
     assert value_at(config, key) == expected
     assert config.sources == {key: f"command line: --set {key}"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [("0", 0.0), ("0.5", 0.5)])
+def test_the_kiosk_idle_limit_may_be_zero_for_never(text: str, expected: float) -> None:
+    assert from_env(SDM_KIOSK_IDLE_START_OVER_S=text).kiosk_idle_start_over_s == expected
+
+
+@pytest.mark.parametrize("text", ["-1", "nan", "inf"])
+def test_the_kiosk_idle_limit_is_no_negative_or_endless_time(text: str) -> None:
+    assert env_refusal(SDM_KIOSK_IDLE_START_OVER_S=text) == (
+        "environment: SDM_KIOSK_IDLE_START_OVER_S: must be a number of seconds, 0 or more "
+        f"(0: never), not {text!r}"
+    )
 
 
 # --- true or false ---------------------------------------------------------------------
