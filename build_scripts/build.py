@@ -1,6 +1,7 @@
-"""Build SDM Desktop's one-folder bundle with PyInstaller, and on Linux its archive.
+"""Build SDM Desktop's one-folder bundle with PyInstaller, and on Linux its archive and .deb.
 
-    python build_scripts/build.py [--dist DIR] [--workpath DIR] [--no-archive] [--clean] [-v]
+    python build_scripts/build.py [--dist DIR] [--workpath DIR] [--no-archive] [--no-deb]
+                                  [--clean] [-v]
 
 1. PyInstaller runs ``build_scripts/sdm_desktop.spec``: ``<dist>/sdm-desktop/``
    (and ``<dist>/SDM Desktop.app`` on macOS), stamped with the version, the git
@@ -11,6 +12,11 @@
 3. On Linux, ``<dist>/sdm-desktop-<version>-linux-<arch>.tar.gz`` is made: one
    folder holding the bundle, the ``.desktop`` launcher, the icon and
    ``install.sh`` (which installs all of it under ``~/.local``).
+4. On Linux, ``<dist>/sdm-desktop_<version>_<debian arch>.deb`` is made with
+   ``dpkg-deb`` (``debian_package.py``): the bundle under ``/opt/sdm-desktop``,
+   the launcher, the icon, ``/etc/sdm-desktop/config.toml`` and the kiosk's
+   systemd unit, with ``Depends`` derived from the bundle by ``ldd`` and
+   ``dpkg -S`` and printed.
 
 It ends by printing the bundle's size and the time taken. Run it with the
 Python whose packages should be bundled, e.g. ``.venv/bin/python``, after
@@ -30,6 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from build_scripts.debian_package import PackageError, make_deb, require_tools  # noqa: E402
+
 SPEC = ROOT / "build_scripts" / "sdm_desktop.spec"
 LINUX_FILES = ROOT / "build_scripts" / "linux"
 RESOURCES = ROOT / "resources"
@@ -45,6 +55,7 @@ class Options:
     dist: Path
     workpath: Path
     archive: bool
+    deb: bool
     clean: bool
     verbose: bool
 
@@ -52,7 +63,7 @@ class Options:
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(
         description="Build the SDM Desktop bundle (PyInstaller, one folder) and, on Linux, "
-        "its .tar.gz with a launcher and install.sh."
+        "its .tar.gz with a launcher and install.sh, and its Debian package."
     )
     parser.add_argument(
         "--dist",
@@ -72,6 +83,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--no-archive", action="store_true", help="build the bundle only, no .tar.gz (Linux)"
     )
     parser.add_argument(
+        "--no-deb", action="store_true", help="make no Debian package (Linux; needs dpkg-deb)"
+    )
+    parser.add_argument(
         "--clean", action="store_true", help="empty PyInstaller's cache and work folder first"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show PyInstaller's log")
@@ -80,6 +94,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         dist=args.dist.resolve(),
         workpath=args.workpath.resolve(),
         archive=not args.no_archive,
+        deb=not args.no_deb,
         clean=args.clean,
         verbose=args.verbose,
     )
@@ -87,7 +102,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
 
 def app_version() -> str:
     """``desktop_app.__version__`` of this checkout (importing it loads no Qt)."""
-    sys.path.insert(0, str(ROOT))
     from desktop_app import __version__
 
     return __version__
@@ -181,6 +195,12 @@ def megabytes(size: int) -> str:
 def build(options: Options) -> None:
     started = time.monotonic()
     version = app_version()
+    make_deb_too = sys.platform.startswith("linux") and options.deb
+    if make_deb_too:
+        try:  # before the long part: a missing dpkg-deb is known at once
+            require_tools()
+        except PackageError as exc:
+            raise BuildError(str(exc)) from exc
     run_pyinstaller(options)
     bundle = options.dist / APP_NAME
     check_bundle(bundle)
@@ -191,6 +211,26 @@ def build(options: Options) -> None:
     if sys.platform.startswith("linux") and options.archive:
         archive = make_linux_archive(bundle, options.dist, version)
         print(f"Archive: {archive} ({megabytes(files_size(archive))})")
+    if make_deb_too:
+        deb_started = time.monotonic()
+        print("Making the Debian package (Depends from ldd and dpkg -S) ...", flush=True)
+        try:
+            package = make_deb(
+                bundle=bundle,
+                dist=options.dist,
+                workpath=options.workpath,
+                version=version,
+                linux_files=LINUX_FILES,
+                resources=RESOURCES,
+            )
+        except PackageError as exc:
+            raise BuildError(f"Debian package: {exc}") from exc
+        print(f"Depends (from {len(package.depends.owners)} system libraries the bundle links):")
+        print(f"  {', '.join(package.depends.packages)}")
+        print(
+            f"Debian package: {package.path} ({megabytes(files_size(package.path))}, "
+            f"{time.monotonic() - deb_started:.0f} s)"
+        )
     total_s = time.monotonic() - started
     print(f"Built in {total_s:.0f} s (PyInstaller and checks {pyinstaller_s:.0f} s)")
 

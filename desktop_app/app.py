@@ -37,7 +37,7 @@ import os
 import signal
 import sqlite3
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -52,7 +52,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.cli import CommandLine, default_config_file, load_config, read_password_line
+from desktop_app.cli import (
+    CommandLine,
+    default_config_file,
+    load_config,
+    read_password_line,
+    system_config_file,
+)
 from desktop_app.core.config import AppConfig, ConfigError
 from desktop_app.core.endpoints import ServerEndpoints, is_loopback_host
 from desktop_app.core.errors import LocalFileError, SdmError
@@ -283,6 +289,10 @@ def _window_chrome(config: AppConfig) -> WindowChrome:
             exit_keys=config.kiosk_exit_keys,
             retry_failed_after_s=config.connection.max_reconnect_delay_s,
             idle_start_over_s=config.kiosk_idle_start_over_s,
+            admin_pin_hash=config.kiosk_admin_pin_hash,
+            lockdown=config.kiosk_lockdown,
+            clinic_name=config.kiosk_clinic_name,
+            text_scale=config.kiosk_text_scale,
         )
     )
 
@@ -440,19 +450,32 @@ def _data_dir() -> Path:
     return path
 
 
+def _load_config(command_line: CommandLine) -> AppConfig:
+    """The app's configuration from every layer on this computer; ConfigError if bad."""
+    return load_config(
+        command_line,
+        os.environ,
+        remembered_server=Settings().last_server(),
+        default_file=default_config_file(),
+        system_file=system_config_file(os.environ),
+    )
+
+
 def start(command_line: CommandLine) -> int:
     """Run the app for ``command_line``; the exit status (the launcher prepared the process)."""
     try:
-        config = load_config(
-            command_line,
-            os.environ,
-            remembered_server=Settings().last_server(),
-            default_file=default_config_file(),
-        )
+        config = _load_config(command_line)
     except ConfigError as exc:
         return _refuse(str(exc))
+    _tell(config.notices)
     configure_logging(config.verbose)
     app = make_application()
+    if config.kiosk and config.kiosk_admin_pin_hash is None:
+        return _refuse(
+            f"{config.source_of('kiosk')}: kiosk mode needs an administrator PIN to leave it: "
+            'set kiosk_admin_pin_hash to the line "sdm-desktop --hash-pin" prints, in '
+            f"{system_config_file(os.environ)} (see the README's kiosk section)"
+        )
     if QKeySequence.fromString(config.kiosk_exit_keys).isEmpty():
         source = config.source_of("kiosk_exit_keys")
         return _refuse(f"{source}: not a key sequence Qt knows: {config.kiosk_exit_keys!r}")
@@ -500,12 +523,7 @@ def run_credentials_command(command_line: CommandLine) -> int:
 
     assert command_line.credentials is not None
     try:
-        config = load_config(
-            command_line,
-            os.environ,
-            remembered_server=Settings().last_server(),
-            default_file=default_config_file(),
-        )
+        config = _load_config(command_line)
     except ConfigError as exc:
         return _refuse(str(exc))
     interactive = sys.stdin is not None and sys.stdin.isatty()
@@ -548,6 +566,12 @@ def configure_logging(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+def _tell(notices: Sequence[str]) -> None:
+    """What the person should know about the configuration (a value ignored), on stderr."""
+    for notice in notices:
+        print(f"sdm-desktop: warning: {notice}", file=sys.stderr)
 
 
 def _refuse(message: str) -> int:

@@ -9,9 +9,10 @@ and the console client share the layers, the server options and ``--config`` /
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TextIO
 
@@ -19,6 +20,7 @@ from desktop_app import __version__
 from desktop_app.core.config import (
     CONFIG_FILE_ENV,
     DEMO_SERVER,
+    SYSTEM_CONFIG_ENV,
     AppConfig,
     ConfigError,
     Layer,
@@ -26,10 +28,13 @@ from desktop_app.core.config import (
     describe,
     env_layer,
     file_layer,
+    ignored_overrides,
     resolve,
+    system_layers,
     with_kiosk_rules,
 )
 from desktop_app.core.errors import SdmError
+from desktop_app.core.pin import DEFAULT_N, SALT_BYTES, PinError, check_pin, hash_pin
 
 DESCRIPTION = (
     "SDM Desktop: shared decision making with the AI assistant. Without --server it opens "
@@ -144,6 +149,7 @@ class CommandLine:
     self_test: bool = False
     #: STORE_CREDENTIALS or FORGET_CREDENTIALS: that command instead of the app.
     credentials: str | None = None
+    hash_pin: bool = False  # --hash-pin: print a kiosk PIN's hash instead of starting
 
 
 def _epilog(remembered: bool) -> str:
@@ -185,6 +191,12 @@ def _app_parser() -> argparse.ArgumentParser:
         dest="credentials",
         help="remove the kiosk's service account for --server from the password store, then exit",
     )
+    credentials.add_argument(
+        "--hash-pin",
+        action="store_true",
+        help="ask for the administrator PIN that leaves kiosk mode (not shown) and print the "
+        "kiosk_admin_pin_hash line for the config file, then exit",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -213,6 +225,7 @@ def parse_command_line(argv: list[str] | None = None) -> CommandLine:
         config_file=args.config,
         self_test=args.self_test,
         credentials=args.credentials,
+        hash_pin=args.hash_pin,
     )
 
 
@@ -266,30 +279,67 @@ def default_config_file() -> Path:
     return Path(location or Path.home() / ".sdm-desktop") / "config.toml"
 
 
+def system_config_file(environ: Mapping[str, str]) -> Path:
+    """The administrator's config file, whose :data:`LOCKED_KEYS` no user can override.
+
+    ``/etc/sdm-desktop/config.toml`` on Linux; ``%ProgramData%\\SDM Desktop\\config.toml``
+    on Windows, ``/Library/Application Support/SDM Desktop/config.toml`` on macOS
+    (those two untested). ``SDM_SYSTEM_CONFIG`` names another file when the app runs
+    from its sources (development and tests), never in an installed, frozen app.
+    """
+    if not getattr(sys, "frozen", False) and environ.get(SYSTEM_CONFIG_ENV):
+        return Path(environ[SYSTEM_CONFIG_ENV])
+    if sys.platform == "win32":
+        return Path(environ.get("PROGRAMDATA", r"C:\ProgramData"), APPLICATION_NAME, "config.toml")
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support", APPLICATION_NAME, "config.toml")
+    return Path("/etc/sdm-desktop/config.toml")
+
+
+def _read_layer(path: Path, *, required: bool) -> Layer | None:
+    """The settings of the TOML file ``path``; None if it is absent and not ``required``."""
+    try:
+        return file_layer(str(path), path.read_bytes())
+    except FileNotFoundError:
+        if required:  # asked for by name: its absence is a mistake
+            raise ConfigError(str(path), "", "no such config file") from None
+        return None
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"cannot read it ({exc.strerror})") from None
+
+
 def load_config(
     command_line: CommandLine,
     environ: Mapping[str, str],
     *,
     remembered_server: str | None,
     default_file: Path | None,
+    system_file: Path | None = None,
 ) -> AppConfig:
-    """The configuration from every source, strongest first; :class:`ConfigError` if bad."""
-    layers = [command_line.layer, env_layer(environ)]
+    """The configuration from every source, strongest first; :class:`ConfigError` if bad.
+
+    ``system_file`` (:func:`system_config_file`): the administrator's, read when it
+    exists; a file there that cannot be read stops the app, since what it locks
+    would otherwise be up to the user.
+    """
+    users = [command_line.layer, env_layer(environ)]
     named = command_line.config_file or (
         Path(environ[CONFIG_FILE_ENV]) if environ.get(CONFIG_FILE_ENV) else None
     )
     path = named or default_file
-    if path is not None:
-        try:
-            layers.append(file_layer(str(path), path.read_bytes()))
-        except FileNotFoundError:
-            if named is not None:  # asked for by name: its absence is a mistake
-                raise ConfigError(str(path), "", "no such config file") from None
-        except OSError as exc:
-            raise ConfigError(str(path), "", f"cannot read it ({exc.strerror})") from None
+    if path is not None and (user_file := _read_layer(path, required=named is not None)):
+        users.append(user_file)
+    system = _read_layer(system_file, required=False) if system_file is not None else None
+    if system is None:
+        layers = users
+        notices: tuple[str, ...] = ()
+    else:
+        locked, system_defaults = system_layers(system)
+        layers = [locked, *users, system_defaults]
+        notices = ignored_overrides(locked, users)
     if remembered_server:
         layers.append(Layer(REMEMBERED, {"server": remembered_server}))
-    return with_kiosk_rules(resolve(layers))
+    return replace(with_kiosk_rules(resolve(layers)), notices=notices)
 
 
 # --- the kiosk's service account: --store-credentials, --forget-credentials ----------
@@ -367,5 +417,50 @@ def credentials_command(
         f"Kiosk account {email} stored for {server} in this computer's password store. "
         "In kiosk mode (--kiosk), SDM Desktop signs in with it by itself.",
         file=out,
+    )
+    return 0
+
+
+# --- the kiosk's administrator PIN: --hash-pin ----------------------------------------
+
+
+def hash_pin_command(
+    *,
+    ask_pin: Callable[[str], str],
+    confirm_pin: bool,
+    out: TextIO,
+    err: TextIO,
+    system_file: Path,
+    salt: Callable[[int], bytes] = os.urandom,
+    n: int = DEFAULT_N,
+) -> int:
+    """``--hash-pin``: the exit status; the config line on ``out``, the PIN said nowhere.
+
+    ``ask_pin`` must not echo (getpass on a terminal); ``confirm_pin`` asks twice.
+    ``system_file``: where the line goes (:func:`system_config_file`); ``n``: scrypt's
+    cost (a test's is tiny).
+    """
+
+    def refuse(message: str) -> int:
+        print(f"sdm-desktop: error: {message}", file=err)
+        return 2
+
+    try:
+        pin = ask_pin("Administrator PIN for leaving kiosk mode (digits, not shown): ")
+        if not pin:
+            return refuse("no PIN given: no hash was made")
+        check_pin(pin)
+        if confirm_pin and ask_pin("The same PIN again: ") != pin:
+            return refuse("the two PINs differ: no hash was made")
+    except (EOFError, KeyboardInterrupt):
+        return refuse("cancelled: no hash was made")
+    except PinError as exc:
+        return refuse(f"{exc}: no hash was made")
+    made = hash_pin(pin, salt(SALT_BYTES), n=n)
+    print(f'kiosk_admin_pin_hash = "{made.text()}"', file=out)
+    print(
+        f"Put this line in {system_file} (or the kiosk's own config file), at the top, "
+        "before any [section]; the kiosk asks for the PIN after its exit keys.",
+        file=err,
     )
     return 0

@@ -58,6 +58,7 @@ from desktop_app.cli import (
     load_config,
     name_the_application,
     parse_console_command_line,
+    system_config_file,
 )
 from desktop_app.control.session import SessionController, system_store
 from desktop_app.control.startup import join_sockets
@@ -98,6 +99,7 @@ def _load_config(command_line: CommandLine) -> AppConfig:
         os.environ,
         remembered_server=None,
         default_file=default_config_file(),
+        system_file=system_config_file(os.environ),
     )
     if not config.uses_demo_server and config.conversation is None:
         source, _, name = config.source_of("server").rpartition(": ")
@@ -364,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    for notice in config.notices:
+        print(f"{PROG}: warning: {notice}", file=sys.stderr)
     logging.basicConfig(
         level=logging.INFO if config.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

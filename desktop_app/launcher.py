@@ -20,6 +20,8 @@ from desktop_app.store.files import restrict_umask
 def main(argv: list[str] | None = None) -> int:
     """``sdm-desktop [options]``: the exit status."""
     command_line = parse_command_line(argv)
+    if command_line.hash_pin:
+        return run_hash_pin_command()
     # Before Qt, SQLite or a library creates anything: it is this user's only.
     restrict_umask()
     from PySide6.QtCore import QCoreApplication
@@ -38,3 +40,21 @@ def main(argv: list[str] | None = None) -> int:
     from desktop_app import app
 
     return app.start(command_line)
+
+
+def run_hash_pin_command() -> int:
+    """``--hash-pin``: asked twice without echo on a terminal, one piped line otherwise."""
+    import getpass
+    import os
+    import sys
+
+    from desktop_app.cli import hash_pin_command, read_password_line, system_config_file
+
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    return hash_pin_command(
+        ask_pin=getpass.getpass if interactive else read_password_line,
+        confirm_pin=interactive,
+        out=sys.stdout,
+        err=sys.stderr,
+        system_file=system_config_file(os.environ),
+    )

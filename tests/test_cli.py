@@ -15,6 +15,7 @@ from desktop_app.cli import (
     load_config,
     parse_command_line,
     parse_console_command_line,
+    system_config_file,
     version_line,
 )
 from desktop_app.core.config import SETTINGS, AppConfig, ConfigError, describe
@@ -28,12 +29,14 @@ def load(
     *,
     remembered: str | None = None,
     default_file: Path | None = None,
+    system_file: Path | None = None,
 ) -> AppConfig:
     return load_config(
         parse_command_line(argv),
         environ or {},
         remembered_server=remembered,
         default_file=default_file,
+        system_file=system_file,
     )
 
 
@@ -416,3 +419,96 @@ def test_the_help_names_the_layers_each_command_reads(capsys: pytest.CaptureFixt
     assert "the server used last time" in " ".join(app_help.split())
     assert "the server used last time" not in " ".join(console_help.split())
     assert "SDM_* environment variables, the config file (TOML)" in " ".join(console_help.split())
+
+
+# --- the administrator's system file ----------------------------------------------------
+
+
+def test_the_system_file_locks_the_server_and_kiosk_against_every_user_source(
+    tmp_path: Path,
+) -> None:
+    system = tmp_path / "system.toml"
+    system.write_text(
+        'server = "https://sdm.clinic.example"\nkiosk = true\nkiosk_clinic_name = "Riverside"\n',
+        encoding="utf-8",
+    )
+    users_file = tmp_path / "users.toml"
+    users_file.write_text('server = "https://elsewhere.example"\n', encoding="utf-8")
+
+    config = load(
+        ["--server", "https://mine.example"],
+        {"SDM_KIOSK": "0", "SDM_KIOSK_CLINIC_NAME": "My clinic"},
+        remembered="https://remembered.example",
+        default_file=users_file,
+        system_file=system,
+    )
+
+    assert config.server == "https://sdm.clinic.example"
+    assert config.kiosk is True
+    assert config.source_of("server") == f"{system} (locked): server"
+    assert config.kiosk_clinic_name == "My clinic"  # not locked: the user's own wins
+    assert config.notices == (
+        f"command line: --server is ignored: {system} sets server for every user of this computer",
+        f"environment: SDM_KIOSK is ignored: {system} sets kiosk for every user of this computer",
+        f"{users_file}: server is ignored: {system} sets server for every user of this computer",
+    )
+
+
+def test_the_system_files_other_keys_are_weaker_than_the_users_file(tmp_path: Path) -> None:
+    system = tmp_path / "system.toml"
+    system.write_text("kiosk_text_scale = 2.0\nverbose = true\n", encoding="utf-8")
+    users_file = tmp_path / "users.toml"
+    users_file.write_text("kiosk_text_scale = 1.25\n", encoding="utf-8")
+
+    config = load([], default_file=users_file, system_file=system)
+
+    assert (config.kiosk_text_scale, config.verbose) == (1.25, True)
+    assert config.notices == ()
+
+
+def test_no_system_file_changes_nothing(tmp_path: Path) -> None:
+    config = load(["--kiosk"], system_file=tmp_path / "absent.toml")
+    assert config.kiosk is True
+    assert config.notices == ()
+
+
+def test_a_system_file_that_cannot_be_read_stops_the_app(tmp_path: Path) -> None:
+    # What it would lock must not fall to the user: a directory stands for any unreadable file.
+    with pytest.raises(ConfigError) as caught:
+        load([], system_file=tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path}: cannot read it (")
+
+
+def test_a_bad_value_in_the_system_file_names_it(tmp_path: Path) -> None:
+    system = tmp_path / "system.toml"
+    system.write_text('kiosk_admin_pin_hash = "1234"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load([], system_file=system)
+    assert str(caught.value).startswith(f"{system} (locked): kiosk_admin_pin_hash: must be")
+
+
+def test_the_system_file_is_in_etc_unless_a_source_run_names_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    named = {"SDM_SYSTEM_CONFIG": "/srv/test/system.toml"}
+    monkeypatch.setattr("sys.platform", "linux")
+    assert system_config_file({}) == Path("/etc/sdm-desktop/config.toml")
+    assert system_config_file(named) == Path("/srv/test/system.toml")
+    # An installed (frozen) app reads the administrator's file, whatever the environment says.
+    monkeypatch.setattr("sys.frozen", True, raising=False)
+    assert system_config_file(named) == Path("/etc/sdm-desktop/config.toml")
+
+
+@pytest.mark.parametrize(
+    ("platform", "environ", "expected"),
+    [
+        ("win32", {"PROGRAMDATA": "D:\\Data"}, Path("D:\\Data", "SDM Desktop", "config.toml")),
+        ("win32", {}, Path("C:\\ProgramData", "SDM Desktop", "config.toml")),
+        ("darwin", {}, Path("/Library/Application Support/SDM Desktop/config.toml")),
+    ],
+)
+def test_the_system_file_on_windows_and_macos(
+    monkeypatch: pytest.MonkeyPatch, platform: str, environ: dict[str, str], expected: Path
+) -> None:
+    monkeypatch.setattr("sys.platform", platform)
+    assert system_config_file(environ) == expected

@@ -162,3 +162,47 @@ def test_version(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"sdm-desktop {__version__}\n"
     assert result.stderr == ""
+
+
+def test_the_administrators_file_wins_over_the_command_line(tmp_path: Path) -> None:
+    system = tmp_path / "system.toml"
+    system.write_text('server = "http://example.org"\n', encoding="utf-8")
+
+    result = run_app(
+        tmp_path, "--server", "http://127.0.0.1:9", env={"SDM_SYSTEM_CONFIG": str(system)}
+    )
+
+    # The locked server is the one checked (and refused): the message names the system file.
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"sdm-desktop: error: {system} (locked): server: {REFUSED}",
+    ]
+
+
+def test_an_ignored_value_is_named_on_stderr_and_the_app_starts(tmp_path: Path) -> None:
+    system = tmp_path / "system.toml"
+    system.write_text("kiosk = false\n", encoding="utf-8")
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SDM_")}
+    env = {**app_environment(tmp_path, inherited), "SDM_SYSTEM_CONFIG": str(system)}
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "desktop_app", "--kiosk", "--demo", "--verbose"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    ) as app:
+        try:
+            assert app.stderr is not None
+            first = app.stderr.readline()
+            shown = next(line for line in app.stderr if "Main window shown" in line)
+        finally:
+            app.terminate()
+            app.wait(timeout=60)
+
+    assert first == (
+        f"sdm-desktop: warning: command line: --kiosk is ignored: {system} sets kiosk "
+        "for every user of this computer\n"
+    )
+    assert shown  # not a kiosk (which would refuse to start without a PIN): the desktop app

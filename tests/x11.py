@@ -60,13 +60,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def xvfb(binary: str, log: Path) -> Iterator[str]:
-    """Run an Xvfb server (its output in ``log``); yield its ``DISPLAY`` value."""
+def xvfb(binary: str, log: Path, *, size: str = "1280x800") -> Iterator[str]:
+    """Run an Xvfb server of ``size`` pixels (its output in ``log``); yield its ``DISPLAY``
+    value."""
     with log.open("wb") as output:
         for _attempt in range(3):  # another process may take the same number meanwhile
             number = _free_display()
             process = subprocess.Popen(
-                [binary, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                [binary, f":{number}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
@@ -155,6 +156,10 @@ class Xdotool:
         # No ``--sync``: it waits forever when the pointer is already there. The X server
         # handles the motion and the click in the order they are sent anyway.
         self._run("mousemove", str(x), str(y), "click", "1")
+
+    def right_click(self, x: int, y: int) -> None:
+        """Move the pointer to (``x``, ``y``) and click the right button (a context menu)."""
+        self._run("mousemove", str(x), str(y), "click", "3")
 
     def type(self, text: str) -> None:
         self._run("type", "--delay", str(TYPING_DELAY_MS), "--", text)

@@ -122,8 +122,11 @@ class ConversationController:
         retry_initial_s: float = 1.0,
         retry_max_s: float = 30.0,
         clock: Clock | None = None,
+        message_menus: bool = True,
     ) -> None:
         self.client = client
+        #: A message's context menu can resend it (a kiosk's lockdown has none).
+        self.message_menus = message_menus
         self.chat = chat
         self.status = status
         self.outbox = outbox
@@ -570,6 +573,8 @@ class ConversationController:
             retry_due=self._retry_due if self.phase is Phase.UNAVAILABLE else None,
             create_retry_due=self._create_retry_due,
             typed_without_conversation=self._typed_without_conversation,
+            unattended=self.session.signs_in_by_itself,
+            message_menus=self.message_menus,
         )
         if notice != self._notice:
             self._notice = notice

@@ -1,13 +1,20 @@
 """The app's configuration: one precedence, typed values, one clear line for a bad one.
 
 Every setting has one dotted key (``server``, ``connection.ping_interval_s``)
-and can come from five places; the first that has it wins::
+and can come from these places; the first that has it wins::
 
+    locked         the system config file's LOCKED_KEYS (/etc/sdm-desktop/config.toml)
     command line   --server URL, --kiosk, --set connection.ping_interval_s=15
     environment    SDM_SERVER, SDM_KIOSK, SDM_CONNECTION_PING_INTERVAL_S
     config file    config.toml (the per-user config directory, or --config FILE)
+    system         the system config file's other keys: defaults for every user
     remembered     the last server used (QSettings)
     defaults       the dataclasses below
+
+The system file belongs to the computer's administrator: what it says about
+the server, kiosk mode and the kiosk's lockdown (:data:`LOCKED_KEYS`) no user
+can change; :func:`system_layers` splits it in two, and :func:`ignored_overrides`
+names the user's values that a locked key made useless.
 
 Each setting is declared once, as a field of :class:`AppConfig` or of one of its
 sections (:class:`ConnectionConfig`, :class:`OutboxConfig`): its default, its
@@ -36,6 +43,7 @@ from desktop_app.core.endpoints import ServerEndpoints, validate_conversation_id
 from desktop_app.core.errors import SdmError
 from desktop_app.core.keepalive import Keepalive
 from desktop_app.core.outbox import OutboxLimits
+from desktop_app.core.pin import PinHashError, parse_pin_hash
 from desktop_app.core.validation import require_non_negative, require_positive
 
 #: ``server = "demo"``: the embedded demo server, even when another one is remembered.
@@ -43,6 +51,14 @@ DEMO_SERVER = "demo"
 ENV_PREFIX = "SDM_"
 #: Names the configuration file, not a setting in it.
 CONFIG_FILE_ENV = "SDM_CONFIG"
+#: Names the system config file when the app runs from its sources (tests, development).
+SYSTEM_CONFIG_ENV = "SDM_SYSTEM_CONFIG"
+
+#: The kiosk's text scale (``kiosk_text_scale``): its bounds keep every label readable
+#: and unclipped on a 1024x768 screen.
+MIN_TEXT_SCALE = 1.0
+MAX_TEXT_SCALE = 2.5
+MAX_CLINIC_NAME = 80
 
 T = TypeVar("T")
 
@@ -149,6 +165,33 @@ def _key_sequence(raw: object, textual: bool) -> str:
         raise _Bad(
             f'must be one to four key chords with modifiers, like "Ctrl+Alt+Shift+Q", '
             f"not {_shown(raw)}"
+        )
+    return text
+
+
+def _pin_hash(raw: object, textual: bool) -> str:
+    text = _text(raw, textual)
+    try:
+        return parse_pin_hash(text).text()
+    except PinHashError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def _text_scale(raw: object, textual: bool) -> float:
+    value = float(_number(raw, textual, float))
+    if not (math.isfinite(value) and MIN_TEXT_SCALE <= value <= MAX_TEXT_SCALE):
+        raise _Bad(
+            f"must be a number from {MIN_TEXT_SCALE} to {MAX_TEXT_SCALE} "
+            f"(1: the desktop's size), not {_shown(raw)}"
+        )
+    return value
+
+
+def _clinic_name(raw: object, textual: bool) -> str:
+    text = _text(raw, textual)
+    if len(text) > MAX_CLINIC_NAME or not text.isprintable():
+        raise _Bad(
+            f"must be one line of at most {MAX_CLINIC_NAME} printable characters, not {_shown(raw)}"
         )
     return text
 
@@ -369,6 +412,20 @@ class AppConfig:
     kiosk_exit_keys: str = setting(
         "Ctrl+Alt+Shift+Q", _key_sequence, "the key sequence that leaves kiosk mode"
     )
+    kiosk_admin_pin_hash: str | None = setting(
+        None, _pin_hash, "hash of the PIN that leaves kiosk mode (sdm-desktop --hash-pin)"
+    )
+    kiosk_lockdown: bool = setting(
+        True, _parse_bool, "kiosk: no link leaves the app, no file dialog, no system menus"
+    )
+    kiosk_clinic_name: str | None = setting(
+        None, _clinic_name, "the kiosk's heading: the clinic's name"
+    )
+    kiosk_text_scale: float = setting(
+        1.5,
+        _text_scale,
+        f"kiosk text size, times the desktop's ({MIN_TEXT_SCALE}-{MAX_TEXT_SCALE})",
+    )
     kiosk_account: str | None = setting(
         None, _text, "the kiosk's service account (email) for --store-credentials"
     )
@@ -389,6 +446,8 @@ class AppConfig:
     outbox: OutboxConfig = field(default_factory=OutboxConfig, metadata={_SECTION: OutboxConfig})
     #: Where each value that is not a default came from ("environment: SDM_KIOSK").
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: What the person should know about how this came about (a value that was ignored).
+    notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def uses_demo_server(self) -> bool:
@@ -491,19 +550,23 @@ def file_layer(source: str, data: bytes) -> Layer:
 
 
 def env_layer(environ: Mapping[str, str]) -> Layer:
-    """The ``SDM_*`` variables of ``environ`` (``SDM_CONFIG`` names the file instead)."""
+    """The ``SDM_*`` variables of ``environ`` (``SDM_CONFIG`` and ``SDM_SYSTEM_CONFIG``
+    name files instead)."""
     by_name = {s.env_name: s.key for s in SETTINGS}
     values: dict[str, object] = {}
     names: dict[str, str] = {}
     for name, value in environ.items():
         # An empty variable is an unset one (``SDM_SERVER= sdm-desktop``).
-        if not name.startswith(ENV_PREFIX) or name == CONFIG_FILE_ENV or not value:
+        if not name.startswith(ENV_PREFIX) or name in _FILE_ENV_NAMES or not value:
             continue
         if name not in by_name:
             raise _unknown("environment", name, _known_env_names(name))
         values[by_name[name]] = value
         names[by_name[name]] = name
     return Layer("environment", values, names, textual=True)
+
+
+_FILE_ENV_NAMES = frozenset({CONFIG_FILE_ENV, SYSTEM_CONFIG_ENV})
 
 
 def assignments_layer(
@@ -621,6 +684,50 @@ def with_kiosk_rules(config: AppConfig) -> AppConfig:
         connection=replace(config.connection, max_reconnect_attempts=None),
         sources={**config.sources, "connection.max_reconnect_attempts": "kiosk mode"},
     )
+
+
+#: What the system config file decides for every user when it sets it: where the app
+#: connects, and whether and how it is a kiosk.
+LOCKED_KEYS: frozenset[str] = frozenset(
+    {
+        "server",
+        "allow_insecure",
+        "kiosk",
+        "kiosk_exit_keys",
+        "kiosk_admin_pin_hash",
+        "kiosk_lockdown",
+        "kiosk_account",
+    }
+)
+LOCKED_SUFFIX = " (locked)"
+
+
+def system_layers(system: Layer) -> tuple[Layer, Layer]:
+    """The system file's locked values (the strongest layer) and its other values (a
+    default for every user, weaker than the user's own file)."""
+
+    def part(locked: bool) -> Layer:
+        return Layer(
+            system.source + (LOCKED_SUFFIX if locked else ""),
+            {k: v for k, v in system.values.items() if (k in LOCKED_KEYS) is locked},
+            names=system.names,
+            textual=system.textual,
+        )
+
+    return part(True), part(False)
+
+
+def ignored_overrides(locked: Layer, layers: Sequence[Layer]) -> tuple[str, ...]:
+    """One line for each value in ``layers`` that ``locked`` overrides, naming both."""
+    lines = []
+    for layer in layers:
+        for key in sorted(locked.values.keys() & layer.values.keys()):
+            where = locked.source.removesuffix(LOCKED_SUFFIX)
+            lines.append(
+                f"{layer.source}: {layer.name_of(key)} is ignored: "
+                f"{where} sets {key} for every user of this computer"
+            )
+    return tuple(lines)
 
 
 def describe() -> str:

@@ -72,25 +72,35 @@ def conversation_notice(
     retry_due: float | None = None,
     create_retry_due: float | None = None,
     typed_without_conversation: bool = False,
+    unattended: bool = False,
+    message_menus: bool = True,
 ) -> Notice | None:
     """The notice for a conversation in ``phase`` with ``waiting`` undelivered messages.
 
     The worst news wins: a conversation gone, then the session, then the server.
     ``retry_due``: when the history is tried again; ``create_retry_due``: the same
-    for a new conversation.
+    for a new conversation; ``unattended``: the session is renewed with no one
+    asked (a kiosk's account); ``message_menus``: a message's context menu can
+    resend it (not in a kiosk's lockdown).
     """
     if phase is Phase.GONE:
         verb = "is" if waiting == 1 else "are"
         kept = f" Its {_messages(waiting)} not sent {verb} kept." if waiting else ""
+        if not message_menus:
+            return Notice(
+                "This conversation no longer exists on the server (it may have been deleted)."
+                f"{kept} Start a new conversation to go on.",
+                NoticeAction.NEW_CONVERSATION,
+            )
         return Notice(
             "This conversation no longer exists on the server (it may have been deleted)."
             f"{kept} Right-click a message to send it in a new conversation.",
             NoticeAction.NEW_CONVERSATION,
         )
-    session_text = session_notice(session, waiting)
+    session_text = session_notice(session, waiting, unattended=unattended)
     if session_text is not None:
-        action = None if session is SessionState.UNKNOWN else NoticeAction.SIGN_IN
-        return Notice(session_text, action)
+        asks = session is not SessionState.UNKNOWN and not unattended
+        return Notice(session_text, NoticeAction.SIGN_IN if asks else None)
     if creation is Creation.WAITING:
         kept = " What you wrote stays in the message box." if typed_without_conversation else ""
         return Notice(

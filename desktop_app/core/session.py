@@ -163,13 +163,19 @@ def _messages(count: int) -> str:
     return "1 waiting message" if count == 1 else f"{count} waiting messages"
 
 
-def session_notice(state: SessionState, waiting: int) -> str | None:
+def session_notice(state: SessionState, waiting: int, *, unattended: bool = False) -> str | None:
     """What the window says about the session, or None when it is signed in.
 
-    ``waiting``: the messages of this conversation that are not yet delivered.
+    ``waiting``: the messages of this conversation that are not yet delivered;
+    ``unattended``: a kiosk's account signs in by itself (nobody is asked to).
     """
     if state in (SessionState.SIGNED_IN, SessionState.UNKNOWN):
         return None  # UNKNOWN: the first answer of the server tells, in a moment
+    if unattended:
+        kept = f" {_messages(waiting).capitalize()} will be sent then." if waiting else ""
+        if state is SessionState.EXPIRED:
+            return f"The kiosk's session has ended: it is signing in again by itself.{kept}"
+        return f"The kiosk is not signed in: it is signing in by itself.{kept}"
     if state is SessionState.EXPIRED:
         headline = "Your session has ended."
     else:

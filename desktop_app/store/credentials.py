@@ -30,7 +30,7 @@ import keyring
 from keyring.errors import PasswordDeleteError
 
 from desktop_app.core.errors import SdmError
-from desktop_app.store.session_cookies import REASON_NO_STORE, _unusable_reason
+from desktop_app.store.session_cookies import REASON_NO_STORE, unusable_reason
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -75,7 +75,7 @@ class CredentialStore:
         self._service = service
         try:
             self._backend = keyring.get_keyring() if backend is None else backend
-            unusable = _unusable_reason(self._backend)
+            unusable = unusable_reason(self._backend)
         except Exception as exc:
             logger.warning("no password store: %s", type(exc).__name__)
             unusable = REASON_NO_STORE

@@ -102,7 +102,7 @@ def _is_valid_value(value: object) -> bool:
     )
 
 
-def _unusable_reason(backend: KeyringBackend) -> str | None:
+def unusable_reason(backend: KeyringBackend) -> str | None:
     """Why ``backend`` cannot keep anything, known without calling it; None if it may."""
     if isinstance(backend, fail.Keyring | null.Keyring):
         return REASON_NO_STORE
@@ -131,7 +131,7 @@ class SessionCookieStore:
         self._unusable: str | None
         try:
             self._backend = keyring.get_keyring() if backend is None else backend
-            self._unusable = _unusable_reason(self._backend)
+            self._unusable = unusable_reason(self._backend)
         except Exception as exc:
             # keyring reads a configuration file and probes every backend on the
             # first get_keyring(): whatever breaks there means no store.

@@ -26,6 +26,7 @@ class AiStatusBanner(QWidget):
         super().__init__(parent)
         self.assistant = bridge.assistant()
         self.summary_ready = False
+        self.download_offered = True  # False: kiosk lockdown, no file dialog
         self.label = QLabel(self)
         make_plain(self.label)
         self.label.setObjectName("aiStatus")
@@ -57,6 +58,11 @@ class AiStatusBanner(QWidget):
         self.summary_ready = ready
         self.refresh()
 
+    def set_download_offered(self, offered: bool) -> None:
+        """Whether "Download summary (PDF)" is offered when a summary is ready."""
+        self.download_offered = offered
+        self.refresh()
+
     def refresh(self) -> None:
         assistant = self.assistant
         if assistant.thinking:
@@ -70,5 +76,7 @@ class AiStatusBanner(QWidget):
         else:
             text = ""
         self.label.setText(text)
-        self.download_button.setVisible(self.summary_ready and not assistant.summary_generating)
+        self.download_button.setVisible(
+            self.download_offered and self.summary_ready and not assistant.summary_generating
+        )
         self.setVisible(bool(text))

@@ -142,11 +142,16 @@ def session_rows(session: SessionController | None) -> list[Row]:
     """The sign-in, where it is kept, the last failed request's detail (no cookie values)."""
     if session is None:
         return [("Sign-in", "not tracked")]
-    return [
+    rows = [
         ("Sign-in", session.state.value),
         ("Kept in", session.store_description),
         ("Last request error", session.client.last_error or NONE),
     ]
+    auto = session.auto_sign_in
+    if auto is not None:  # a kiosk's account: its attempts and its last failure, in words
+        rows.append(("Unattended sign-in", f"{auto.attempts} attempts since the last sign-in"))
+        rows.append(("Unattended sign-in problem", auto.problem or NONE))
+    return rows
 
 
 def network_rows(network: NetworkSource) -> list[Row]:

@@ -11,7 +11,8 @@ do nothing) and adds :class:`KioskMode`, the pieces kept here:
 - a socket that failed for good (refused, say) is started again after
   ``retry_failed_after_s`` by a :class:`FailureWatchdog`; retryable losses are
   retried forever by the managers themselves (the config's kiosk rules);
-- an administrator leaves with the configured key sequence;
+- an administrator leaves with the configured key sequence and the PIN
+  (:class:`~desktop_app.ui.admin_pin.AdminPinDialog`);
 - the next visitor finds a fresh screen: after ``idle_start_over_s`` without
   activity, or at once with the Start over button, a new conversation opens
   and the previous one leaves every widget (:class:`VisitorReset`, the rule in
@@ -41,9 +42,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import Clock
 from desktop_app.core.machine import ConnectionState
+from desktop_app.core.pin import PinAttempts, parse_pin_hash
 from desktop_app.core.presence import Presence, banner_text
 from desktop_app.core.visitor import DEFAULT_IDLE_START_OVER_S, IdleDecision, VisitorIdle
 from desktop_app.net.clock import LoopClock
+from desktop_app.ui.admin_pin import AdminPinDialog
 from desktop_app.ui.bridge import SessionBridge
 from desktop_app.ui.connection_indicator import ConnectionIndicator
 
@@ -67,6 +70,11 @@ class KioskOptions:
     retry_failed_after_s: float = 30.0  # a socket that failed for good is started again
     #: Idle this long, nothing in the outbox: a new conversation for the next visitor (0: never).
     idle_start_over_s: float = DEFAULT_IDLE_START_OVER_S
+    #: The administrator PIN's hash (core.pin's text form); the exit needs the keys and the PIN.
+    admin_pin_hash: str | None = None
+    lockdown: bool = True  # no link leaves the app, no file dialog, no system menus
+    clinic_name: str | None = None  # the heading; None: the app's name
+    text_scale: float = 1.5  # the kiosk's text, times the desktop's
 
 
 class FailureWatchdog(QObject):
@@ -206,7 +214,7 @@ class KioskMode(QObject):
     :attr:`exit_requested` to its quit.
     """
 
-    exit_requested = Signal()  # the administrator's key sequence was pressed
+    exit_requested = Signal()  # the administrator's key sequence, then the PIN
 
     def __init__(
         self,
@@ -214,8 +222,21 @@ class KioskMode(QObject):
         bridge: SessionBridge,
         indicator: ConnectionIndicator,
         parent: QWidget,
+        *,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(parent)
+        self._window = parent
+        #: The rule against guessing the PIN; None: no PIN configured, nobody leaves.
+        self.pin_attempts = (
+            None
+            if options.admin_pin_hash is None
+            else PinAttempts(
+                parse_pin_hash(options.admin_pin_hash),
+                clock=clock if clock is not None else LoopClock(),
+            )
+        )
+        self.pin_dialog: AdminPinDialog | None = None
         self.watchdog = FailureWatchdog(bridge, options.retry_failed_after_s, self)
         self.banner = OfflineBanner(indicator, self.watchdog, parent)
         bridge.ended.connect(self.banner.on_session_ended)
@@ -226,7 +247,22 @@ class KioskMode(QObject):
         self.banner.refresh()
 
     def on_exit_keys(self) -> None:
-        logger.warning("Kiosk mode left with the administrator key sequence")
+        """The exit keys ask for the administrator PIN (a window-modal dialog)."""
+        if self.pin_attempts is None:
+            logger.warning("Exit keys pressed, but no administrator PIN is configured")
+            return
+        if self.pin_dialog is None:
+            self.pin_dialog = AdminPinDialog(self.pin_attempts, self._window)
+            self.pin_dialog.accepted.connect(self.on_pin_accepted)
+        if self.pin_dialog.isVisible():
+            self.pin_dialog.raise_()
+            self.pin_dialog.activateWindow()
+            return
+        logger.info("Exit keys pressed: asking for the administrator PIN")
+        self.pin_dialog.open()
+
+    def on_pin_accepted(self) -> None:
+        logger.warning("Kiosk mode left with the administrator key sequence and PIN")
         self.exit_requested.emit()
 
 

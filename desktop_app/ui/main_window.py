@@ -63,6 +63,8 @@ if TYPE_CHECKING:
     from desktop_app.ui.connection_indicator import ConnectionIndicator
     from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
     from desktop_app.ui.kiosk import KioskMode, KioskOptions, VisitorReset
+    from desktop_app.ui.kiosk_screen import KioskScreen
+    from desktop_app.ui.lockdown import ContextMenuBlock, LinkPanel
     from desktop_app.ui.reconnect_button import ReconnectButton
     from desktop_app.ui.sign_in_dialog import SignInDialog
 
@@ -152,6 +154,12 @@ class WindowChrome:
             remember_geometry=False,
             kiosk=options,
         )
+
+    @property
+    def lockdown(self) -> bool:
+        """Kiosk lockdown: no link leaves the app, no file dialog, no context menu
+        (:mod:`desktop_app.ui.lockdown`)."""
+        return self.kiosk is not None and self.kiosk.lockdown
 
 
 class _FirstPaint(QObject):
@@ -243,7 +251,12 @@ class MainWindow(QMainWindow):
         # Given its model in attach(): the view is empty until then, and laying out a
         # model's rows before the first paint would cost it (a first QWidget* lookup
         # makes PySide set up every widget class it has, some 10 ms).
-        self.transcript_view = TranscriptView(self, open_url=setup.open_url)
+        self.link_panel: LinkPanel | None = None  # kiosk lockdown: links are shown here
+        self.transcript_view = TranscriptView(
+            self,
+            open_url=setup.open_url,
+            show_link=self.show_link_in_app if chrome.lockdown else None,
+        )
         self.notice_bar = NoticeBar(self)
         self.composer = Composer(self)
         self.send_button = QPushButton("&Send", self)
@@ -298,12 +311,32 @@ class MainWindow(QMainWindow):
         self.conversations.conversation_selected.connect(self.open_conversation)
         self.conversations.new_requested.connect(self.on_new_conversation)
         self.notice_bar.action_requested.connect(self.on_notice_action)
-        self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.transcript_view.customContextMenuRequested.connect(self.on_transcript_menu)
+        self.context_menu_block: ContextMenuBlock | None = None
+        if chrome.lockdown:
+            from desktop_app.ui.lockdown import ContextMenuBlock
+
+            # Every widget of the app, dialogs opened later included (see ui.lockdown).
+            self.context_menu_block = ContextMenuBlock(self)
+            self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+            self.composer.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        else:
+            self.transcript_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            self.transcript_view.customContextMenuRequested.connect(self.on_transcript_menu)
 
         self._refresh_conversations()
         if chrome.full_screen:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self.kiosk_screen: KioskScreen | None = None  # heading, empty-state prompt, screen filler
+        if chrome.kiosk is not None:
+            from desktop_app.ui.kiosk_screen import build_kiosk_screen
+
+            self.kiosk_screen = build_kiosk_screen(
+                self,
+                clinic_name=chrome.kiosk.clinic_name,
+                text_scale=chrome.kiosk.text_scale,
+                transcript=self.transcript,
+                view=self.transcript_view,
+            )
         geometry = setup.settings.window_geometry() if chrome.remember_geometry else None
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -335,6 +368,8 @@ class MainWindow(QMainWindow):
         self.bridge = bridge = SessionBridge(services.chat, services.status, self)
         self.connection_log = ConnectionLog(bridge)  # before anything connects
         self.ai_status = AiStatusBanner(bridge, self)
+        if self.chrome.lockdown:
+            self.ai_status.set_download_offered(False)  # its file dialog leads out
         self.centre_layout.insertWidget(self.centre_layout.indexOf(self.notice_bar), self.ai_status)
 
         self.indicator = ConnectionIndicator(bridge, self)
@@ -359,6 +394,7 @@ class MainWindow(QMainWindow):
             titles=self._titles,
             own_name=services.settings.own_name(services.settings_key),
             on_own_name=lambda name: services.settings.set_own_name(services.settings_key, name),
+            message_menus=not self.chrome.lockdown,
         )
         self.attached = True
         for action in self._server_actions():
@@ -396,7 +432,10 @@ class MainWindow(QMainWindow):
 
         self.start_over_button = button = StartOverButton(self)
         button.clicked.connect(self.start_over)
-        self.centre_layout.insertWidget(1, button, 0, Qt.AlignmentFlag.AlignRight)
+        if self.kiosk_screen is not None:  # beside the heading: the height is the transcript's
+            self.kiosk_screen.add_beside_heading(button)
+        else:
+            self.centre_layout.insertWidget(1, button, 0, Qt.AlignmentFlag.AlignRight)
         self.visitor_reset = reset = VisitorReset(
             options.idle_start_over_s,
             window=self,
@@ -420,6 +459,11 @@ class MainWindow(QMainWindow):
         menu = getattr(self, "transcript_menu", None)
         if menu is not None:
             menu.close()
+        if self.link_panel is not None:  # a citation of the previous visitor's conversation
+            was_active = self.link_panel.isVisible()
+            self.link_panel.clear()
+            if was_active:
+                self.activateWindow()  # keys reach the composer again, window manager or not
         self.bridge.finish_stale_thinking()
         self.controller.start_over()
         self.composer.setFocus()
@@ -826,6 +870,9 @@ class MainWindow(QMainWindow):
 
     def on_download_summary(self) -> None:
         """Ask where to save the summary: a window-modal dialog, no nested event loop."""
+        if self.chrome.lockdown:
+            logger.warning("Summary download refused: no file dialog in kiosk lockdown")
+            return
         if self.conversation_id is None:
             return
         conversation_id = self.conversation_id
@@ -945,6 +992,14 @@ class MainWindow(QMainWindow):
 
         show_about(self, self.setup.server_label)
 
+    def show_link_in_app(self, url: QUrl, title: str) -> None:
+        """Kiosk lockdown: a link's title and address in a small panel, nothing opened."""
+        from desktop_app.ui.lockdown import LinkPanel
+
+        if self.link_panel is None:
+            self.link_panel = LinkPanel(self)
+        self.link_panel.show_link(url, title)
+
     def quit_app(self) -> None:
         """Close the window and so end the app, if not closable too (signals, admin keys)."""
         self._quitting = True
@@ -972,6 +1027,8 @@ class MainWindow(QMainWindow):
             self.controller.detach()
         if self.visitor_reset is not None:
             self.visitor_reset.stop()
+        if self.context_menu_block is not None:
+            self.context_menu_block.stop()
         self._live_timer.stop()
         super().closeEvent(event)
         self.is_closed = True

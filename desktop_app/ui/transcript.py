@@ -674,7 +674,7 @@ class TranscriptDelegate(QStyledItemDelegate):
     """
 
     #: The href of a link the user clicked (not yet checked: the view decides).
-    anchor_clicked = Signal(str)
+    anchor_clicked = Signal(str, str)  # href, and its tooltip (a citation's title)
 
     def __init__(self, view: QAbstractScrollArea) -> None:
         super().__init__(view)
@@ -815,13 +815,13 @@ class TranscriptDelegate(QStyledItemDelegate):
     ) -> bool:
         # A link opens when pressed and released on the same link, like in a browser.
         if isinstance(event, QMouseEvent) and event.button() == Qt.MouseButton.LeftButton:
-            anchor = self.link_at(option, index, event.position())[0]
+            anchor, title = self.link_at(option, index, event.position())
             if event.type() == QEvent.Type.MouseButtonPress:
                 self._pressed_anchor = anchor
             elif event.type() == QEvent.Type.MouseButtonRelease:
                 pressed, self._pressed_anchor = self._pressed_anchor, ""
                 if anchor and anchor == pressed:
-                    self.anchor_clicked.emit(anchor)
+                    self.anchor_clicked.emit(anchor, title)
                     return True
         return super().editorEvent(event, model, option, index)
 
@@ -858,9 +858,12 @@ class TranscriptView(IncrementalListView):
         parent: QWidget | None = None,
         *,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+        show_link: Callable[[QUrl, str], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self._open_url = open_url
+        #: Kiosk lockdown: a link is shown in the app by this (url, title), never opened.
+        self._show_link = show_link
         self._pointing = False
         self._delegate = TranscriptDelegate(self)
         self._delegate.anchor_clicked.connect(self.on_anchor_clicked)
@@ -890,14 +893,17 @@ class TranscriptView(IncrementalListView):
         option.rect = self.visualRect(index)
         return self._delegate.link_at(option, index, QPointF(pos))[0]
 
-    def on_anchor_clicked(self, href: str) -> None:
+    def on_anchor_clicked(self, href: str, title: str = "") -> None:
         url = QUrl(href)
         scheme = url.scheme().lower()
         if not url.isValid() or scheme not in OPENABLE_SCHEMES:
             logger.warning("ignored a click on a link with scheme %r", scheme[:20])
             return
-        logger.debug("opening a %s link in the system browser", scheme)
-        self._open_url(url)
+        if self._show_link is not None:
+            self._show_link(url, title)
+        else:
+            logger.debug("opening a %s link in the system browser", scheme)
+            self._open_url(url)
         self.link_activated.emit(url)
 
     def copy_selection(self) -> None:

@@ -24,17 +24,23 @@ from desktop_app.core.config import (
     describe,
     env_layer,
     file_layer,
+    ignored_overrides,
     resolve,
+    system_layers,
     with_kiosk_rules,
 )
 from desktop_app.core.errors import SdmError
 from desktop_app.core.outbox import admission_refusal
+from desktop_app.core.pin import hash_pin
 
 FILE = "/etc/sdm/config.toml"
 CONVERSATION = "0f8fad5b-d9cb-469f-a165-70867728950e"
 CONNECTION_KEYS = [s.key for s in SETTINGS if s.key.startswith("connection.")]
 OUTBOX_KEYS = [s.key for s in SETTINGS if s.key.startswith("outbox.")]
 TOP_LEVEL_KEYS = [s.key for s in SETTINGS if "." not in s.key]
+#: AppConfig's fields that are sections or about the settings, not settings themselves.
+NOT_SETTINGS = ("connection", "outbox", "sources", "notices")
+PIN_HASH = hash_pin("24681357", b"s" * 16, n=16).text()
 
 
 def from_file(toml: str) -> AppConfig:
@@ -122,7 +128,7 @@ def test_uses_demo_server(server: str | None, demo: bool) -> None:
 
 
 def test_every_field_of_the_configuration_is_a_setting() -> None:
-    keys = [f.name for f in fields(AppConfig) if f.name not in ("connection", "outbox", "sources")]
+    keys = [f.name for f in fields(AppConfig) if f.name not in NOT_SETTINGS]
     keys += [f"connection.{f.name}" for f in fields(ConnectionConfig)]
     keys += [f"outbox.{f.name}" for f in fields(OutboxConfig)]
     assert sorted(keys) == sorted(SETTINGS_BY_KEY)
@@ -144,6 +150,10 @@ GOOD_VALUES: dict[str, tuple[str, str, object]] = {
     "verbose": ("true", "1", True),
     "kiosk": ("true", "on", True),
     "kiosk_exit_keys": ('"Ctrl+Alt+K"', "Ctrl+Alt+K", "Ctrl+Alt+K"),
+    "kiosk_admin_pin_hash": (f'"{PIN_HASH}"', PIN_HASH, PIN_HASH),
+    "kiosk_lockdown": ("false", "off", False),
+    "kiosk_clinic_name": ('"Riverside Clinic"', "Riverside Clinic", "Riverside Clinic"),
+    "kiosk_text_scale": ("2", "2", 2.0),
     "kiosk_account": ('"kiosk@clinic.example"', "kiosk@clinic.example", "kiosk@clinic.example"),
     "kiosk_sign_in_retry_s": ("2", "2", 2.0),
     "kiosk_sign_in_max_retry_s": ("30", "30", 30.0),
@@ -860,7 +870,7 @@ def test_a_field_without_a_declaration_is_no_setting() -> None:
 
 def test_settings_are_listed_in_field_order_sections_after_the_top_level() -> None:
     assert [s.key for s in SETTINGS] == [
-        *(f.name for f in fields(AppConfig) if f.name not in ("connection", "outbox", "sources")),
+        *(f.name for f in fields(AppConfig) if f.name not in NOT_SETTINGS),
         *(f"connection.{f.name}" for f in fields(ConnectionConfig)),
         *(f"outbox.{f.name}" for f in fields(OutboxConfig)),
     ]
@@ -1026,3 +1036,132 @@ def test_the_outbox_settings_give_the_limits_the_outbox_machine_enforces() -> No
     assert admission_refusal(6, 0, "x" * 901, limits) is not None  # the byte bound holds
     assert admission_refusal(7, 0, "x", limits) is not None  # and the message bound
     assert admission_refusal(6, 899, "x", limits) is None
+
+
+# --- the kiosk's own values ----------------------------------------------------------------
+
+
+def test_a_pin_hash_is_kept_in_its_canonical_form() -> None:
+    # Padding-free base64 and the same fields: what --hash-pin printed, with spaces around.
+    assert from_set(f"kiosk_admin_pin_hash=  {PIN_HASH} ").kiosk_admin_pin_hash == PIN_HASH
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1234", "scrypt$16$8$1$abc", "bcrypt$16$8$1$" + "A" * 22 + "$" + "A" * 43, "scrypt$x$8$1$a$b"],
+)
+def test_a_pin_hash_must_be_what_hash_pin_prints(text: str) -> None:
+    message = refusal([assignments_layer([f"kiosk_admin_pin_hash={text}"], {}, {})])
+    assert message.startswith("command line: --set kiosk_admin_pin_hash: must be the output of")
+    assert text not in message  # a hash, even a wrong one, is not repeated back
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1", 1.0), ("2.5", 2.5), (" 1.75 ", 1.75)])
+def test_the_kiosk_text_scale(text: str, expected: float) -> None:
+    assert from_env(SDM_KIOSK_TEXT_SCALE=text).kiosk_text_scale == expected
+
+
+@pytest.mark.parametrize("text", ["0.9", "2.6", "nan", "inf", "big"])
+def test_the_kiosk_text_scale_stays_where_every_label_fits(text: str) -> None:
+    message = refusal([env_layer({"SDM_KIOSK_TEXT_SCALE": text})])
+    assert message.startswith("environment: SDM_KIOSK_TEXT_SCALE: must be")
+
+
+@pytest.mark.parametrize("toml", ['"Clinic\\nSecond line"', '"Tab\\there"', f'"{"x" * 81}"', '""'])
+def test_the_clinic_name_is_one_short_printable_line(toml: str) -> None:
+    message = refusal([file_layer(FILE, f"kiosk_clinic_name = {toml}\n".encode())])
+    assert message.startswith(f"{FILE}: kiosk_clinic_name: must be")
+
+
+def test_a_one_letter_clinic_name_is_a_name() -> None:
+    assert from_file('kiosk_clinic_name = "A"\n').kiosk_clinic_name == "A"
+
+
+# --- the administrator's system file: locked keys and system defaults ----------------------
+
+
+SYSTEM = "/etc/sdm-desktop/config.toml"
+
+
+def system_file(toml: str) -> Layer:
+    return file_layer(SYSTEM, toml.encode())
+
+
+def test_the_system_file_is_split_into_locked_keys_and_defaults() -> None:
+    locked, defaults = system_layers(
+        system_file(
+            'server = "https://sdm.example.org"\nkiosk = true\n'
+            'kiosk_clinic_name = "Riverside"\n[connection]\nping_interval_s = 15\n'
+        )
+    )
+
+    assert locked.source == f"{SYSTEM} (locked)"
+    assert dict(locked.values) == {"server": "https://sdm.example.org", "kiosk": True}
+    assert defaults.source == SYSTEM
+    assert dict(defaults.values) == {
+        "kiosk_clinic_name": "Riverside",
+        "connection.ping_interval_s": 15,
+    }
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "server",
+        "allow_insecure",
+        "kiosk",
+        "kiosk_exit_keys",
+        "kiosk_admin_pin_hash",
+        "kiosk_lockdown",
+        "kiosk_account",
+    ],
+)
+def test_a_locked_key_beats_the_command_line_the_environment_and_the_users_file(
+    key: str,
+) -> None:
+    toml, _, expected = GOOD_VALUES[key]
+    locked, defaults = system_layers(system_file(f"{key} = {toml}\n"))
+    other_toml = {"server": '"https://other.example.org"', "kiosk_exit_keys": '"Ctrl+Alt+X"'}
+    text_values = {
+        "server": "https://other.example.org",
+        "allow_insecure": "no",
+        "kiosk": "off",
+        "kiosk_exit_keys": "Ctrl+Alt+X",
+        "kiosk_admin_pin_hash": hash_pin("1111", b"t" * 16, n=16).text(),
+        "kiosk_lockdown": "yes",
+        "kiosk_account": "someone@else.example",
+    }
+    users = [
+        assignments_layer([f"{key}={text_values[key]}"], {}, {}),
+        env_layer({SETTINGS_BY_KEY[key].env_name: text_values[key]}),
+        file_layer("~/.config/config.toml", f"{key} = {other_toml.get(key, 'false')}\n".encode())
+        if key in ("server", "kiosk_exit_keys", "allow_insecure", "kiosk", "kiosk_lockdown")
+        else Layer("~/.config/config.toml", {}),
+    ]
+
+    config = resolve([locked, *users, defaults])
+
+    assert getattr(config, key) == expected
+    assert config.source_of(key) == f"{SYSTEM} (locked): {key}"
+    notices = ignored_overrides(locked, users)
+    assert notices[0] == (
+        f"command line: --set {key} is ignored: {SYSTEM} sets {key} for every user of this computer"
+    )
+    assert notices[1].startswith(f"environment: {SETTINGS_BY_KEY[key].env_name} is ignored: ")
+    assert len(notices) == (3 if users[2].values else 2)
+
+
+def test_the_system_files_other_keys_are_defaults_a_user_may_change() -> None:
+    locked, defaults = system_layers(system_file("kiosk_text_scale = 2.0\nverbose = true\n"))
+    users = [env_layer({"SDM_KIOSK_TEXT_SCALE": "1.25"})]
+
+    config = resolve([locked, *users, defaults])
+
+    assert config.kiosk_text_scale == 1.25
+    assert config.verbose is True
+    assert config.source_of("verbose") == f"{SYSTEM}: verbose"
+    assert ignored_overrides(locked, users) == ()
+
+
+def test_the_system_config_variable_names_a_file_not_a_setting() -> None:
+    assert env_layer({"SDM_SYSTEM_CONFIG": "/tmp/system.toml"}).values == {}

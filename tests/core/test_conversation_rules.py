@@ -113,3 +113,20 @@ def test_an_entry_is_made_from_a_message() -> None:
     assert isinstance(message, ChatMessage)
     entry = TranscriptEntry.from_message(message)
     assert (entry.role, entry.content, entry.failure) == (Role.BOT, "c", None)
+
+
+def test_an_unattended_kiosk_offers_no_sign_in() -> None:
+    notice = conversation_notice(Phase.READY, SessionState.EXPIRED, waiting=1, unattended=True)
+    assert notice is not None
+    assert notice.action is None  # nobody to press it: the kiosk signs in by itself
+    assert notice.text.startswith("The kiosk's session has ended")
+
+
+def test_a_gone_conversation_without_message_menus_names_no_right_click() -> None:
+    notice = conversation_notice(Phase.GONE, IN, waiting=2, message_menus=False)
+    assert notice is not None
+    assert notice.action is NoticeAction.NEW_CONVERSATION
+    assert notice.text == (
+        "This conversation no longer exists on the server (it may have been deleted). "
+        "Its 2 messages not sent are kept. Start a new conversation to go on."
+    )

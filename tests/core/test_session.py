@@ -146,3 +146,24 @@ def test_the_session_cookie_is_found_by_its_suffix() -> None:
 )
 def test_the_notice_says_what_to_do(state: SessionState, waiting: int, text: str | None) -> None:
     assert session_notice(state, waiting) == text
+
+
+@pytest.mark.parametrize(
+    ("state", "waiting", "text"),
+    [
+        (S.SIGNED_IN, 3, None),
+        (S.UNKNOWN, 0, None),
+        (S.EXPIRED, 0, "The kiosk's session has ended: it is signing in again by itself."),
+        (
+            S.EXPIRED,
+            2,
+            "The kiosk's session has ended: it is signing in again by itself. "
+            "2 waiting messages will be sent then.",
+        ),
+        (S.SIGNED_OUT, 0, "The kiosk is not signed in: it is signing in by itself."),
+    ],
+)
+def test_an_unattended_kiosk_asks_nobody_to_sign_in(
+    state: SessionState, waiting: int, text: str | None
+) -> None:
+    assert session_notice(state, waiting, unattended=True) == text

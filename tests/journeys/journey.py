@@ -60,17 +60,19 @@ class Journey:
         server.wait_for("demo server listening on")
         return server
 
-    def start_app(self) -> LoggedProcess:
-        env = {
+    def start_app(self, *extra: str, env: Mapping[str, str] | None = None) -> LoggedProcess:
+        """The app on this display; ``extra`` arguments and ``env`` variables added."""
+        environment = {
             **app_environment(self.home),
             "QT_QPA_PLATFORM": "xcb",
             "DISPLAY": self.display,
             "XDG_RUNTIME_DIR": str(self.runtime),
+            **(env or {}),
         }
         return self._start(
             "app",
-            [sys.executable, "-m", "desktop_app", "--server", self.base_url, "--verbose"],
-            env,
+            [sys.executable, "-m", "desktop_app", "--server", self.base_url, "--verbose", *extra],
+            environment,
         )
 
     def _start(self, name: str, args: list[str], env: Mapping[str, str]) -> LoggedProcess:

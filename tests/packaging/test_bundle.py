@@ -1,21 +1,19 @@
-"""The frozen app: ``build_scripts/build.py`` builds it once for this module, then it runs.
+"""The frozen app: ``build_scripts/build.py`` builds it once per session, then it runs.
 
-A build takes 15-60 s, so one module-scoped fixture builds into a temporary
-folder and every test reads or runs that bundle; each test may take 600 s,
-the first one paying for the build. The frozen executable runs with no
-Python or Qt variables of this environment, offscreen, so it must find
-everything, the Qt plugins included, inside the bundle.
+The ``build`` fixture (``conftest.py``) builds into a temporary folder and every
+test reads or runs that bundle; each test may take 600 s, the first one paying
+for the build. The frozen executable runs with no Python or Qt variables of
+this environment, offscreen, so it must find everything, the Qt plugins
+included, inside the bundle.
 """
 
 from __future__ import annotations
 
 import os
-import platform
 import re
 import subprocess
 import sys
 import tarfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -28,81 +26,16 @@ from PyInstaller.archive.readers import CArchiveReader
 from desktop_app import __version__
 from desktop_app.build_info import BUILD_INFO_FILENAME, BuildInfo
 from desktop_app.notices import LICENCE_REPORT_FILENAME, read_report
+from tests.packaging.conftest import BUILD_SCRIPT, ROOT, Build, run
 from tests.packaging.desktop_entry import check_application, exec_arguments, string_list
 
 pytestmark = pytest.mark.timeout(600)
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD_SCRIPT = ROOT / "build_scripts" / "build.py"
 LAUNCHER = ROOT / "build_scripts" / "linux" / "sdm-desktop.desktop"
-EXECUTABLE = "sdm-desktop.exe" if sys.platform == "win32" else "sdm-desktop"
-RUN_TIMEOUT_S = 180
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the .tar.gz is made on Linux only"
 )
-
-
-@dataclass(frozen=True)
-class Build:
-    started_at: datetime
-    dist: Path
-    bundle: Path
-    executable: Path
-    output: str
-
-    @property
-    def internal(self) -> Path:
-        """PyInstaller's folder of libraries and data next to the executable."""
-        return self.bundle / "_internal"
-
-    @property
-    def archive(self) -> Path:
-        stem = f"sdm-desktop-{__version__}-linux-{platform.machine().lower()}"
-        return self.dist / f"{stem}.tar.gz"
-
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    folder = tmp_path_factory.mktemp("bundle")
-    started_at = datetime.now(UTC).replace(microsecond=0)
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(BUILD_SCRIPT),
-            "--dist",
-            str(folder / "dist"),
-            "--workpath",
-            str(folder / "work"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=540,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"build.py failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    bundle = folder / "dist" / "sdm-desktop"
-    return Build(started_at, folder / "dist", bundle, bundle / EXECUTABLE, result.stdout)
-
-
-def frozen_environment(**extra: str) -> dict[str, str]:
-    """This environment minus anything that could lead the app to Python or Qt outside it."""
-    removed = ("PYTHON", "QT_", "VIRTUAL_ENV", "LD_LIBRARY_PATH")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(removed)}
-    return {**env, "QT_QPA_PLATFORM": "offscreen", **extra}
-
-
-def run(command: list[str | Path], **extra_env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(part) for part in command],
-        env=frozen_environment(**extra_env),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=RUN_TIMEOUT_S,
-    )
 
 
 def bundled_build_info(build: Build) -> BuildInfo:
@@ -134,7 +67,7 @@ def test_build_help_lists_the_options() -> None:
     )
 
     assert result.returncode == 0, result.stderr
-    for option in ("--dist", "--workpath", "--no-archive", "--clean"):
+    for option in ("--dist", "--workpath", "--no-archive", "--no-deb", "--clean"):
         assert option in result.stdout
 
 

@@ -25,6 +25,8 @@ from tests.packaging.desktop_entry import (
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = ROOT / "build_scripts" / "linux" / "sdm-desktop.desktop"
+#: The .deb's XDG autostart template for desktop-session kiosks.
+KIOSK_AUTOSTART = ROOT / "build_scripts" / "linux" / "sdm-desktop-kiosk.desktop"
 INSTALL_SH = ROOT / "build_scripts" / "linux" / "install.sh"
 ICON = ROOT / "resources" / "sdm-desktop.png"
 #: Quotes, a dollar, a backquote, a backslash and spaces: all need escaping in Exec.
@@ -65,9 +67,10 @@ def test_the_launcher_check_catches_broken_launchers(line: str, broken: str, pro
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils")
-def test_desktop_file_validate_accepts_the_launcher() -> None:
+@pytest.mark.parametrize("entry", [LAUNCHER, KIOSK_AUTOSTART], ids=lambda path: path.name)
+def test_desktop_file_validate_accepts_the_launchers(entry: Path) -> None:
     result = subprocess.run(
-        ["desktop-file-validate", str(LAUNCHER)], capture_output=True, text=True, check=False
+        ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -37,6 +37,7 @@ from desktop_app.ui.loop import AppEventLoop
 from desktop_app.ui.main_window import MainWindow, WindowServices
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
+from tests.faultproxy import FaultProxy
 from tests.memory_keyring import MemoryKeyring
 from tests.net.conftest import FAST
 
@@ -177,6 +178,21 @@ def demo(driver: LoopDriver, demo_config: DemoConfig) -> Iterator[DemoServer]:
     driver.run(server.start())
     yield server
     driver.run(server.stop())
+
+
+@pytest.fixture
+def server(demo: DemoServer) -> DemoServer:
+    """The platform, as the kiosk tests call it: :func:`demo` (a module may override it)."""
+    return demo
+
+
+@pytest.fixture
+def proxy(driver: LoopDriver, server: DemoServer) -> Iterator[FaultProxy]:
+    """A fault proxy in front of :func:`server`, to reset, black-hole or refuse it."""
+    fault_proxy = FaultProxy("127.0.0.1", server.port)
+    driver.run(fault_proxy.start())
+    yield fault_proxy
+    driver.run(fault_proxy.stop())
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import app_environment
+from tests.kiosk_pin import PIN_ARGS
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
@@ -81,7 +82,7 @@ class AppProcess:
 
 
 def test_a_killed_kiosk_comes_back_to_the_same_conversation(tmp_path: Path) -> None:
-    with AppProcess(tmp_path, "--kiosk", "--verbose") as first:
+    with AppProcess(tmp_path, "--kiosk", "--verbose", *PIN_ARGS) as first:
         opened = first.wait_for("Opening conversation ").split("Opening conversation ")[1]
         first.wait_for("[ChatWS] Connected successfully")
 
@@ -100,7 +101,7 @@ def test_a_killed_kiosk_comes_back_to_the_same_conversation(tmp_path: Path) -> N
         first.process.kill()  # no clean-up at all: the lock file stays behind
     assert (tmp_path / "data" / "SDM" / "SDM Desktop" / "instance.lock").exists()
 
-    with AppProcess(tmp_path, "--kiosk", "--verbose") as again:
+    with AppProcess(tmp_path, "--kiosk", "--verbose", *PIN_ARGS) as again:
         assert again.wait_for("Opening conversation ").split("Opening conversation ")[1] == opened
         again.wait_for("[ChatWS] Connected successfully")
         again.process.send_signal(signal.SIGTERM)  # the service manager may stop a kiosk

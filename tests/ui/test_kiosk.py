@@ -30,6 +30,7 @@ from desktop_app.store.session_cookies import SessionCookieStore
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings import Settings
 from tests.faultproxy import FaultProxy
+from tests.kiosk_pin import PIN_ARGS, TEST_PIN
 from tests.memory_keyring import MemoryKeyring
 from tests.ui.conftest import LoopDriver, start_app
 
@@ -49,23 +50,6 @@ SCALED_DOWN = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def server(driver: LoopDriver) -> Iterator[DemoServer]:
-    """The platform: a demo server that requires a session (the kiosk's is kept, below)."""
-    demo = DemoServer(DemoConfig(reply_delay_s=0.05, step_delay_s=0.02))
-    driver.run(demo.start())
-    yield demo
-    driver.run(demo.stop())
-
-
-@pytest.fixture
-def proxy(driver: LoopDriver, server: DemoServer) -> Iterator[FaultProxy]:
-    fault_proxy = FaultProxy("127.0.0.1", server.port)
-    driver.run(fault_proxy.start())
-    yield fault_proxy
-    driver.run(fault_proxy.stop())
-
-
 def kept_session(driver: LoopDriver, proxy: FaultProxy) -> MemoryKeyring:
     """A password store holding a session for the kiosk's server, signed in beforehand."""
     keyring = MemoryKeyring()
@@ -80,7 +64,11 @@ def kept_session(driver: LoopDriver, proxy: FaultProxy) -> MemoryKeyring:
 
 
 def kiosk_config(proxy: FaultProxy, conversation: str, *extra: str) -> AppConfig:
-    argv = ["--kiosk", "--server", proxy.url(), "--conversation", conversation, *SCALED_DOWN]
+    argv = [
+        *("--kiosk", "--server", proxy.url(), "--conversation", conversation),
+        *SCALED_DOWN,
+        *PIN_ARGS,
+    ]
     return load_config(
         parse_command_line([*argv, *extra]), {}, remembered_server=None, default_file=None
     )
@@ -199,6 +187,13 @@ def test_closing_and_ctrl_q_are_ignored_and_the_admin_keys_quit(
 
     window.activateWindow()
     QTest.keySequence(window, QKeySequence(EXIT_KEYS))
+    # The keys ask for the administrator PIN; typed, the kiosk ends.
+    assert window.kiosk is not None
+    dialog = window.kiosk.pin_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    QTest.keyClicks(dialog.pin_field, TEST_PIN)
+    QTest.keyClick(dialog.pin_field, Qt.Key.Key_Return)
     assert driver.run(task) == 0
     assert seen == ["handled", "closed"]  # once, for the admin keys
     assert not window.isVisible()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.conversation import Phase
 from desktop_app.core.frames import Role
 from desktop_app.core.presence import Presence
-from desktop_app.demo.server import DemoConfig, DemoServer
+from desktop_app.demo.server import DemoServer
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.transcript import plain_text
@@ -44,22 +44,6 @@ LEFT_IN_COMPOSER = "Half a question visitor one never sent 0815"
 #: Roles read from an item model: Qt's own and the first custom ones.
 USER_ROLE = Qt.ItemDataRole.UserRole.value
 ROLES = [*range(16), *range(USER_ROLE, USER_ROLE + 32)]
-
-
-@pytest.fixture
-def server(driver: LoopDriver) -> Iterator[DemoServer]:
-    demo = DemoServer(DemoConfig(reply_delay_s=0.05, step_delay_s=0.02))
-    driver.run(demo.start())
-    yield demo
-    driver.run(demo.stop())
-
-
-@pytest.fixture
-def proxy(driver: LoopDriver, server: DemoServer) -> Iterator[FaultProxy]:
-    fault_proxy = FaultProxy("127.0.0.1", server.port)
-    driver.run(fault_proxy.start())
-    yield fault_proxy
-    driver.run(fault_proxy.stop())
 
 
 def start_kiosk(
@@ -164,6 +148,16 @@ def send_and_wait_for_reply(driver: LoopDriver, window: MainWindow) -> list[str]
     return [SENT, first_line]
 
 
+def queue_while_away(driver: LoopDriver, window: MainWindow, proxy: FaultProxy) -> None:
+    """The server goes away; the visitor sends ``SENT``, which waits in the outbox."""
+    proxy.refuse(True)
+    proxy.reset()
+    driver.wait_until(lambda: window.indicator.presence is not Presence.CONNECTED)
+    window.composer.setPlainText(SENT)
+    driver.call(window.on_send)
+    driver.wait_until(lambda: window.controller.waiting == 1)
+
+
 def test_an_idle_kiosk_opens_a_fresh_conversation_and_shows_nothing_of_the_old_one(
     driver: LoopDriver, kiosk: MainWindow, server: DemoServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -197,12 +191,7 @@ def test_a_message_waiting_in_the_outbox_holds_the_kiosk_until_it_is_delivered(
     window = kiosk
     old = window.conversation_id
     assert old is not None
-    proxy.refuse(True)
-    proxy.reset()
-    driver.wait_until(lambda: window.indicator.presence is not Presence.CONNECTED)
-    window.composer.setPlainText(SENT)
-    driver.call(window.on_send)
-    driver.wait_until(lambda: window.controller.waiting == 1)
+    queue_while_away(driver, window, proxy)
 
     driver.sleep(IDLE_S * 3)  # idle, thrice the limit: the message holds the screen
     assert window.conversation_id == old
@@ -228,8 +217,17 @@ def test_start_over_clears_the_screen_at_once_and_opens_a_new_conversation(
     old = window.conversation_id
     seen = send_and_wait_for_reply(driver, window)
     window.composer.setPlainText(LEFT_IN_COMPOSER)
+    # The visitor opened one of the reply's citations: the link panel shows its title.
+    reply = next(e for e in window.transcript.entries() if e.role is Role.BOT)
+    assert reply.citations
+    citation = reply.citations[0]
+    window.transcript_view.on_anchor_clicked(citation.url, citation.title)
+    assert window.link_panel is not None
+    assert window.link_panel.isVisible()
+    seen.append(citation.title)
 
     driver.call(QTest.mouseClick, button, Qt.MouseButton.LeftButton)
+    assert not window.link_panel.isVisible()
     # At once, before the new conversation exists: nothing of the old one is shown.
     assert window.transcript.rowCount() == 0
     assert_nowhere(window, [*seen, LEFT_IN_COMPOSER])
@@ -245,3 +243,30 @@ def test_start_over_clears_the_screen_at_once_and_opens_a_new_conversation(
     driver.call(QTest.keyClick, window.composer, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     driver.wait_until(lambda: window.conversation_id not in (None, second))
     assert window.composer.toPlainText() == ""
+
+
+def test_start_over_with_a_message_waiting_delivers_it_to_the_old_conversation_unseen(
+    driver: LoopDriver, kiosk_without_idle_rule: MainWindow, server: DemoServer, proxy: FaultProxy
+) -> None:
+    window = kiosk_without_idle_rule
+    old = window.conversation_id
+    assert old is not None
+    queue_while_away(driver, window, proxy)
+
+    # The visitor presses Start over with the message still on its way.
+    driver.call(QTest.mouseClick, window.start_over_button, Qt.MouseButton.LeftButton)
+    assert window.transcript.rowCount() == 0
+    assert_nowhere(window, [SENT])
+
+    # The server comes back: the message reaches the conversation it was written in,
+    # and the new conversation's screen never shows it.
+    proxy.refuse(False)
+    driver.wait_until(lambda: window.conversation_id not in (None, old))
+    new = window.conversation_id
+    assert new is not None
+    driver.wait_until(
+        lambda: [m["content"] for m in server.history(old) if m["role"] == "user"] == [SENT]
+    )
+    driver.wait_until(lambda: window.controller.phase is Phase.READY)
+    assert server.history(new) == []
+    assert_nowhere(window, [SENT])

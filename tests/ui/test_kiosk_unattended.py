@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.app import run
 from desktop_app.cli import load_config, parse_command_line
+from desktop_app.core.conversation import NoticeAction
 from desktop_app.core.presence import Presence
 from desktop_app.core.session import SessionState
 from desktop_app.demo.server import (
@@ -30,9 +31,11 @@ from desktop_app.demo.server import (
 )
 from desktop_app.store.credentials import CredentialStore
 from desktop_app.store.session_cookies import SessionCookieStore
+from desktop_app.ui.diagnostics import session_rows
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
+from tests.kiosk_pin import PIN_ARGS
 from tests.memory_keyring import MemoryKeyring
 from tests.ui.conftest import LoopDriver
 from tests.ui.test_kiosk import SCALED_DOWN
@@ -56,7 +59,7 @@ def start_kiosk(
     keyring: MemoryKeyring,
     conversation: str,
 ) -> tuple[asyncio.Task[int], MainWindow]:
-    argv = ["--kiosk", "--server", server.base_url, "--conversation", conversation]
+    argv = ["--kiosk", "--server", server.base_url, "--conversation", conversation, *PIN_ARGS]
     extra = ["--set", "kiosk_sign_in_retry_s=0.05", "--set", "kiosk_sign_in_max_retry_s=0.4"]
     config = load_config(
         parse_command_line([*argv, *SCALED_DOWN, *extra]),
@@ -184,6 +187,12 @@ def test_a_failed_unattended_sign_in_is_on_the_banner_and_retried(
     assert "Trying again by itself" in banner.text()
     assert "not the password" not in banner.text()
     assert window.sign_in_dialog is None
+    # Nothing offers a person the sign-in the kiosk does by itself; the diagnostics tell.
+    notice = window.notice_bar.notice
+    assert notice is None or notice.action is not NoticeAction.SIGN_IN
+    rows = dict(session_rows(window.services.session))
+    assert "email address or password is not correct" in rows["Unattended sign-in problem"]
+    assert int(rows["Unattended sign-in"].split()[0]) >= 1
 
     # The administrator stores the right password: the next try signs in.
     credentials.save(server.base_url, DEMO_EMAIL, DEMO_PASSWORD)

@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop_app.demo.server import DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer
 from tests.conftest import app_environment
 from tests.file_keyring import FILE_ENV
+from tests.kiosk_pin import PIN_ARGS
 from tests.ui.test_kiosk import SCALED_DOWN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,7 @@ async def test_a_kiosk_process_signs_in_by_itself_at_start_and_after_expiry(
             *(sys.executable, "-m", "desktop_app", "--kiosk", "--verbose"),
             *("--server", server.base_url, "--conversation", conversation),
             *SCALED_DOWN,
+            *PIN_ARGS,
             *("--set", "kiosk_sign_in_retry_s=0.05", "--set", "kiosk_sign_in_max_retry_s=0.4"),
             stderr=asyncio.subprocess.PIPE,
             env=env,
