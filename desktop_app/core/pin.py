@@ -19,11 +19,8 @@ kiosk (``MAX_WRONG_PINS`` wrong PINs in a row: every PIN is refused for
 
 from __future__ import annotations
 
-import base64
 import binascii
 import enum
-import hashlib
-import hmac
 import math
 from dataclasses import dataclass
 
@@ -74,6 +71,8 @@ class PinHash:
 
     def matches(self, pin: str) -> bool:
         """Whether ``pin`` is the PIN this hash was made from (constant-time compare)."""
+        import hmac  # where used: the configuration is read before the first paint (B6)
+
         return hmac.compare_digest(_derive(pin, self.salt, self.n, self.r, self.p), self.key)
 
 
@@ -188,6 +187,8 @@ class PinAttempts:
 def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     # maxmem: OpenSSL's default of 32 MiB is exactly what n = 2**15, r = 8 needs, and refuses it.
     memory = 128 * r * n * 2 + 1024 * 1024
+    import hashlib  # where used: loading OpenSSL takes some 8 ms (B6)
+
     return hashlib.scrypt(
         pin.encode("utf-8", "surrogatepass"),
         salt=salt,
@@ -199,11 +200,19 @@ def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     )
 
 
+# URL-safe base64 with binascii alone: the base64 module takes some 10 ms to import.
+_TO_URLSAFE = str.maketrans("+/", "-_")
+_FROM_URLSAFE = str.maketrans("-_", "+/")
+
+
 def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+    return (
+        binascii.b2a_base64(data, newline=False).decode("ascii").translate(_TO_URLSAFE).rstrip("=")
+    )
 
 
 def _unb64(text: str) -> bytes:
     if not text or not all(c.isalnum() or c in "-_" for c in text):
         raise ValueError("not base64")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    padded = text.translate(_FROM_URLSAFE) + "=" * (-len(text) % 4)
+    return binascii.a2b_base64(padded, strict_mode=True)
