@@ -3,6 +3,8 @@
     python build_scripts/build.py [--dist DIR] [--workpath DIR] [--no-archive] [--no-deb]
                                   [--clean] [-v]
 
+0. ``translations.py`` compiles the committed ``.ts`` catalogs into the ``.qm``
+   files the bundle ships (``pyside6-lrelease``).
 1. PyInstaller runs ``build_scripts/sdm_desktop.spec``: ``<dist>/sdm-desktop/``
    (and ``<dist>/SDM Desktop.app`` on macOS), stamped with the version, the git
    commit and the build date.
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from build_scripts.debian_package import PackageError, make_deb, require_tools  # noqa: E402
+from build_scripts.translations import TranslationError, compile_translations  # noqa: E402
 
 SPEC = ROOT / "build_scripts" / "sdm_desktop.spec"
 LINUX_FILES = ROOT / "build_scripts" / "linux"
@@ -201,6 +204,10 @@ def build(options: Options) -> None:
             require_tools()
         except PackageError as exc:
             raise BuildError(str(exc)) from exc
+    try:  # the .qm files the spec bundles, from the committed .ts sources
+        compile_translations()
+    except TranslationError as exc:
+        raise BuildError(str(exc)) from exc
     run_pyinstaller(options)
     bundle = options.dist / APP_NAME
     check_bundle(bundle)

@@ -1,12 +1,17 @@
 """Take a screenshot of the real app window after one exchange with the demo assistant.
 
     python build_scripts/screenshot.py OUTPUT.png [--size 1100x720] [--timeout 60]
+                                       [--color-scheme light|dark|system]
 
 It runs the app as ``python -m desktop_app`` does (``desktop_app.app.run`` on a
 qasync loop, the embedded demo server), with its own temporary settings and
 demo data so that nothing of the user's is read or changed. It waits until the
 status bar says Connected, sends one message, waits until the assistant has
 replied and is idle again, then saves the window as a PNG and closes it.
+
+``--color-scheme dark`` draws the window in the app's dark scheme (the README's
+docs/screenshot-dark.png); the default, ``system``, is what the display's
+desktop says (Xvfb: none, so light).
 
 Qt uses whatever ``QT_QPA_PLATFORM`` says: ``xcb`` under Xvfb gives a real X11
 window (the docs' screenshot), ``offscreen`` works without any display.
@@ -68,8 +73,11 @@ def parse_size(text: str) -> QSize:
 class Capture:
     """Drives one window from start to screenshot; ``step`` says what it waits for."""
 
-    def __init__(self, output: Path, size: QSize, timeout_s: float) -> None:
+    def __init__(
+        self, output: Path, size: QSize, timeout_s: float, color_scheme: str = "system"
+    ) -> None:
         self.output = output
+        self.color_scheme = color_scheme
         self.size = size
         self.timeout_s = timeout_s
         self.step = "the window to open"
@@ -90,7 +98,7 @@ class Capture:
             settings = Settings(
                 QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
             )
-            options = AppConfig(server=DEMO_SERVER)
+            options = AppConfig(server=DEMO_SERVER, color_scheme=self.color_scheme)
             ready: asyncio.Future[MainWindow] = asyncio.get_running_loop().create_future()
             app_task = asyncio.ensure_future(
                 run(
@@ -214,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds for the whole run (60)"
     )
+    parser.add_argument(
+        "--color-scheme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="the app's colours (system: what the desktop says)",
+    )
     args = parser.parse_args(argv)
 
     app = QApplication(sys.argv[:1])
@@ -222,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # the loop stops after the app's shutdown
     app.setCursorFlashTime(0)  # no blinking: the same picture every time
-    capture = Capture(args.output, args.size, args.timeout)
+    capture = Capture(args.output, args.size, args.timeout, args.color_scheme)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

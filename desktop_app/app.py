@@ -64,9 +64,12 @@ from desktop_app.core.endpoints import ServerEndpoints, is_loopback_host
 from desktop_app.core.errors import LocalFileError, SdmError
 from desktop_app.core.startup import StartupStep
 from desktop_app.store.files import make_private, private_directory
+from desktop_app.ui.appearance import apply_text_scale
+from desktop_app.ui.appearance import install as install_appearance
 from desktop_app.ui.icon import app_icon
 from desktop_app.ui.main_window import MainWindow, WindowChrome, WindowSetup
 from desktop_app.ui.settings import Settings
+from desktop_app.ui.translation import install_translations
 
 if TYPE_CHECKING:
     # Imported after the first paint, where used (asyncio, websockets, aiohttp, sqlite).
@@ -249,6 +252,12 @@ def _attach(
 
 def show_window(config: AppConfig, settings: Settings) -> MainWindow:
     """The main window, built from the configuration alone and shown: no server runs yet."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        # Before the window is built: its widgets are made in their colours and size once.
+        install_appearance(app, config.color_scheme)
+        if not config.kiosk:  # a kiosk has its own text scale
+            apply_text_scale(app, settings.text_scale())
     if config.uses_demo_server:
         setup = WindowSetup(
             server_label="the demo server",
@@ -470,6 +479,7 @@ def start(command_line: CommandLine) -> int:
     _tell(config.notices)
     configure_logging(config.verbose)
     app = make_application()
+    install_translations(app, config.language)  # before any widget: they translate when made
     if config.kiosk and config.kiosk_admin_pin_hash is None:
         return _refuse(
             f"{config.source_of('kiosk')}: kiosk mode needs an administrator PIN to leave it: "

@@ -127,6 +127,7 @@ FLAG_NAMES = {
     "conversation": "--conversation",
     "allow_insecure": "--allow-insecure",
     "verbose": "--verbose",
+    "language": "--language",
     "kiosk": "--kiosk",
     "kiosk_account": "--kiosk-account",
 }
@@ -168,6 +169,11 @@ def _app_parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="kiosk mode: full screen, one conversation, never gives up, no accidental exit",
+    )
+    parser.add_argument(
+        "--language",
+        metavar="CODE",
+        help='the language, e.g. "de" or "en" (default: the computer\'s)',
     )
     _add_settings_arguments(parser)
     parser.add_argument(

@@ -196,6 +196,13 @@ def _clinic_name(raw: object, textual: bool) -> str:
     return text
 
 
+def _choice(raw: object, textual: bool, choices: tuple[str, ...]) -> str:
+    text = _text(raw, textual).lower()
+    if text not in choices:
+        raise _Bad(f"must be one of {', '.join(map(repr, choices))}, not {_shown(raw)}")
+    return text
+
+
 #: Turns a raw value into the setting's type; ``textual``: the value is text to read
 #: (environment, command line), not a TOML value. Raises ``_Bad`` with the problem.
 Parser = Callable[[object, bool], object]
@@ -439,6 +446,14 @@ class AppConfig:
         180.0, _seconds_or_never, "idle this long, a kiosk starts over for a new visitor (0: never)"
     )
     http_timeout_s: float = setting(30.0, _positive_seconds, "timeout of each HTTP request")
+    language: str = setting(
+        "system", _text, 'the language: "system" (the computer\'s), or a code like "de" or "en"'
+    )
+    color_scheme: str = setting(
+        "system",
+        lambda raw, textual: _choice(raw, textual, ("system", "light", "dark")),
+        'colours: "system" (the desktop\'s light or dark scheme), "light" or "dark"',
+    )
     # Sections: the metadata names the class whose fields are the section's settings.
     connection: ConnectionConfig = field(
         default_factory=ConnectionConfig, metadata={_SECTION: ConnectionConfig}

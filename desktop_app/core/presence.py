@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from desktop_app.core.machine import ConnectionState
 from desktop_app.core.session import SessionState
+from desktop_app.core.translation import Translate, english
 
 
 class Presence(enum.Enum):
@@ -59,14 +60,16 @@ class Summary:
     reason: str | None = None  # FAILED: why, in words (the text adds when it tries again)
 
 
-def _ms(seconds: float) -> str:
-    return f"{round(seconds * 1000)} ms"
+def _ms(seconds: float, translate: Translate = english) -> str:
+    return translate("presence", "{milliseconds} ms").format(milliseconds=round(seconds * 1000))
 
 
-def _attempts(socket: SocketSnapshot) -> str:
+def _attempts(socket: SocketSnapshot, translate: Translate = english) -> str:
     if socket.max_attempts is None:
-        return f"attempt {socket.attempts}"
-    return f"attempt {socket.attempts}/{socket.max_attempts}"
+        return translate("presence", "attempt {attempt}").format(attempt=socket.attempts)
+    return translate("presence", "attempt {attempt}/{max_attempts}").format(
+        attempt=socket.attempts, max_attempts=socket.max_attempts
+    )
 
 
 def describe(socket: SocketSnapshot) -> str:
@@ -85,19 +88,29 @@ def describe(socket: SocketSnapshot) -> str:
     return " · ".join(parts)
 
 
-def summarize(sockets: Sequence[SocketSnapshot]) -> Summary:
-    """The combined state of ``sockets`` (at least one), as the status bar shows it."""
+def summarize(sockets: Sequence[SocketSnapshot], *, translate: Translate = english) -> Summary:
+    """The combined state of ``sockets`` (at least one), as the status bar shows it.
+
+    ``translate``: the ui's ``QCoreApplication.translate`` for the status line and
+    the failure reason's fallback (the tooltip's details stay English for now).
+    """
     if not sockets:
         raise ValueError("summarize() needs at least one socket")
     presence = max((_PRESENCE[s.state] for s in sockets), key=lambda p: p.value)
     worst = [s for s in sockets if _PRESENCE[s.state] is presence]
     if presence is Presence.CONNECTED:
         latencies = [s.latency_s for s in sockets if s.latency_s is not None]
-        text = f"Connected · {_ms(max(latencies))}" if latencies else "Connected"
+        text = (
+            translate("presence", "Connected · {latency}").format(
+                latency=_ms(max(latencies), translate)
+            )
+            if latencies
+            else translate("presence", "Connected")
+        )
     elif presence is Presence.IDLE:
-        text = "Not connected"
+        text = translate("presence", "Not connected")
     elif presence is Presence.CONNECTING:
-        text = "Connecting…"
+        text = translate("presence", "Connecting…")
     elif presence is Presence.RECONNECTING:
         waiting = [s for s in worst if s.retry_in_s is not None]
         if waiting:
@@ -105,20 +118,25 @@ def summarize(sockets: Sequence[SocketSnapshot]) -> Summary:
             # goes on from where it was instead of jumping back to the other's.
             latest = max(waiting, key=lambda s: s.retry_in_s or 0.0)
             seconds = max(1, math.ceil(latest.retry_in_s or 0.0))
-            text = f"Reconnecting in {seconds} s ({_attempts(latest)})"
+            text = translate("presence", "Reconnecting in {seconds} s ({attempt})").format(
+                seconds=seconds, attempt=_attempts(latest, translate)
+            )
         else:
-            text = "Reconnecting…"
+            text = translate("presence", "Reconnecting…")
     elif presence is Presence.OFFLINE:
-        text = "Offline — waiting for the network"
+        text = translate("presence", "Offline — waiting for the network")
     else:
         # A socket refused for good (no retry of its own) needs a person: it speaks first.
         shown = min(worst, key=lambda s: (s.retry_in_s is not None, s.failure_reason is None))
-        reason = shown.failure_reason or "unknown reason"
-        text = f"Connection failed — {reason}"
-        if shown.retry_in_s is not None:
+        reason = shown.failure_reason or translate("presence", "unknown reason")
+        if shown.retry_in_s is None:
+            text = translate("presence", "Connection failed — {reason}").format(reason=reason)
+        else:
             # The attempts were used up; the sockets keep trying, the first one soonest.
             soonest = min(s.retry_in_s for s in worst if s.retry_in_s is not None)
-            text += f" · trying again in {max(1, math.ceil(soonest))} s"
+            text = translate(
+                "presence", "Connection failed — {reason} · trying again in {seconds} s"
+            ).format(reason=reason, seconds=max(1, math.ceil(soonest)))
         return Summary(presence, text, "\n".join(describe(s) for s in sockets), reason)
     return Summary(presence, text, "\n".join(describe(s) for s in sockets))
 

@@ -21,6 +21,7 @@ class AiStatusBanner(QWidget):
     summary download when it is ready."""
 
     download_requested = Signal()
+    changed = Signal()  # after every refresh: read assistant and summary_ready
 
     def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +77,9 @@ class AiStatusBanner(QWidget):
         else:
             text = ""
         self.label.setText(text)
+        self.label.setAccessibleDescription(text)  # a named label's text is not read out
         self.download_button.setVisible(
             self.download_offered and self.summary_ready and not assistant.summary_generating
         )
         self.setVisible(bool(text))
+        self.changed.emit()

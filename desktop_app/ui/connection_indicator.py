@@ -7,21 +7,23 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
 from desktop_app.core.presence import Presence, Summary, summarize
+from desktop_app.ui.appearance import current_colours, follow_palette, set_style_sheet
 from desktop_app.ui.bridge import SessionBridge
 from desktop_app.ui.plain_text import tooltip
 
-#: Colour of each state (text is always there too: colour is never the only signal).
-COLOURS = {
-    Presence.CONNECTED: "#1b7f3b",
-    Presence.IDLE: "#5f6368",
-    Presence.CONNECTING: "#9a6700",
-    Presence.RECONNECTING: "#9a6700",
-    Presence.OFFLINE: "#5f6368",
-    Presence.FAILED: "#b3261e",
+#: The colour of each state, a field of core.contrast.Colours: the scheme's value
+#: (text is always there too: colour is never the only signal).
+TONES = {
+    Presence.CONNECTED: "success",
+    Presence.IDLE: "muted",
+    Presence.CONNECTING: "warning",
+    Presence.RECONNECTING: "warning",
+    Presence.OFFLINE: "muted",
+    Presence.FAILED: "error",
 }
 
 #: "Connected", but not everything is well (not signed in, messages waiting).
-ATTENTION_COLOUR = "#9a6700"
+ATTENTION_TONE = "warning"
 
 REFRESH_MS = 250  # the countdown shows whole seconds; four refreshes a second keep it exact
 
@@ -53,7 +55,9 @@ class ConnectionIndicator(QLabel):
         bridge.state_changed.connect(self.on_state_changed)
         bridge.latency_changed.connect(self.on_latency_changed)
         bridge.ended.connect(self._timer.stop)
+        self.tone = TONES[self.summary.presence]  # the colour's name (core.contrast.Colours)
         self.refresh()
+        follow_palette(self, self._colour)  # a new scheme: the same state in its colour
 
     @property
     def presence(self) -> Presence:
@@ -93,13 +97,35 @@ class ConnectionIndicator(QLabel):
             self._show(self.summary)
 
     def _show(self, summary: Summary) -> None:
-        text, colour = summary.text, COLOURS[summary.presence]
+        text, self.tone = summary.text, TONES[summary.presence]
         if summary.presence is Presence.CONNECTED and self.attention is not None:
-            text, colour = f"{text} — {self.attention}", ATTENTION_COLOUR
+            text, self.tone = f"{text} — {self.attention}", ATTENTION_TONE
         self.setText(f"● {text}")
-        self.setStyleSheet(f"QLabel#connectionIndicator {{ color: {colour}; }}")
+        self._colour()
         self.setToolTip(tooltip(summary.details))  # details hold the server's close reason
         self.setAccessibleDescription(text)
+        state = self._state_words(summary.presence)
+        if summary.presence is Presence.CONNECTED and self.attention is not None:
+            state = self.tr("{state}, {attention}").format(state=state, attention=self.attention)
+        name = self.tr("Connection status: {state}").format(state=state)
+        if self.accessibleName() != name:
+            self.setAccessibleName(name)
+
+    def _state_words(self, presence: Presence) -> str:
+        """The state in a word or two, for the accessible name: it changes with the state,
+        never with a countdown's tick (the description has the whole line)."""
+        return {
+            Presence.CONNECTED: self.tr("Connected"),
+            Presence.IDLE: self.tr("Not connected"),
+            Presence.CONNECTING: self.tr("Connecting"),
+            Presence.RECONNECTING: self.tr("Reconnecting"),
+            Presence.OFFLINE: self.tr("Offline"),
+            Presence.FAILED: self.tr("Connection failed"),
+        }[presence]
+
+    def _colour(self) -> None:
+        colour = getattr(current_colours(), self.tone)
+        set_style_sheet(self, f"QLabel#connectionIndicator {{ color: {colour}; }}")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         details = tooltip(self.summary.details)

@@ -13,6 +13,7 @@ imported in :meth:`MainWindow.attach` or where used, after the first paint.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import math
 import time
@@ -38,6 +39,7 @@ from desktop_app.core.errors import LocalFileError, OutboxError, SdmError
 from desktop_app.core.session import SessionState
 from desktop_app.core.startup import StartupStep, failure_text
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
+from desktop_app.ui.appearance import TextSize
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.conversation_list import ConversationList
 from desktop_app.ui.notice_bar import NoticeBar
@@ -55,10 +57,11 @@ if TYPE_CHECKING:
     # first paint needs none of them (B6).
     from PySide6.QtCore import QPoint, QUrl
     from PySide6.QtGui import QCloseEvent
-    from PySide6.QtWidgets import QProgressDialog
+    from PySide6.QtWidgets import QDialog, QProgressDialog
 
     from desktop_app.control.conversation import ConversationController
     from desktop_app.ui.ai_status_banner import AiStatusBanner
+    from desktop_app.ui.announcer import Announcer
     from desktop_app.ui.bridge import SessionBridge, WindowServices
     from desktop_app.ui.connection_indicator import ConnectionIndicator
     from desktop_app.ui.diagnostics import ConnectionLog, DiagnosticsDialog
@@ -66,6 +69,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.kiosk_screen import KioskScreen
     from desktop_app.ui.lockdown import ContextMenuBlock, LinkPanel
     from desktop_app.ui.reconnect_button import ReconnectButton
+    from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
     from desktop_app.ui.sign_in_dialog import SignInDialog
 
 logger = logging.getLogger("desktop_app.ui")
@@ -215,6 +219,7 @@ class MainWindow(QMainWindow):
     connection_log: ConnectionLog
     ai_status: AiStatusBanner
     indicator: ConnectionIndicator
+    announcer: Announcer
     reconnect_button: ReconnectButton
     controller: ConversationController
 
@@ -294,6 +299,8 @@ class MainWindow(QMainWindow):
         self._first_paint.watch(self.startup_status)
 
         self._build_actions()
+        # The View menu's text size (a kiosk, without menus, has its own text scale).
+        self.text_size = TextSize(setup.settings, self) if chrome.menus else None
         if chrome.menus:
             self._build_menus()
         else:
@@ -340,6 +347,7 @@ class MainWindow(QMainWindow):
         geometry = setup.settings.window_geometry() if chrome.remember_geometry else None
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self._set_tab_order()
         self.composer.setFocus()
         if services is not None:
             self.attach(services)
@@ -376,6 +384,7 @@ class MainWindow(QMainWindow):
         self.reconnect_button = ReconnectButton(self)
         self.indicator.presence_changed.connect(self.reconnect_button.on_presence_changed)
         self.reconnect_button.on_presence_changed(self.indicator.presence)
+        self._watch_for_announcements()
         self.statusBar().removeWidget(self.startup_status)
         self._first_paint.forget(self.startup_status)
         self.statusBar().addPermanentWidget(self.reconnect_button)
@@ -414,6 +423,7 @@ class MainWindow(QMainWindow):
             self.notice_bar.set_notice(None)  # the controller's notices from now on
         self._show_chat_connected()
         self.on_session_change(services.session.state)
+        self._set_tab_order()
         if self.chrome.kiosk is not None:
             from desktop_app.ui.kiosk import KioskMode
 
@@ -425,6 +435,28 @@ class MainWindow(QMainWindow):
                 auto_sign_in.on_problem(self.kiosk.banner.show_sign_in_problem)
                 self.kiosk.banner.show_sign_in_problem(auto_sign_in.problem)
             self._build_start_over(self.chrome.kiosk)
+
+    def tab_order(self) -> list[QWidget]:
+        """The window's controls in the order Tab visits them (hidden ones are skipped):
+        from the conversations through what the assistant and the notices offer to the
+        message box, Send, and Reconnect in the status bar."""
+        order: list[QWidget] = []
+        if self.chrome.conversation_list:
+            order += [self.conversations.new_button, self.conversations.list]
+        order.append(self.transcript_view)
+        if self.attached:
+            order.append(self.ai_status.download_button)
+        order += [self.notice_bar.button, self.composer, self.send_button]
+        if self.attached:
+            order.append(self.reconnect_button)
+        return order
+
+    def _set_tab_order(self) -> None:
+        # Not the order of creation: the assistant's banner and the Reconnect button are
+        # made once attached, and would come last.
+        order = self.tab_order()
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
 
     def _build_start_over(self, options: KioskOptions) -> None:
         """The kiosk's fresh screen per visitor: the Start over button and the idle rule."""
@@ -453,6 +485,7 @@ class MainWindow(QMainWindow):
             return
         logger.info("Starting over with a new conversation")
         self._drop_pending_live()
+        self.announcer.forget_replies()  # not one word of it to the next visitor
         self.transcript.replace_all([])
         self.composer.clear()  # its undo history too: nothing to bring back with Ctrl+Z
         self.statusBar().clearMessage()
@@ -536,6 +569,74 @@ class MainWindow(QMainWindow):
         diagnostics.triggered.connect(self.on_show_diagnostics)
         self.about_action = about = QAction("&About SDM Desktop", self)
         about.triggered.connect(self.on_about)
+        self.shortcuts_action = keys = QAction("&Keyboard shortcuts", self)
+        keys.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
+        keys.triggered.connect(self.on_show_shortcuts)
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        self._build_focus_actions()
+
+    def _build_focus_actions(self) -> None:
+        """F6 and Shift+F6 move between the panes, as in most desktop apps; Ctrl+1, 2, 3
+        go to one. On the window itself, not only in the Go menu."""
+        self.next_pane_action = QAction("&Next pane", self)
+        self.next_pane_action.setShortcut(QKeySequence("F6"))
+        self.next_pane_action.triggered.connect(lambda: self.focus_pane(+1))
+        self.previous_pane_action = QAction("&Previous pane", self)
+        self.previous_pane_action.setShortcut(QKeySequence("Shift+F6"))
+        self.previous_pane_action.triggered.connect(lambda: self.focus_pane(-1))
+        self.go_to_conversations_action = QAction("&Conversation list", self)
+        self.go_to_conversations_action.setShortcut(QKeySequence("Ctrl+1"))
+        self.go_to_conversations_action.triggered.connect(self.conversations.list.setFocus)
+        self.go_to_transcript_action = QAction("&Transcript", self)
+        self.go_to_transcript_action.setShortcut(QKeySequence("Ctrl+2"))
+        self.go_to_transcript_action.triggered.connect(self.transcript_view.setFocus)
+        self.go_to_composer_action = QAction("&Message box", self)
+        self.go_to_composer_action.setShortcut(QKeySequence("Ctrl+3"))
+        self.go_to_composer_action.triggered.connect(self.focus_composer)
+        self.focus_actions = [
+            self.next_pane_action,
+            self.previous_pane_action,
+            self.go_to_conversations_action,
+            self.go_to_transcript_action,
+            self.go_to_composer_action,
+        ]
+        if not self.chrome.conversation_list:
+            self.go_to_conversations_action.setEnabled(False)
+        if self.chrome.menus:
+            # A kiosk's keys reach only Reconnect (its lockdown audit); Tab still moves
+            # through its few controls.
+            self.addActions(self.focus_actions)
+
+    def panes(self) -> list[QWidget]:
+        """What F6 moves between, in order: the conversation list (if shown), the
+        transcript, the message box."""
+        panes: list[QWidget] = [self.transcript_view, self.composer]
+        if self.chrome.conversation_list:
+            panes.insert(0, self.conversations.list)
+        return panes
+
+    def focus_pane(self, step: int) -> None:
+        """Focus the next (``step`` 1) or previous (-1) pane after the one holding the
+        focus; from elsewhere (a button), the message box or the one before it."""
+        panes = self.panes()
+        focused = self.focusWidget()
+        here = next(
+            (n for n, pane in enumerate(panes) if focused is pane or pane.isAncestorOf(focused)),
+            None,
+        )
+        if here is None:
+            here = panes.index(self.composer) - (step if step > 0 else 0)
+        panes[(here + step) % len(panes)].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_composer(self) -> None:
+        """Back to writing: the window active (there may be no window manager to do it
+        when a dialog closes) and the message box focused."""
+        self.activateWindow()
+        self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _return_focus_to_composer(self, dialog: QDialog) -> None:
+        """Once ``dialog`` closes, whatever its answer, the focus goes to the message box."""
+        dialog.finished.connect(lambda _result: self.focus_composer())
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -550,7 +651,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         connection_menu = self.menuBar().addMenu("&Connection")
         connection_menu.addAction(self.reconnect_action)
+        if self.text_size is not None:
+            self.view_menu = view_menu = self.menuBar().addMenu("&View")
+            view_menu.addActions(self.text_size.actions)
+        go_menu = self.menuBar().addMenu("&Go")
+        go_menu.addActions(self.focus_actions[:2])
+        go_menu.addSeparator()
+        go_menu.addActions(self.focus_actions[2:])
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
@@ -619,6 +729,7 @@ class MainWindow(QMainWindow):
         )
         make_plain(box)
         self.refusal_box = box
+        self._return_focus_to_composer(box)
         box.open()
 
     def on_wipe_demo_data(self) -> None:
@@ -639,6 +750,7 @@ class MainWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Yes).setText("&Wipe")
         box.finished.connect(self._on_wipe_demo_data_answered)
         self.wipe_demo_data_box = box
+        self._return_focus_to_composer(box)
         box.open()
 
     def _on_wipe_demo_data_answered(self, result: int) -> None:
@@ -729,7 +841,7 @@ class MainWindow(QMainWindow):
         )
         self.sign_in_dialog = dialog
         # Back to writing once the dialog is gone, signed in or not.
-        dialog.finished.connect(lambda _result: self.composer.setFocus())
+        self._return_focus_to_composer(dialog)
         logger.info("Sign-in requested")
         dialog.open()
 
@@ -758,6 +870,24 @@ class MainWindow(QMainWindow):
             self._send_when_attached = False
             self.on_send()
 
+    def _watch_for_announcements(self) -> None:
+        """Tell a screen reader of connection changes, replies and the assistant's status."""
+        from desktop_app.ui.announcer import Announcer
+
+        self.announcer = announcer = Announcer(self)
+        indicator, banner = self.indicator, self.ai_status
+        indicator.presence_changed.connect(
+            lambda presence: announcer.on_presence(presence, indicator.summary.reason)
+        )
+        banner.changed.connect(
+            lambda: announcer.on_assistant(
+                thinking=banner.assistant.thinking,
+                summarizing=banner.assistant.summary_generating,
+                summary_ready=banner.summary_ready,
+            )
+        )
+        announcer.on_presence(indicator.presence, indicator.summary.reason)
+
     def show_transcript(self, entries: list[TranscriptEntry]) -> None:
         self._drop_pending_live()  # each one is in ``entries`` now
         self.transcript.replace_all(entries)
@@ -765,6 +895,7 @@ class MainWindow(QMainWindow):
 
     def show_live(self, entry: TranscriptEntry, confirmed: str | None) -> None:
         self._live_pending.append(entry)
+        self.announcer.on_live(entry)
         if confirmed is not None and self.transcript.row_of(confirmed) is not None:
             # The echo of a queued message: it now stands where the server put it, at
             # once (the queued row goes).
@@ -886,6 +1017,7 @@ class MainWindow(QMainWindow):
         dialog.fileSelected.connect(
             lambda name: self._start_summary_download(conversation_id, Path(name))
         )
+        dialog.rejected.connect(self.focus_composer)  # the summary box returns it otherwise
         self.save_dialog = dialog
         # open() returns at once: a dialog run to completion here would run Qt's event
         # loop inside the caller, and every asyncio task that woke meanwhile would die.
@@ -933,6 +1065,7 @@ class MainWindow(QMainWindow):
         )
         make_plain(box)  # a file name may hold "<"
         self.summary_saved_box = box
+        self._return_focus_to_composer(box)
         box.finished.connect(
             lambda result: (
                 result == QMessageBox.StandardButton.Open
@@ -955,6 +1088,7 @@ class MainWindow(QMainWindow):
         )
         make_plain(box)
         self.summary_failed_box = box
+        self._return_focus_to_composer(box)
         box.open()
 
     # --- errors, about, closing ------------------------------------------------------
@@ -981,16 +1115,26 @@ class MainWindow(QMainWindow):
                 self,
                 session=services.session,
             )
+            self._return_focus_to_composer(self.diagnostics)
         self.diagnostics.show()
         self.diagnostics.raise_()
         self.diagnostics.activateWindow()
+
+    def on_show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts (F1): a list beside the window, not modal."""
+        from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
+
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+            self._return_focus_to_composer(self.shortcuts_dialog)
+        self.shortcuts_dialog.show_for_reading()
 
     def on_about(self) -> None:
         # Imported when asked for: the notices it shows are read from the licence report
         # the build writes (desktop_app.notices), which start-up does not need.
         from desktop_app.ui.about import show_about
 
-        show_about(self, self.setup.server_label)
+        self._return_focus_to_composer(show_about(self, self.setup.server_label))
 
     def show_link_in_app(self, url: QUrl, title: str) -> None:
         """Kiosk lockdown: a link's title and address in a small panel, nothing opened."""

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.core.conversation import Notice
+from desktop_app.ui.appearance import current_colours, follow_palette, set_style_sheet
 
 COUNTDOWN_MS = 250  # the countdown shows whole seconds
 
@@ -20,16 +21,14 @@ class NoticeBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("noticeBar")
-        self.setStyleSheet(
-            "QFrame#noticeBar { background: #fff4ce; border: 1px solid #e0c45c;"
-            " border-radius: 4px; } QFrame#noticeBar QLabel { color: #3b2f00; }"
-        )
         self.notice: Notice | None = None
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.label.setAccessibleName("Notice")
         self.button = QPushButton(self)
+        # Hidden without an action, but still in the accessibility tree: never nameless.
+        self.button.setAccessibleName(self.tr("Notice action"))
         self.button.clicked.connect(self._on_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
@@ -39,6 +38,7 @@ class NoticeBar(QFrame):
         self._timer.setInterval(COUNTDOWN_MS)
         self._timer.timeout.connect(self._show_text)
         self.setVisible(False)
+        follow_palette(self, self._colour)
 
     def set_notice(self, notice: Notice | None) -> None:
         self.notice = notice
@@ -49,6 +49,7 @@ class NoticeBar(QFrame):
         self.button.setVisible(notice.action is not None)
         if notice.action is not None:
             self.button.setText(notice.action.value)
+            self.button.setAccessibleName(notice.action.value)
         if notice.retry_due is not None:
             self._timer.start()
         else:
@@ -60,8 +61,20 @@ class NoticeBar(QFrame):
 
     def _show_text(self) -> None:
         if self.notice is not None:
-            self.label.setText(self.notice.text_at(time.monotonic()))
+            text = self.notice.text_at(time.monotonic())
+            if text != self.label.text():
+                self.label.setText(text)
+                self.label.setAccessibleDescription(text)  # a named label's text is not read
 
     def _on_clicked(self) -> None:
         if self.notice is not None and self.notice.action is not None:
             self.action_requested.emit(self.notice.action)
+
+    def _colour(self) -> None:
+        c = current_colours()
+        set_style_sheet(
+            self,
+            f"QFrame#noticeBar {{ background: {c.notice_background};"
+            f" border: 1px solid {c.notice_border}; border-radius: 4px; }}"
+            f" QFrame#noticeBar QLabel {{ color: {c.notice_text}; }}",
+        )

@@ -15,8 +15,11 @@ class ReconnectButton(QPushButton):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("&Reconnect", parent)
-        self.setToolTip("Try to connect now instead of waiting (Alt+R)")
+        super().__init__(parent)
+        # Each language picks its own accelerator: "&Reconnect" is "&Neu verbinden".
+        self.setText(self.tr("&Reconnect"))
+        #: The shortcut in the brackets is the one the button's "&" makes.
+        self.setToolTip(self.tr("Try to connect now instead of waiting (Alt+R)"))
         self.setVisible(False)
 
     def on_presence_changed(self, presence: Presence) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop_app.ui.appearance import current_colours, follow_palette, set_style_sheet
+
 DEMO_WARNING = "Demo server — do not enter patient data"
 INSECURE_WARNING = "Not secure: this server address uses http://, your password is sent unencrypted"
 
@@ -38,8 +40,16 @@ class ServerBanner(QLabel):
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAccessibleName("Server warning")
-        self.setStyleSheet(
-            "QLabel#serverBanner { background: #fde7e9; color: #8c1d18; font-weight: bold;"
-            " border: 1px solid #e6a8a3; border-radius: 4px; padding: 4px 8px; }"
-        )
+        # A label's text is not its own in AT-SPI once it has a name: the words go here.
+        self.setAccessibleDescription("\n".join(lines))
+        follow_palette(self, self._colour)
         self.setVisible(bool(lines))
+
+    def _colour(self) -> None:
+        c = current_colours()
+        set_style_sheet(
+            self,
+            f"QLabel#serverBanner {{ background: {c.server_background}; color: {c.server_text};"
+            f" font-weight: bold; border: 1px solid {c.server_border}; border-radius: 4px;"
+            " padding: 4px 8px; }",
+        )

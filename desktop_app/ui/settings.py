@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from desktop_app.core import text_size
 from desktop_app.core.endpoints import validate_conversation_id
 from desktop_app.store.files import make_private
 
@@ -97,6 +98,17 @@ class Settings:
 
     def set_window_geometry(self, geometry: QByteArray) -> None:
         self._q.setValue("window/geometry", geometry)
+
+    def text_scale(self) -> float:
+        """The desktop window's text size (View menu), a step of core.text_size."""
+        raw = self._q.value("appearance/text-scale")  # an INI file gives text
+        try:
+            return text_size.nearest(float(raw))
+        except (TypeError, ValueError):
+            return text_size.DEFAULT
+
+    def set_text_scale(self, scale: float) -> None:
+        self._q.setValue("appearance/text-scale", scale)
 
     def sync(self) -> None:
         self._q.sync()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.control.session import SessionController
 from desktop_app.core.errors import SdmError
 from desktop_app.net.http import HttpError, SignInFailed
+from desktop_app.ui.appearance import current_colours, follow_palette, set_style_sheet
 from desktop_app.ui.plain_text import plain_label
 from desktop_app.ui.server_banner import INSECURE_WARNING
 
@@ -67,7 +68,7 @@ class SignInDialog(QDialog):
         self.error = QLabel(self)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setObjectName("signInError")
-        self.error.setStyleSheet("QLabel#signInError { color: #b3261e; }")
+        follow_palette(self.error, lambda: _error_colour(self.error, ""))
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         self.buttons = QDialogButtonBox(
@@ -90,7 +91,7 @@ class SignInDialog(QDialog):
             warning.setTextFormat(Qt.TextFormat.PlainText)
             warning.setWordWrap(True)
             warning.setObjectName("insecureWarning")
-            warning.setStyleSheet("QLabel#insecureWarning { color: #b3261e; font-weight: bold; }")
+            follow_palette(warning, lambda: _error_colour(warning, " font-weight: bold;"))
             layout.addWidget(warning)
             self.insecure_warning = warning
         layout.addLayout(form)
@@ -158,3 +159,9 @@ class SignInDialog(QDialog):
         # Grow for the error line instead of squeezing the fields (a fixed-size dialog
         # after its first show keeps its height otherwise).
         self.adjustSize()
+
+
+def _error_colour(label: QLabel, more: str) -> None:
+    """The scheme's error colour (core.contrast.Colours.error) for ``label``'s words."""
+    colour = current_colours().error
+    set_style_sheet(label, f"QLabel#{label.objectName()} {{ color: {colour};{more} }}")

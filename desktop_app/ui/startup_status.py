@@ -11,11 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_app.core.startup import StartupStep, failure_text, step_text
+from desktop_app.ui.appearance import current_colours, follow_palette, set_style_sheet
 from desktop_app.ui.plain_text import tooltip
 
-#: The indicator's colours (:mod:`desktop_app.ui.connection_indicator`): on its way, failed.
-WORKING_COLOUR = "#9a6700"
-FAILED_COLOUR = "#b3261e"
+#: The indicator's colours (:mod:`desktop_app.ui.connection_indicator`), fields of
+#: core.contrast.Colours: on its way, failed.
+WORKING_TONE = "warning"
+FAILED_TONE = "error"
 
 
 class StartupStatus(QLabel):
@@ -24,20 +26,28 @@ class StartupStatus(QLabel):
     def __init__(self, step: StartupStep, server_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startupStatus")
-        self.setAccessibleName("Connection status")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.failed = False
+        self.tone = WORKING_TONE
         self.show_step(step, server_label)
+        follow_palette(self, self._colour)
 
     def show_step(self, step: StartupStep, server_label: str) -> None:
-        self._show(step_text(step, server_label), WORKING_COLOUR)
+        self._show(step_text(step, server_label), WORKING_TONE)
 
     def show_failure(self, reason: str) -> None:
         self.failed = True
-        self._show("Could not start", FAILED_COLOUR)
+        self._show("Could not start", FAILED_TONE)
         self.setToolTip(tooltip(failure_text(reason)))  # the reason may name a file
 
-    def _show(self, text: str, colour: str) -> None:
+    def _show(self, text: str, tone: str) -> None:
         self.setText(f"● {text}")
-        self.setStyleSheet(f"QLabel#startupStatus {{ color: {colour}; }}")
+        self.tone = tone
+        self._colour()
+        # A few steps, no countdown: the name may change with each.
+        self.setAccessibleName(self.tr("Connection status: {state}").format(state=text))
         self.setAccessibleDescription(text)
+
+    def _colour(self) -> None:
+        colour = getattr(current_colours(), self.tone)
+        set_style_sheet(self, f"QLabel#startupStatus {{ color: {colour}; }}")

@@ -50,6 +50,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractListModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -66,6 +67,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QDesktopServices,
+    QFocusEvent,
     QFont,
     QFontMetrics,
     QGuiApplication,
@@ -96,6 +98,7 @@ from desktop_app.core.frames import Citation, Role
 from desktop_app.core.lru import WeightedLru
 from desktop_app.core.render_budget import RenderBudget, rendered_part
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
+from desktop_app.ui.appearance import colours_for
 from desktop_app.ui.plain_text import tooltip as escaped_tooltip
 from desktop_app.ui.transcript_view import IncrementalListView
 
@@ -165,11 +168,12 @@ _PLAIN_CACHE_SIZE = 4096
 _PLAIN_CACHE_CHARS = 4 << 20
 
 
-#: The badge shown in the header of a message that is not delivered: text, colour.
+#: The badge shown in the header of a message that is not delivered: text, and its
+#: colour's name in core.contrast.Colours (the word says the state; colour repeats it).
 BADGES: dict[DeliveryState, tuple[str, str]] = {
-    DeliveryState.QUEUED: ("Queued", "#b26a00"),
-    DeliveryState.SENDING: ("Sending…", "#6b6b6b"),
-    DeliveryState.FAILED: ("Failed", "#c62828"),
+    DeliveryState.QUEUED: ("Queued", "warning"),
+    DeliveryState.SENDING: ("Sending…", "muted"),
+    DeliveryState.FAILED: ("Failed", "error"),
 }
 
 
@@ -573,11 +577,12 @@ def build_document(
     cursor.insertText("  " + _label(format_timestamp(entry.timestamp)), muted)
     if badge := BADGES.get(entry.state):
         badge_format = QTextCharFormat(bold)
-        badge_format.setForeground(QColor(badge[1]))
+        badge_colour = QColor(getattr(colours_for(pal), badge[1]))
+        badge_format.setForeground(badge_colour)
         cursor.insertText("  " + badge[0], badge_format)
         if entry.state is DeliveryState.FAILED:
             failed = QTextCharFormat()
-            failed.setForeground(QColor(badge[1]))
+            failed.setForeground(badge_colour)
             reason = _label(entry.failure or "This message could not be sent.")
             cursor.insertText(f" — {reason} Right-click for Retry, Delete, Copy.", failed)
     cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -781,6 +786,13 @@ class TranscriptDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tint)
         painter.drawRoundedRect(QRectF(bubble).adjusted(1, 1, -1, -1), 8, 8)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            # Where the keyboard is: a dashed frame in the margin round the bubble, seen
+            # beside the selection's solid one.
+            pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(bubble).adjusted(-2, -2, 2, 2), 10, 10)
         origin = QPointF(bubble.left() + _PADDING, bubble.top() + _PADDING)
         painter.translate(origin)
         context = QAbstractTextDocumentLayout.PaintContext()
@@ -918,7 +930,35 @@ class TranscriptView(IncrementalListView):
             self.copy_selection()
             event.accept()
             return
+        menu_key = event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        )
+        current = self.currentIndex()
+        if (
+            menu_key
+            and current.isValid()
+            and self.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+        ):
+            # The message menu of the current row, not of the row under the pointer.
+            self.scrollTo(current)
+            self.customContextMenuRequested.emit(self.visualRect(current).center())
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # The keyboard needs a current row to show and move from: the last one in view.
+        if not self.currentIndex().isValid() and self.model() is not None:
+            viewport = self.viewport()
+            index = self.indexAt(QPoint(viewport.width() // 2, viewport.height() - 1))
+            rows = self.model().rowCount()
+            if not index.isValid() and rows:
+                index = self.model().index(rows - 1, 0)
+            if index.isValid():
+                self.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+        super().focusInEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)

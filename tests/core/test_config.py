@@ -159,6 +159,8 @@ GOOD_VALUES: dict[str, tuple[str, str, object]] = {
     "kiosk_sign_in_max_retry_s": ("30", "30", 30.0),
     "kiosk_idle_start_over_s": ("90", "90", 90.0),
     "http_timeout_s": ("12.5", "12.5", 12.5),
+    "language": ('"de"', "de", "de"),
+    "color_scheme": ('"dark"', "dark", "dark"),
     "connection.max_reconnect_attempts": ("8", "8", 8),
     "connection.reconnect_delay_s": ("2.5", "2.5", 2.5),
     "connection.max_reconnect_delay_s": ("45", "45", 45.0),

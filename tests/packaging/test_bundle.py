@@ -99,6 +99,20 @@ def test_frozen_version_prints_the_version_and_the_build(build: Build) -> None:
     assert bundled_build_info(build).built_at.strftime("%Y-%m-%d") in result.stdout
 
 
+def test_frozen_app_speaks_german_with_the_bundled_catalogs(build: Build, tmp_path: Path) -> None:
+    # A kiosk without an administrator PIN stops after the translations, before a window.
+    result = run(
+        [build.executable, "--kiosk", "--verbose", "--language", "de"],
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert "Language de: locale de_DE, catalog sdm_de.qm, Qt's qtbase_de.qm" in result.stderr
+    bundled = sorted(p.name for p in (build.internal / "desktop_app" / "translations").iterdir())
+    assert bundled == ["sdm_de.qm", "sdm_en_XA.qm"]
+
+
 def test_frozen_self_test_passes_with_the_bundled_network_plugin(build: Build) -> None:
     # QT_DEBUG_PLUGINS makes Qt name, on stderr, every plugin library it loads.
     result = run([build.executable, "--self-test"], QT_DEBUG_PLUGINS="1")
@@ -183,8 +197,10 @@ def test_qt_comes_from_pyside6_essentials_alone(build: Build) -> None:
 
     assert bundled_qt
     assert [path for path in bundled_qt if path not in essentials] == []
-    # Left out on purpose: Qt's translations, the GTK theme, the embedded-device platforms.
-    assert not (build.internal / "PySide6" / "Qt" / "translations").exists()
+    # Left out on purpose: Qt's translations (but for the app's languages), the GTK
+    # theme, the embedded-device platforms.
+    qt_translations = build.internal / "PySide6" / "Qt" / "translations"
+    assert sorted(path.name for path in qt_translations.iterdir()) == ["qtbase_de.qm"]
     assert not list(build.internal.rglob("*qgtk3*"))
     assert not list(build.internal.rglob("*eglfs*"))
 

@@ -41,6 +41,8 @@ pytestmark = [
         reason="not a Debian system: dpkg and dpkg-deb are missing",
     ),
 ]
+
+
 def _as_root() -> list[str] | None:
     """The prefix that runs a command as root here: none as root, ``sudo -n`` if it may."""
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog
 from desktop_app.core.conversation import NoticeAction
 from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DEMO_EMAIL, DemoServer
-from desktop_app.ui.connection_indicator import ATTENTION_COLOUR, COLOURS
+from desktop_app.ui.appearance import current_colours
 from desktop_app.ui.main_window import MainWindow, _suggested_summary_path
 from tests.ui.conftest import LoopDriver, open_connected, sign_in_as_a_person
 
@@ -57,14 +57,14 @@ def test_a_session_that_ends_turns_connected_amber_and_holds_the_messages(
     conversation = demo.create_conversation()
     open_connected(driver, window, conversation)
     driver.wait_until(lambda: window.indicator.attention is None)
-    green = f"color: {COLOURS[Presence.CONNECTED]}"
+    green = f"color: {current_colours().success}"
     assert green in window.indicator.styleSheet()
 
     demo.expire_sessions()
     driver.call(window.controller.reload)  # any request now finds the session ended
     driver.wait_until(lambda: window.indicator.attention == "not signed in")
     assert window.indicator.text().endswith("Connected — not signed in")
-    assert f"color: {ATTENTION_COLOUR}" in window.indicator.styleSheet()
+    assert f"color: {current_colours().warning}" in window.indicator.styleSheet()
     driver.wait_until(lambda: window.sign_in_dialog is not None)
     assert window.sign_in_dialog is not None
     driver.call(window.sign_in_dialog.reject)
