@@ -2,6 +2,7 @@
 
     python build_scripts/screenshot.py OUTPUT.png [--size 1100x720] [--timeout 60]
                                        [--color-scheme light|dark|system]
+                                       [--language en|de|...]
 
 It runs the app as ``python -m desktop_app`` does (``desktop_app.app.run`` on a
 qasync loop, the embedded demo server), with its own temporary settings and
@@ -12,6 +13,11 @@ replied and is idle again, then saves the window as a PNG and closes it.
 ``--color-scheme dark`` draws the window in the app's dark scheme (the README's
 docs/screenshot-dark.png); the default, ``system``, is what the display's
 desktop says (Xvfb: none, so light).
+
+``--language de`` installs the German catalogs as the app does at start
+(:func:`desktop_app.ui.translation.install_translations`, before any widget):
+the README's docs/screenshot-de.png. The default, ``en``, is the source text
+(docs/screenshot.png); ``system`` is what the computer says.
 
 Qt uses whatever ``QT_QPA_PLATFORM`` says: ``xcb`` under Xvfb gives a real X11
 window (the docs' screenshot), ``offscreen`` works without any display.
@@ -30,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt
 from PySide6.QtGui import QImage, QImageWriter
 from PySide6.QtWidgets import QApplication
 
@@ -42,6 +48,7 @@ from desktop_app.core.presence import Presence
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.network import ManualNetworkSource
 from desktop_app.ui.settings import Settings
+from desktop_app.ui.translation import install_translations
 
 #: What the screenshot's user asks (no "summary": that would start a PDF and change the banner).
 MESSAGE = (
@@ -74,10 +81,16 @@ class Capture:
     """Drives one window from start to screenshot; ``step`` says what it waits for."""
 
     def __init__(
-        self, output: Path, size: QSize, timeout_s: float, color_scheme: str = "system"
+        self,
+        output: Path,
+        size: QSize,
+        timeout_s: float,
+        color_scheme: str = "system",
+        language: str = "en",
     ) -> None:
         self.output = output
         self.color_scheme = color_scheme
+        self.language = language
         self.size = size
         self.timeout_s = timeout_s
         self.step = "the window to open"
@@ -98,7 +111,9 @@ class Capture:
             settings = Settings(
                 QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
             )
-            options = AppConfig(server=DEMO_SERVER, color_scheme=self.color_scheme)
+            options = AppConfig(
+                server=DEMO_SERVER, color_scheme=self.color_scheme, language=self.language
+            )
             ready: asyncio.Future[MainWindow] = asyncio.get_running_loop().create_future()
             app_task = asyncio.ensure_future(
                 run(
@@ -133,6 +148,8 @@ class Capture:
         window.bridge.status_event.connect(
             lambda event: self.status_events.append(str(event.get("type")))
         )
+        # The status bar's word, in the window's language.
+        connected = QCoreApplication.translate("ConnectionIndicator", "Connected")
         window.resize(self.size)
         handle = window.windowHandle()
         await self.wait_until(
@@ -143,7 +160,7 @@ class Capture:
             "the status bar to say Connected",
             lambda: (
                 window.indicator.presence is Presence.CONNECTED
-                and "Connected" in window.indicator.text()
+                and connected in window.indicator.text()
             ),
         )
         await self.wait_until(
@@ -228,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         default="system",
         help="the app's colours (system: what the desktop says)",
     )
+    parser.add_argument(
+        "--language",
+        default="en",
+        help='the app\'s language: "en" (the source text), "de", "system" (the computer\'s)',
+    )
     args = parser.parse_args(argv)
 
     app = QApplication(sys.argv[:1])
@@ -236,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # the loop stops after the app's shutdown
     app.setCursorFlashTime(0)  # no blinking: the same picture every time
-    capture = Capture(args.output, args.size, args.timeout, args.color_scheme)
+    # As the app's start() does: after the QApplication, before any widget.
+    install_translations(app, args.language)
+    capture = Capture(args.output, args.size, args.timeout, args.color_scheme, args.language)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

@@ -66,6 +66,7 @@ from desktop_app.core.startup import StartupStep
 from desktop_app.store.files import make_private, private_directory
 from desktop_app.ui.appearance import apply_text_scale
 from desktop_app.ui.appearance import install as install_appearance
+from desktop_app.ui.error_text import shown, shown_words
 from desktop_app.ui.icon import app_icon
 from desktop_app.ui.main_window import MainWindow, WindowChrome, WindowSetup
 from desktop_app.ui.settings import Settings
@@ -182,7 +183,7 @@ async def run(
             except (SdmError, OSError) as exc:
                 # Said in the window (and, once it is closed, on stderr: start()).
                 logger.info("Start-up failed: %s", type(exc).__name__)
-                window.show_startup_failure(str(exc))
+                window.show_startup_failure(shown(exc))
                 if window_ready is not None:
                     window_ready.set_exception(exc)
                 if window.chrome.closable:
@@ -246,7 +247,9 @@ def _attach(
     drive_managers(network, [connections.background_chat])
     stack.push_async_callback(window.tasks.cancel_all)
     if connections.notes:
-        window.statusBar().showMessage(" ".join(connections.notes), 60000)
+        window.statusBar().showMessage(
+            " ".join(shown_words(note) for note in connections.notes), 60000
+        )
     window.show_store_problem()
 
 

@@ -115,3 +115,20 @@ def _asyncio_guard() -> Iterator[None]:
             exc = record.exc_info[1] if record.exc_info else None
             lines.append(record.getMessage() + (f" ({exc!r})" if exc is not None else ""))
         pytest.fail("asyncio reported errors:\n" + "\n".join(lines), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """A test that installs a language (``desktop_app.ui.translation``) leaves none
+    behind: the default locale and the application's translators are put back, or a
+    later test would read its times or words in that language."""
+    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+    locale = QLocale()
+    yield
+    QLocale.setDefault(locale)
+    app = QCoreApplication.instance()
+    if app is not None:
+        for translator in app.findChildren(QTranslator):
+            app.removeTranslator(translator)
+            translator.setParent(None)

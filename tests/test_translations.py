@@ -15,12 +15,11 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 
 from build_scripts import translations as build
@@ -41,17 +40,6 @@ PACKAGE = ROOT / "desktop_app"
 TRANSLATION_CALLS = {"tr", "translate", "QT_TRANSLATE_NOOP", "QT_TR_NOOP"}
 
 RECONNECTING = SocketSnapshot("chat", ConnectionState.RECONNECTING, attempts=2, retry_in_s=4.2)
-
-
-@pytest.fixture
-def restore_language(qapp: QApplication) -> Iterator[None]:
-    """Whatever a test installs is gone after it: translators and the default locale."""
-    default = QLocale()
-    yield
-    for translator in qapp.findChildren(QTranslator):
-        qapp.removeTranslator(translator)
-        translator.setParent(None)
-    QLocale.setDefault(default)
 
 
 # --- the catalogs match the code -------------------------------------------------------
@@ -219,7 +207,6 @@ def test_the_german_catalog_is_finished_for_the_pilot() -> None:
 # --- the language at run time ---------------------------------------------------------
 
 
-@pytest.mark.usefixtures("restore_language")
 def test_in_german_the_pilot_speaks_german(qapp: QApplication) -> None:
     choice = install_translations(qapp, "de")
 
@@ -234,7 +221,6 @@ def test_in_german_the_pilot_speaks_german(qapp: QApplication) -> None:
     assert summarize([RECONNECTING]).text == "Reconnecting in 5 s (attempt 2)"
 
 
-@pytest.mark.usefixtures("restore_language")
 def test_german_installs_qts_own_catalog_and_the_locale(qapp: QApplication) -> None:
     choice = install_translations(qapp, "de-AT")
 
@@ -246,7 +232,6 @@ def test_german_installs_qts_own_catalog_and_the_locale(qapp: QApplication) -> N
     assert QLocale().name() == "de_AT"
 
 
-@pytest.mark.usefixtures("restore_language")
 def test_in_the_pseudo_locale_every_pilot_string_is_bracketed(qapp: QApplication) -> None:
     install_translations(qapp, PSEUDO_LOCALE)
 
@@ -257,7 +242,6 @@ def test_in_the_pseudo_locale_every_pilot_string_is_bracketed(qapp: QApplication
     assert text.startswith("[Ŕéçöññéçţîñĝ îñ 5 š ([åţţéɱþţ 2")
 
 
-@pytest.mark.usefixtures("restore_language")
 def test_english_needs_no_catalog_and_says_nothing(
     qapp: QApplication, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -268,7 +252,6 @@ def test_english_needs_no_catalog_and_says_nothing(
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-@pytest.mark.usefixtures("restore_language")
 @pytest.mark.parametrize(
     ("code", "line"),
     [
@@ -289,7 +272,6 @@ def test_a_language_without_a_catalog_falls_back_to_english_with_a_warning(
     assert warnings[0].startswith(line)
 
 
-@pytest.mark.usefixtures("restore_language")
 def test_the_system_language_without_a_catalog_is_only_an_info_line(
     qapp: QApplication, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
@@ -300,7 +282,6 @@ def test_the_system_language_without_a_catalog_is_only_an_info_line(
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-@pytest.mark.usefixtures("restore_language")
 @pytest.mark.parametrize(
     ("code", "today_shown", "other_day_shown"),
     [("de", "14:05", "05.12.26 14:05"), ("en_US", "2:05\u202fPM", "12/5/26 2:05\u202fPM")],

@@ -22,6 +22,9 @@ Every failure becomes a state the window can show (:mod:`desktop_app.core.conver
   there is a conversation). Its timer stays, in case that news never comes.
 
 The window implements :class:`ConversationView`; tests implement it with a list.
+The words the controller makes (notices, "You", a new conversation's title) go
+through the ``translate`` it is given: the window passes ``QCoreApplication.translate``,
+tests keep the English default.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from desktop_app.core.outbox import OutboxEntry, OutboxState, arrived_in_history
 from desktop_app.core.reconcile import merge_history
 from desktop_app.core.session import SessionState
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry, message_key
+from desktop_app.core.translation import QT_TRANSLATE_NOOP, Translate, english
 from desktop_app.net.background import BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.clock import LoopClock
@@ -61,8 +65,8 @@ from desktop_app.net.status import StatusWebSocketManager
 
 logger = logging.getLogger("desktop_app.control.conversation")
 
-#: How this person's own messages are named in the transcript.
-YOU = "You"
+#: How this person's own messages are named in the transcript (translated where made).
+YOU = QT_TRANSLATE_NOOP("conversation", "You")
 
 #: How the outbox's states show in the transcript.
 DISPLAY_STATE = {
@@ -123,8 +127,11 @@ class ConversationController:
         retry_max_s: float = 30.0,
         clock: Clock | None = None,
         message_menus: bool = True,
+        translate: Translate = english,
     ) -> None:
         self.client = client
+        #: Words for the person: notices, "You", new titles (docs/TRANSLATING.md).
+        self.translate = translate
         #: A message's context menu can resend it (a kiosk's lockdown has none).
         self.message_menus = message_menus
         self.chat = chat
@@ -370,6 +377,10 @@ class ConversationController:
         if not isinstance(frame, ChatMessage):
             return
         confirmed = self.outbox.confirmed_by(frame)
+        if confirmed is None and self.outbox.repeats_a_delivery(frame):
+            # Shown once already (or in the history): shown again, it would be a double.
+            logger.info("Echo of message %s again: not shown twice", frame.client_message_id)
+            return
         if confirmed is not None and frame.name and frame.name != self.own_name:
             logger.info("Own messages are named by the server (%d chars)", len(frame.name))
             self.own_name = frame.name
@@ -420,7 +431,13 @@ class ConversationController:
         self.view.show_transcript(entries + self._outbox_entries(conversation_id, messages))
         if messages and messages[-1].role is Role.BOT:
             self.view.finish_stale_thinking()
-        logger.info("History of %s: %d messages", conversation_id, len(messages))
+        logger.info(
+            "History of %s: %d messages, %d live ones arrived meanwhile, %d of them added",
+            conversation_id,
+            len(messages),
+            len(live),
+            len(entries) - len(history),
+        )
         self._refresh_notice()
         try:
             summary = await self.client.summary_status(conversation_id)
@@ -475,7 +492,7 @@ class ConversationController:
     # --- creating ---------------------------------------------------------------------
 
     async def _create(self) -> None:
-        title = new_conversation_title(datetime.now(), self._titles())
+        title = new_conversation_title(datetime.now(), self._titles(), translate=self.translate)
         try:
             conversation_id = await self.client.create_conversation(title)
         except SignInRequired:
@@ -502,7 +519,7 @@ class ConversationController:
         self.open(conversation_id, title)
 
     async def _move_to_new(self, entry: OutboxEntry) -> None:
-        title = new_conversation_title(datetime.now(), self._titles())
+        title = new_conversation_title(datetime.now(), self._titles(), translate=self.translate)
         try:
             conversation_id = await self.client.create_conversation(title)
         except SignInRequired:
@@ -543,10 +560,15 @@ class ConversationController:
             self.view.show_delivery(self._display(entry))
             self._refresh_notice()
 
+    def _you(self) -> str:
+        """ "You" in the person's language (YOU is marked for lupdate where defined)."""
+        look_up = self.translate
+        return look_up("conversation", YOU)
+
     def _as_shown(self, entry: TranscriptEntry) -> TranscriptEntry:
         """This person's own messages show as "You", as they did while queued."""
         if entry.role is Role.USER and self.own_name is not None and entry.name == self.own_name:
-            return dataclasses.replace(entry, name=YOU)
+            return dataclasses.replace(entry, name=self._you())
         return entry
 
     def _display(self, entry: OutboxEntry) -> TranscriptEntry:
@@ -554,7 +576,7 @@ class ConversationController:
         failed = entry.state is OutboxState.FAILED
         return TranscriptEntry(
             role=Role.USER,
-            name=YOU,
+            name=self._you(),
             content=entry.text,
             timestamp=entry.created_at,
             client_message_id=entry.client_id,
@@ -575,6 +597,7 @@ class ConversationController:
             typed_without_conversation=self._typed_without_conversation,
             unattended=self.session.signs_in_by_itself,
             message_menus=self.message_menus,
+            translate=self.translate,
         )
         if notice != self._notice:
             self._notice = notice

@@ -17,6 +17,8 @@ On a kiosk with a service account kept in the password store
 no dialog, at start and whenever the session ends (expired, signed out); a
 failure is said in words (:attr:`AutoSignIn.problem`, the kiosk's banner shows
 it) and tried again after a growing wait, or at once when a socket connects.
+The words come from the ``translate`` it is given (:meth:`AutoSignIn.set_translate`:
+the ui's, once the window is there), English by default.
 
 The password store blocks (D-Bus, an unlock prompt): every call to it runs in a
 worker thread.
@@ -25,6 +27,7 @@ worker thread.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -38,6 +41,7 @@ from desktop_app.core.session import (
     session_cookie_of,
     unattended_sign_in_problem,
 )
+from desktop_app.core.translation import Translate, english
 from desktop_app.net.http import PlatformClient, SignInFailed
 from desktop_app.net.manager import Unsubscribe, WebSocketManager, subscribe
 
@@ -217,6 +221,36 @@ _NO_SESSION = (SessionState.SIGNED_OUT, SessionState.EXPIRED)
 CredentialsLoader = Callable[[], "Credentials | None"]
 
 
+class SignInFailure(enum.Enum):
+    """Why an unattended sign-in failed (worded by :func:`sign_in_failure_words`)."""
+
+    NO_ACCOUNT = "no account"  # nothing in the password store for this server
+    REFUSED = "refused"  # the server refused the stored email and password
+    ERROR = "error"  # an SdmError: its message, written for a person
+    UNEXPECTED = "unexpected"  # anything else: only its type is named
+
+
+def sign_in_failure_words(
+    failure: SignInFailure, detail: str, *, translate: Translate = english
+) -> str:
+    """The reason the kiosk's banner gives; ``detail``: the error's message or type."""
+    if failure is SignInFailure.NO_ACCOUNT:
+        return translate(
+            "session",
+            "no kiosk account is stored for this server (an administrator runs "
+            "sdm-desktop --store-credentials)",
+        )
+    if failure is SignInFailure.REFUSED:
+        return translate(
+            "session",
+            "the kiosk account's email address or password is not correct (an "
+            "administrator stores it again with sdm-desktop --store-credentials)",
+        )
+    if failure is SignInFailure.UNEXPECTED:
+        return translate("session", "an unexpected error ({name})").format(name=detail)
+    return detail  # an error's message is not translated (it comes from the layer below)
+
+
 class AutoSignIn:
     """Signs ``session`` in with the account ``load`` gives, whenever it has no session.
 
@@ -235,8 +269,12 @@ class AutoSignIn:
         *,
         policy: BackoffPolicy,
         managers: Sequence[WebSocketManager] = (),
+        translate: Translate = english,
     ) -> None:
         self._session = session
+        self._translate = translate
+        #: The last failure: why, its detail, and the wait before the next attempt.
+        self._failure: tuple[SignInFailure, str, float] | None = None
         self._load = load
         self._policy = policy
         self._task: asyncio.Task[None] | None = None
@@ -254,6 +292,11 @@ class AutoSignIn:
     def on_problem(self, callback: Callable[[str | None], object]) -> Unsubscribe:
         """Call ``callback`` with each new :attr:`problem` (None once signed in)."""
         return subscribe(self._listeners, callback)
+
+    def set_translate(self, translate: Translate) -> None:
+        """Word :attr:`problem` with ``translate`` from now on (the current one too)."""
+        self._translate = translate
+        self._set_problem(self._words())
 
     def start(self) -> None:
         """Sign in now if there is no session (an unchecked one is left to the server)."""
@@ -279,6 +322,7 @@ class AutoSignIn:
             self._kick()
         elif state is SessionState.SIGNED_IN:
             self.attempts = 0
+            self._failure = None
             self._set_problem(None)
 
     def _on_socket_state(self, state: ConnectionState) -> None:
@@ -303,39 +347,41 @@ class AutoSignIn:
             if failure is None:
                 return
             delay_s = self._policy.step(self.attempts)
-            self._set_problem(unattended_sign_in_problem(failure, delay_s))
+            self._failure = (*failure, delay_s)
+            self._set_problem(self._words())
             try:
                 async with asyncio.timeout(delay_s):
                     await self._wake.wait()
             except TimeoutError:
                 pass
 
-    async def _attempt(self) -> str | None:
-        """One sign-in; None if it worked, else why not (words, never the password)."""
+    def _words(self) -> str | None:
+        if self._failure is None:
+            return None
+        failure, detail, delay_s = self._failure
+        reason = sign_in_failure_words(failure, detail, translate=self._translate)
+        return unattended_sign_in_problem(reason, delay_s, translate=self._translate)
+
+    async def _attempt(self) -> tuple[SignInFailure, str] | None:
+        """One sign-in; None if it worked, else why not (never the password)."""
         try:
             credentials = await asyncio.to_thread(self._load)
             if credentials is None:
                 logger.warning("Unattended sign-in: no kiosk account is stored")
-                return (
-                    "no kiosk account is stored for this server (an administrator runs "
-                    "sdm-desktop --store-credentials)"
-                )
+                return (SignInFailure.NO_ACCOUNT, "")
             await self._session.sign_in(credentials.email, credentials.password)
         except SignInFailed:
             logger.warning("Unattended sign-in refused: wrong email or password")
-            return (
-                "the kiosk account's email address or password is not correct (an "
-                "administrator stores it again with sdm-desktop --store-credentials)"
-            )
+            return (SignInFailure.REFUSED, "")
         except SdmError as exc:
             # HttpError, CredentialStoreError: their messages are written for a person.
             logger.warning("Unattended sign-in failed: %s", type(exc).__name__)
-            return str(exc)
+            return (SignInFailure.ERROR, exc.text(self._translate))
         except Exception as exc:
             # Whatever else breaks must not end the kiosk's retries; its text is not
             # said (a password store's error may quote what it was given).
             logger.warning("Unattended sign-in failed unexpectedly: %s", type(exc).__name__)
-            return f"an unexpected error ({type(exc).__name__})"
+            return (SignInFailure.UNEXPECTED, type(exc).__name__)
         logger.info("Signed in unattended (attempt %d)", self.attempts)
         return None
 

@@ -44,8 +44,9 @@ from typing import TYPE_CHECKING
 from desktop_app.control.session import AutoSignIn, SessionController, StoreFactory
 from desktop_app.core.backoff import BackoffPolicy
 from desktop_app.core.config import AppConfig
-from desktop_app.core.errors import LocalFileError, OutboxDamaged
+from desktop_app.core.errors import LocalFileError, OutboxDamaged, Words
 from desktop_app.core.startup import StartupStep
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
 from desktop_app.net.background import BackgroundChatWebSocketManager, BackgroundDelivery
 from desktop_app.net.chat import ChatWebSocketManager
 from desktop_app.net.clock import LoopClock
@@ -81,7 +82,7 @@ class Connections:
     server: DemoServer | None = None  # the embedded demo server, if it runs
     demo_account: tuple[str, str] | None = None  # (email, password) of the embedded server
     #: Damaged files kept aside at start, in words for the window.
-    notes: list[str] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
 
 
 async def open_connections(
@@ -102,7 +103,7 @@ async def open_connections(
     for the embedded server); ``credentials``: where a kiosk's service account
     is kept (only read in kiosk mode, not for the embedded server).
     """
-    notes: list[str] = []
+    notes: list[Words] = []
     server = None
     demo_account = None
     if config.uses_demo_server:
@@ -213,7 +214,7 @@ async def open_connections(
 
 
 async def _kiosk_account(
-    credentials: CredentialStoreFactory, server_key: str, notes: list[str]
+    credentials: CredentialStoreFactory, server_key: str, notes: list[Words]
 ) -> CredentialStore | None:
     """The password store holding this kiosk's account; None when it holds none.
 
@@ -229,7 +230,12 @@ async def _kiosk_account(
             kept = store.load(server_key)
         except CredentialStoreError as exc:
             if exc.unavailable:
-                notes.append(f"No unattended sign-in: {exc}.")
+                notes.append(
+                    Words(
+                        QT_TRANSLATE_NOOP("errors", "No unattended sign-in: {reason}."),
+                        reason=exc.words if exc.words is not None else str(exc),
+                    )
+                )
                 return None
             return store
         if kept is None:
@@ -250,7 +256,7 @@ def join_sockets(client: PlatformClient, managers: list[WebSocketManager]) -> No
     retry_together(managers)
 
 
-async def _start_demo_server(data: Path | None, notes: list[str]) -> DemoServer:
+async def _start_demo_server(data: Path | None, notes: list[Words]) -> DemoServer:
     """The embedded demo server on ``data``; a damaged file is kept aside for a new one."""
     from desktop_app.demo.server import DemoConfig, DemoServer
 
@@ -260,30 +266,45 @@ async def _start_demo_server(data: Path | None, notes: list[str]) -> DemoServer:
     except sqlite3.Error as exc:
         if data is None or not is_damaged(exc):
             raise LocalFileError(
-                f"cannot use the demo data file {data} ({exc}): make it readable and "
-                "writable for this user, or move it away to start without the demo "
-                "conversations",
+                Words(
+                    QT_TRANSLATE_NOOP(
+                        "errors",
+                        "cannot use the demo data file {path} ({reason}): make it readable "
+                        "and writable for this user, or move it away to start without the "
+                        "demo conversations",
+                    ),
+                    path=data,
+                    reason=exc,
+                ),
                 path=data or Path(),
                 reason=str(exc),
             ) from exc
-        notes.append(_kept_aside("demo data", data))
+        notes.append(_kept_aside(Words(QT_TRANSLATE_NOOP("errors", "demo data")), data))
         server = DemoServer(DemoConfig(data_path=data))
         await server.start()
     return server
 
 
-def _open_outbox(path: Path, notes: list[str]) -> OutboxStore:
+def _open_outbox(path: Path, notes: list[Words]) -> OutboxStore:
     """The outbox at ``path``; a damaged file is kept aside for a new, empty one."""
     try:
         return OutboxStore(path)
     except OutboxDamaged:
-        notes.append(_kept_aside("outbox", path))
+        notes.append(_kept_aside(Words(QT_TRANSLATE_NOOP("errors", "outbox")), path))
         return OutboxStore(path)
 
 
-def _kept_aside(what: str, path: Path) -> str:
+def _kept_aside(what: Words, path: Path) -> Words:
     """Move a damaged database out of the way; say where (log and window), once."""
     kept = set_aside(path)
-    message = f"The {what} file {path} was damaged: it was kept as {kept} and a new one was started"
+    message = Words(
+        QT_TRANSLATE_NOOP(
+            "errors",
+            "The {what} file {path} was damaged: it was kept as {kept} and a new one was started.",
+        ),
+        what=what,
+        path=path,
+        kept=kept,
+    )
     logger.warning("%s", message)
-    return f"{message}."
+    return message

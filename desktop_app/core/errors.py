@@ -17,6 +17,18 @@
 
 Messages are written for the person who has to act on them, and never carry
 message text (patient data).
+
+Translated, and English in the logs: an error a person reads carries its words as
+:class:`Words`, a template marked ``QT_TRANSLATE_NOOP("errors", …)`` and named
+fields. ``str(exc)`` is the English text (logs, stderr, the console client, tests);
+``exc.text(translate)`` translates the template, then fills in the fields (a field
+that is itself :class:`Words` is translated too; anything else, a path or the
+server's own words, is shown as it is). The window shows ``shown(exc)`` of
+:mod:`desktop_app.ui.error_text`, which passes ``QCoreApplication.translate``::
+
+    raise SignInRequired(path)  # Words(QT_TRANSLATE_NOOP("errors", "… {path} …"), path=path)
+    logger.warning("%s", exc)   # English
+    label.setText(shown(exc))   # German in a German window
 """
 
 from __future__ import annotations
@@ -24,12 +36,57 @@ from __future__ import annotations
 import errno
 from typing import TYPE_CHECKING
 
+from desktop_app.core.translation import QT_TRANSLATE_NOOP, Translate, english
+
 if TYPE_CHECKING:
     from pathlib import Path
 
+#: The translation context of every error's words.
+ERRORS = "errors"
+
+
+class Words:
+    """Text for a person: a ``template`` marked ``QT_TRANSLATE_NOOP("errors", …)``, and
+    the values of its ``{named}`` fields. ``str()`` is the English text."""
+
+    __slots__ = ("fields", "template")
+
+    def __init__(self, template: str, /, **fields: object) -> None:
+        self.template = template
+        self.fields = fields
+
+    def text(self, translate: Translate = english) -> str:
+        """The template in the person's language, filled in (nested Words translated too)."""
+        values = {
+            name: value.text(translate) if isinstance(value, Words) else value
+            for name, value in self.fields.items()
+        }
+        look_up = translate  # the template is marked where it is made, QT_TRANSLATE_NOOP
+        return look_up(ERRORS, self.template).format(**values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"Words({self.template!r})"
+
 
 class SdmError(Exception):
-    """Base of every error raised by SDM Desktop."""
+    """Base of every error raised by SDM Desktop.
+
+    ``words``: the message as :class:`Words`, for a window to translate; without
+    them (an error no window shows) :meth:`text` is ``str(self)``.
+    """
+
+    def __init__(self, *args: object, words: Words | None = None) -> None:
+        if words is not None and not args:
+            args = (str(words),)
+        super().__init__(*args)
+        self.words = words
+
+    def text(self, translate: Translate = english) -> str:
+        """The message in the person's language (``str(self)`` stays English)."""
+        return str(self) if self.words is None else self.words.text(translate)
 
 
 class InvalidConversationId(SdmError, ValueError):
@@ -62,13 +119,16 @@ class OutboxError(SdmError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Words,
         *,
         path: Path | None = None,
         client_id: str | None = None,
         state: str | None = None,
     ) -> None:
-        super().__init__(message)
+        if isinstance(message, Words):
+            super().__init__(words=message)
+        else:
+            super().__init__(message)
         self.path = path
         self.client_id = client_id
         self.state = state
@@ -83,21 +143,53 @@ class OutboxWriteError(OutboxError):
     stored. ``reason`` says why in a few words ("the disk is full")."""
 
     def __init__(self, reason: str, *, path: Path | None, new_message: bool = True) -> None:
-        where = "" if path is None else f" ({path})"
-        advice = (
-            "Free some disk space"
-            if reason == DISK_FULL
-            else "Make the folder writable for this user (or free some disk space)"
-        )
-        if new_message:
-            message = (
-                f"the message could not be saved on this computer: {reason}{where}. "
-                f"{advice}, then press Send again: your text is still in the message box"
+        if reason == DISK_FULL:
+            advice = Words(QT_TRANSLATE_NOOP("errors", "Free some disk space"))
+        else:
+            advice = Words(
+                QT_TRANSLATE_NOOP(
+                    "errors", "Make the folder writable for this user (or free some disk space)"
+                )
+            )
+        fields = {"reason": Words(reason), "advice": advice}
+        # Two templates each: with the file, and in memory (no file to name).
+        if new_message and path is not None:
+            message = Words(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "the message could not be saved on this computer: {reason} ({path}). "
+                    "{advice}, then press Send again: your text is still in the message box",
+                ),
+                path=path,
+                **fields,
+            )
+        elif new_message:
+            message = Words(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "the message could not be saved on this computer: {reason}. "
+                    "{advice}, then press Send again: your text is still in the message box",
+                ),
+                **fields,
+            )
+        elif path is not None:
+            message = Words(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "the outbox on this computer could not be changed: {reason} ({path}). "
+                    "{advice}, then try again",
+                ),
+                path=path,
+                **fields,
             )
         else:
-            message = (
-                f"the outbox on this computer could not be changed: {reason}{where}. "
-                f"{advice}, then try again"
+            message = Words(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "the outbox on this computer could not be changed: {reason}. "
+                    "{advice}, then try again",
+                ),
+                **fields,
             )
         super().__init__(message, path=path)
         self.reason = reason
@@ -110,28 +202,34 @@ class LocalFileError(SdmError):
     the file, the reason and what to do.
     """
 
-    def __init__(self, message: str, *, path: Path, reason: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | Words, *, path: Path, reason: str) -> None:
+        if isinstance(message, Words):
+            super().__init__(words=message)
+        else:
+            super().__init__(message)
         self.path = path
         self.reason = reason
 
 
-DISK_FULL = "the disk is full"
+DISK_FULL = QT_TRANSLATE_NOOP("errors", "the disk is full")
 
+# Translated where shown, as Words(reason): the operating system's own text (the
+# fallback below) finds no translation and shows as it is.
 _WHY_NOT_WRITTEN = {
     errno.ENOSPC: DISK_FULL,
-    errno.EDQUOT: "the disk quota of this user is used up",
-    errno.EFBIG: "the file would be larger than this disk allows",
-    errno.EROFS: "the disk is read-only",
-    errno.EACCES: "this folder may not be written",
-    errno.EPERM: "this folder may not be written",
-    errno.ENOTDIR: "a part of its path is a file, not a folder",
-    errno.ENOENT: "its folder does not exist",
-    errno.EISDIR: "it is a folder, not a file",
-    errno.EIO: "the disk reported an error",
+    errno.EDQUOT: QT_TRANSLATE_NOOP("errors", "the disk quota of this user is used up"),
+    errno.EFBIG: QT_TRANSLATE_NOOP("errors", "the file would be larger than this disk allows"),
+    errno.EROFS: QT_TRANSLATE_NOOP("errors", "the disk is read-only"),
+    errno.EACCES: QT_TRANSLATE_NOOP("errors", "this folder may not be written"),
+    errno.EPERM: QT_TRANSLATE_NOOP("errors", "this folder may not be written"),
+    errno.ENOTDIR: QT_TRANSLATE_NOOP("errors", "a part of its path is a file, not a folder"),
+    errno.ENOENT: QT_TRANSLATE_NOOP("errors", "its folder does not exist"),
+    errno.EISDIR: QT_TRANSLATE_NOOP("errors", "it is a folder, not a file"),
+    errno.EIO: QT_TRANSLATE_NOOP("errors", "the disk reported an error"),
 }
 
 
 def why_not_written(exc: OSError) -> str:
-    """Why the operating system refused a write, in a few words for a person."""
+    """Why the operating system refused a write, in a few words for a person (English;
+    ``Words(reason)`` translates it)."""
     return _WHY_NOT_WRITTEN.get(exc.errno or 0) or (exc.strerror or type(exc).__name__)

@@ -19,7 +19,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from desktop_app.core.errors import Words
 from desktop_app.core.frames import ChatMessage, Role
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
 from desktop_app.core.validation import require_positive
 
 
@@ -78,24 +80,39 @@ def _size(n: int) -> str:
 
 def admission_refusal(
     waiting_messages: int, waiting_bytes: int, text: str, limits: OutboxLimits
-) -> str | None:
-    """Why ``text`` cannot join a conversation's outbox, or None when it can."""
+) -> Words | None:
+    """Why ``text`` cannot join a conversation's outbox (words for its writer, in any
+    language: :class:`~desktop_app.core.errors.Words`), or None when it can."""
     size = len(text.encode("utf-8"))
     if size > limits.max_bytes:
-        return (
-            f"This message is too long to send ({_size(size)}; the limit is "
-            f"{_size(limits.max_bytes)}). Please shorten it."
+        return Words(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "This message is too long to send ({size}; the limit is {limit}). "
+                "Please shorten it.",
+            ),
+            size=_size(size),
+            limit=_size(limits.max_bytes),
         )
     if waiting_messages >= limits.max_messages:
-        return (
-            f"{waiting_messages} messages are already waiting to be sent in this conversation. "
-            "Please wait until they are delivered, or delete failed ones."
+        return Words(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "{count} messages are already waiting to be sent in this conversation. "
+                "Please wait until they are delivered, or delete failed ones.",
+            ),
+            count=waiting_messages,
         )
     if waiting_bytes + size > limits.max_bytes:
-        return (
-            "The messages waiting to be sent in this conversation already use "
-            f"{_size(waiting_bytes)} of {_size(limits.max_bytes)}. Please wait until "
-            "they are delivered, or delete failed ones."
+        return Words(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The messages waiting to be sent in this conversation already use "
+                "{used} of {limit}. Please wait until they are delivered, or delete "
+                "failed ones.",
+            ),
+            used=_size(waiting_bytes),
+            limit=_size(limits.max_bytes),
         )
     return None
 

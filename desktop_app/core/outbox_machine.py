@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core.errors import Words
 from desktop_app.core.frames import ChatMessage
 from desktop_app.core.outbox import (
     OutboxEntry,
@@ -285,7 +286,7 @@ class Refuse:
     """The message of ``token`` is not admitted: ``reason``, for the person."""
 
     token: int
-    reason: str
+    reason: Words
 
 
 @dataclass(frozen=True)

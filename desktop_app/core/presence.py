@@ -72,17 +72,45 @@ def _attempts(socket: SocketSnapshot, translate: Translate = english) -> str:
     )
 
 
-def describe(socket: SocketSnapshot) -> str:
-    """One line about one socket: state, attempts, last close, latency."""
-    parts = [f"{socket.name}: {socket.state.value}"]
+def state_word(state: ConnectionState, translate: Translate = english) -> str:
+    """One socket's state in a word (the tooltip's details, the diagnostics)."""
+    return {
+        ConnectionState.IDLE: translate("presence", "idle"),
+        ConnectionState.CONNECTING: translate("presence", "connecting"),
+        ConnectionState.OPEN: translate("presence", "open"),
+        ConnectionState.RECONNECTING: translate("presence", "reconnecting"),
+        ConnectionState.OFFLINE: translate("presence", "offline"),
+        ConnectionState.FAILED: translate("presence", "failed"),
+        ConnectionState.CLOSED: translate("presence", "closed"),
+    }[state]
+
+
+def describe(socket: SocketSnapshot, *, translate: Translate = english) -> str:
+    """One line about one socket: state, attempts, last close, latency.
+
+    The socket's name, the server's close reason and the failure reason are shown as
+    they come (``Chat`` and ``Status`` read the same in German).
+    """
+    parts = [
+        #: A socket's name ("Chat"), then its state ("open").
+        translate("presence", "{name}: {state}").format(
+            name=socket.name, state=state_word(socket.state, translate)
+        )
+    ]
     if socket.attempts:
-        parts.append(_attempts(socket))
+        parts.append(_attempts(socket, translate))
     if socket.last_close is not None:
         code, reason = socket.last_close
-        close = f"last close {code if code is not None else 1006}"
-        parts.append(f"{close} ({reason})" if reason else close)
+        code = code if code is not None else 1006
+        if reason:
+            #: The WebSocket close code, and the reason the server gave (in its words).
+            close = translate("presence", "last close {code} ({reason})")
+        else:
+            close = translate("presence", "last close {code}")
+        parts.append(close.format(code=code, reason=reason))
     if socket.latency_s is not None:
-        parts.append(f"latency {_ms(socket.latency_s)}")
+        latency = _ms(socket.latency_s, translate)
+        parts.append(translate("presence", "latency {latency}").format(latency=latency))
     if socket.state is ConnectionState.FAILED and socket.failure_reason:
         parts.append(socket.failure_reason)
     return " · ".join(parts)
@@ -91,8 +119,8 @@ def describe(socket: SocketSnapshot) -> str:
 def summarize(sockets: Sequence[SocketSnapshot], *, translate: Translate = english) -> Summary:
     """The combined state of ``sockets`` (at least one), as the status bar shows it.
 
-    ``translate``: the ui's ``QCoreApplication.translate`` for the status line and
-    the failure reason's fallback (the tooltip's details stay English for now).
+    ``translate``: the ui's ``QCoreApplication.translate`` for the status line, the
+    failure reason's fallback and the tooltip's details.
     """
     if not sockets:
         raise ValueError("summarize() needs at least one socket")
@@ -137,59 +165,85 @@ def summarize(sockets: Sequence[SocketSnapshot], *, translate: Translate = engli
             text = translate(
                 "presence", "Connection failed — {reason} · trying again in {seconds} s"
             ).format(reason=reason, seconds=max(1, math.ceil(soonest)))
-        return Summary(presence, text, "\n".join(describe(s) for s in sockets), reason)
-    return Summary(presence, text, "\n".join(describe(s) for s in sockets))
+        return Summary(presence, text, _details(sockets, translate), reason)
+    return Summary(presence, text, _details(sockets, translate))
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"1 {one}" if n == 1 else f"{n} {many}"
+def _details(sockets: Sequence[SocketSnapshot], translate: Translate) -> str:
+    return "\n".join(describe(s, translate=translate) for s in sockets)
 
 
-def connected_attention(session: SessionState, unsent: tuple[int, int]) -> str | None:
+def connected_attention(
+    session: SessionState, unsent: tuple[int, int], *, translate: Translate = english
+) -> str | None:
     """What qualifies "Connected" (None: nothing; connected and all is well).
 
     ``unsent``: (messages on their way, messages that failed) in the open conversation.
-    A green "Connected" beside messages that cannot leave would be a lie.
+    A green "Connected" beside messages that cannot leave would be a lie. A count is
+    said in whole sentences, one and many (docs/TRANSLATING.md: plurals in the core).
     """
     waiting, failed = unsent
     if session is SessionState.UNKNOWN:
-        return "checking your sign-in"
+        return translate("presence", "checking your sign-in")
     if session is not SessionState.SIGNED_IN:
-        return "not signed in"
+        return translate("presence", "not signed in")
+    if failed == 1:
+        return translate("presence", "1 message not sent")
     if failed:
-        return _count(failed, "message not sent", "messages not sent")
+        return translate("presence", "{count} messages not sent").format(count=failed)
+    if waiting == 1:
+        return translate("presence", "sending 1 message")
     if waiting:
-        return f"sending {_count(waiting, 'message', 'messages')}"
+        return translate("presence", "sending {count} messages").format(count=waiting)
     return None
 
 
-#: The kiosk banner's second line: whatever is wrong, nothing typed is lost.
-KEEP_WRITING = (
-    "You can keep writing: your messages are kept on this computer and sent "
-    "as soon as the connection is back."
-)
+def keep_writing(translate: Translate = english) -> str:
+    """The kiosk banner's second line: whatever is wrong, nothing typed is lost."""
+    return translate(
+        "presence",
+        "You can keep writing: your messages are kept on this computer and sent "
+        "as soon as the connection is back.",
+    )
 
 
-def banner_text(summary: Summary, restart_in_s: float | None = None) -> str | None:
+# :func:`keep_writing` in English (tests, logs).
+KEEP_WRITING = keep_writing()
+
+
+def banner_text(
+    summary: Summary, restart_in_s: float | None = None, *, translate: Translate = english
+) -> str | None:
     """The kiosk's large banner for ``summary``, or None when there is nothing to say.
 
     It never shows an end state: a failure names its reason and when the app
-    tries again (``restart_in_s``, counted by the kiosk's watchdog).
+    tries again (``restart_in_s``, counted by the kiosk's watchdog). ``summary``
+    was made with the same ``translate``: its status line is part of the banner.
     """
     presence = summary.presence
     if presence in (Presence.CONNECTED, Presence.IDLE):
         return None
     if presence is Presence.CONNECTING:
-        headline = "Connecting to the server…"
+        headline = translate("presence", "Connecting to the server…")
     elif presence is Presence.RECONNECTING:
-        headline = f"The connection was lost. {summary.text}."
+        #: {status} is the status bar's line, e.g. "Reconnecting in 4 s (attempt 2)".
+        headline = translate("presence", "The connection was lost. {status}.").format(
+            status=summary.text
+        )
     elif presence is Presence.OFFLINE:
-        headline = "This computer is offline. The app reconnects as soon as the network is back."
+        headline = translate(
+            "presence",
+            "This computer is offline. The app reconnects as soon as the network is back.",
+        )
     else:
-        reason = summary.reason or "unknown reason"
+        reason = summary.reason or translate("presence", "unknown reason")
         if restart_in_s is None:
-            headline = f"Cannot connect ({reason}). Trying again…"
+            headline = translate("presence", "Cannot connect ({reason}). Trying again…").format(
+                reason=reason
+            )
         else:
             seconds = max(1, math.ceil(restart_in_s))
-            headline = f"Cannot connect ({reason}). Trying again in {seconds} s."
-    return f"{headline}\n{KEEP_WRITING}"
+            headline = translate(
+                "presence", "Cannot connect ({reason}). Trying again in {seconds} s."
+            ).format(reason=reason, seconds=seconds)
+    return f"{headline}\n{keep_writing(translate)}"

@@ -47,6 +47,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from desktop_app.core.translation import Translate, english
+
 logger = logging.getLogger("desktop_app.core.session")
 
 
@@ -159,36 +161,60 @@ def may_send_user_text(
     )
 
 
-def _messages(count: int) -> str:
-    return "1 waiting message" if count == 1 else f"{count} waiting messages"
-
-
-def session_notice(state: SessionState, waiting: int, *, unattended: bool = False) -> str | None:
+def session_notice(
+    state: SessionState,
+    waiting: int,
+    *,
+    unattended: bool = False,
+    translate: Translate = english,
+) -> str | None:
     """What the window says about the session, or None when it is signed in.
 
     ``waiting``: the messages of this conversation that are not yet delivered;
     ``unattended``: a kiosk's account signs in by itself (nobody is asked to).
+    Whole sentences, one per case and count (docs/TRANSLATING.md: plurals in the core).
     """
     if state in (SessionState.SIGNED_IN, SessionState.UNKNOWN):
         return None  # UNKNOWN: the first answer of the server tells, in a moment
     if unattended:
-        kept = f" {_messages(waiting).capitalize()} will be sent then." if waiting else ""
         if state is SessionState.EXPIRED:
-            return f"The kiosk's session has ended: it is signing in again by itself.{kept}"
-        return f"The kiosk is not signed in: it is signing in by itself.{kept}"
+            headline = translate(
+                "session", "The kiosk's session has ended: it is signing in again by itself."
+            )
+        else:
+            headline = translate(
+                "session", "The kiosk is not signed in: it is signing in by itself."
+            )
+        if not waiting:
+            return headline
+        if waiting == 1:
+            kept = translate("session", "1 waiting message will be sent then.")
+        else:
+            kept = translate("session", "{count} waiting messages will be sent then.")
+        return f"{headline} {kept.format(count=waiting)}"
     if state is SessionState.EXPIRED:
-        headline = "Your session has ended."
+        headline = translate("session", "Your session has ended.")
     else:
-        headline = "You are not signed in."
-    if waiting:
-        return f"{headline} Sign in to send {_messages(waiting)}: they are kept until then."
-    return f"{headline} Sign in to see this conversation and send messages."
+        headline = translate("session", "You are not signed in.")
+    if not waiting:
+        advice = translate("session", "Sign in to see this conversation and send messages.")
+    elif waiting == 1:
+        advice = translate(
+            "session", "Sign in to send 1 waiting message: they are kept until then."
+        )
+    else:
+        advice = translate(
+            "session", "Sign in to send {count} waiting messages: they are kept until then."
+        )
+    return f"{headline} {advice.format(count=waiting)}"
 
 
-def unattended_sign_in_problem(reason: str, retry_in_s: float) -> str:
-    """What a kiosk's banner says when signing in by itself failed for ``reason``."""
-    reason = reason.rstrip(".")
-    return (
-        f"Not signed in: {reason}. Trying again by itself in {math.ceil(retry_in_s)} s; "
-        "messages typed meanwhile are kept."
-    )
+def unattended_sign_in_problem(
+    reason: str, retry_in_s: float, *, translate: Translate = english
+) -> str:
+    """What a kiosk's banner says when signing in by itself failed for ``reason`` (words)."""
+    return translate(
+        "session",
+        "Not signed in: {reason}. Trying again by itself in {seconds} s; "
+        "messages typed meanwhile are kept.",
+    ).format(reason=reason.rstrip("."), seconds=math.ceil(retry_in_s))

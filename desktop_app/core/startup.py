@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import enum
 
+from desktop_app.core.translation import Translate, english
+
 
 class StartupStep(enum.Enum):
     """The steps between the first paint and the sockets, in the order they run."""
@@ -22,16 +24,22 @@ class StartupStep(enum.Enum):
     PREPARING = "preparing the connection"  # outbox, HTTP client, sockets
 
 
-def step_text(step: StartupStep, server_label: str) -> str:
+def step_text(step: StartupStep, server_label: str, *, translate: Translate = english) -> str:
     """The status bar's words for ``step`` (``server_label``: where it connects)."""
     if step is StartupStep.STARTING_SERVER:
-        return "Starting the demo server…"
+        return translate("startup", "Starting the demo server…")
     if step is StartupStep.SIGNING_IN:
-        return "Signing in to the demo server…"
-    return f"Connecting to {server_label}…"
+        return translate("startup", "Signing in to the demo server…")
+    return translate("startup", "Connecting to {server}…").format(server=server_label)
 
 
-def failure_text(reason: str) -> str:
-    """What the window says when start-up failed: the reason, then what to do."""
+def failure_text(reason: str, *, translate: Translate = english) -> str:
+    """What the window says when start-up failed: the reason, then what to do.
+
+    The reason comes from the error that stopped the start (English, like every
+    exception message outside the ui); the sentence around it is translated.
+    """
     what = reason[:1].upper() + reason[1:].rstrip(".")
-    return f"SDM Desktop could not start. {what}. Close this window, then start it again."
+    return translate(
+        "startup", "SDM Desktop could not start. {reason}. Close this window, then start it again."
+    ).format(reason=what)

@@ -59,7 +59,7 @@ from desktop_app.core.endpoints import (
     is_loopback_host,
     validate_conversation_id,
 )
-from desktop_app.core.errors import DISK_FULL, LocalFileError, SdmError, why_not_written
+from desktop_app.core.errors import DISK_FULL, LocalFileError, SdmError, Words, why_not_written
 from desktop_app.core.frames import ChatMessage, ProtocolError, decode_frame
 from desktop_app.core.machine import ConnectionEvent, is_dead_link
 from desktop_app.core.session import (
@@ -68,6 +68,7 @@ from desktop_app.core.session import (
     SessionTracker,
     session_cookie_of,
 )
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
 from desktop_app.net.manager import Unsubscribe, WebSocketManager, subscribe, system_ssl_context
 
 if TYPE_CHECKING:
@@ -109,19 +110,32 @@ _request_sent_at: contextvars.ContextVar[float] = contextvars.ContextVar(
 
 
 class HttpError(SdmError):
-    """A request that failed: ``status`` is None when the server could not be reached."""
+    """A request that failed: ``status`` is None when the server could not be reached.
 
-    def __init__(self, status: int | None, message: str) -> None:
-        super().__init__(message)
+    ``message`` is English; the window translates ``words`` (core/errors.py).
+    """
+
+    def __init__(self, status: int | None, message: Words | str) -> None:
+        if isinstance(message, Words):
+            super().__init__(words=message)
+        else:
+            super().__init__(message)  # words no window translates
         self.status = status
-        self.message = message
+        self.message = str(message)
 
 
 class SignInRequired(SdmError):
     """The server redirected to its login page: there is no session, or it expired."""
 
     def __init__(self, path: str) -> None:
-        super().__init__(f"sign in to the server first (it refused {path} without a session)")
+        super().__init__(
+            words=Words(
+                QT_TRANSLATE_NOOP(
+                    "errors", "sign in to the server first (it refused {path} without a session)"
+                ),
+                path=path,
+            )
+        )
         self.path = path
 
 
@@ -129,7 +143,13 @@ class SignInFailed(SdmError):
     """The server answered the sign-in with its form again: wrong email or password."""
 
     def __init__(self) -> None:
-        super().__init__("sign-in failed: the email address or password is not correct")
+        super().__init__(
+            words=Words(
+                QT_TRANSLATE_NOOP(
+                    "errors", "sign-in failed: the email address or password is not correct"
+                )
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -388,18 +408,35 @@ class PlatformClient:
             if status == 403:
                 raise HttpError(
                     403,
-                    "the server refused the sign-in (HTTP 403): its security check failed; "
-                    "check the server URL and try again",
+                    Words(
+                        QT_TRANSLATE_NOOP(
+                            "errors",
+                            "the server refused the sign-in (HTTP 403): its security check "
+                            "failed; check the server URL and try again",
+                        )
+                    ),
                 )
             if status == 429:
-                raise HttpError(429, "too many sign-in attempts (HTTP 429): wait, then retry")
-            raise _status_error(status, "the sign-in")
+                raise HttpError(
+                    429,
+                    Words(
+                        QT_TRANSLATE_NOOP(
+                            "errors", "too many sign-in attempts (HTTP 429): wait, then retry"
+                        )
+                    ),
+                )
+            raise _status_error(status, Words(QT_TRANSLATE_NOOP("errors", "the sign-in")))
         cookie = self._cookie(SESSION_COOKIE_SUFFIX)
         if cookie is None:
             raise HttpError(
                 302,
-                "the server accepted the sign-in but set no session cookie: check that the "
-                "server URL uses the scheme and host the server expects",
+                Words(
+                    QT_TRANSLATE_NOOP(
+                        "errors",
+                        "the server accepted the sign-in but set no session cookie: check that "
+                        "the server URL uses the scheme and host the server expects",
+                    )
+                ),
             )
         self._track(lambda value: self.session.signed_in(value or "", posted_at), cookie)
         logger.info("signed in to %s", self.endpoints.origin)
@@ -422,7 +459,7 @@ class PlatformClient:
         conversation_id = validate_conversation_id(conversation_id)
         path = f"/conversation/{conversation_id}/history/"
         async with self._request("GET", path) as response:
-            self._check(response, path, f"conversation {conversation_id}")
+            self._check(response, path, _conversation(conversation_id))
             body = await _read_json(response, path)
         entries = body.get("messages") if isinstance(body, dict) else None
         if not isinstance(entries, list):
@@ -454,7 +491,9 @@ class PlatformClient:
         token = self._cookie(CSRF_COOKIE_SUFFIX) or await self._fetch_csrf_token()
         headers = self._csrf_headers(token, referer=self.endpoints.http_url("/"))
         async with self._request("POST", path, json={"title": title}, headers=headers) as response:
-            self._check(response, path, "the conversation service")
+            self._check(
+                response, path, Words(QT_TRANSLATE_NOOP("errors", "the conversation service"))
+            )
             body = await _read_json(response, path)
         if not isinstance(body, dict) or body.get("success") is not True:
             raise _refused(body, path)
@@ -462,7 +501,12 @@ class PlatformClient:
             conversation_id = validate_conversation_id(body.get("conversation_id"))
         except ValueError:
             raise HttpError(
-                response.status, "the server answered with an invalid conversation id"
+                response.status,
+                Words(
+                    QT_TRANSLATE_NOOP(
+                        "errors", "the server answered with an invalid conversation id"
+                    )
+                ),
             ) from None
         logger.info("conversation %s created", conversation_id)
         return conversation_id
@@ -472,7 +516,7 @@ class PlatformClient:
         conversation_id = validate_conversation_id(conversation_id)
         path = f"/memory/conversation/{conversation_id}/summary/status/"
         async with self._request("GET", path) as response:
-            self._check(response, path, f"conversation {conversation_id}")
+            self._check(response, path, _conversation(conversation_id))
             body = await _read_json(response, path)
         if not isinstance(body, dict) or body.get("success") is False:
             raise _refused(body, path)
@@ -521,10 +565,22 @@ class PlatformClient:
             ):
                 if response.status == 404:
                     raise await _missing_summary(response)
-                self._check(response, path, f"the summary of conversation {conversation_id}")
+                self._check(
+                    response,
+                    path,
+                    Words(
+                        QT_TRANSLATE_NOOP("errors", "the summary of conversation {id}"),
+                        id=conversation_id,
+                    ),
+                )
                 if response.content_type != "application/pdf":
                     raise HttpError(
-                        response.status, "the server sent something other than the summary PDF"
+                        response.status,
+                        Words(
+                            QT_TRANSLATE_NOOP(
+                                "errors", "the server sent something other than the summary PDF"
+                            )
+                        ),
                     )
                 total = response.content_length
                 if total is not None and total > limit:
@@ -538,9 +594,15 @@ class PlatformClient:
             )
             raise HttpError(
                 None,
-                f"the summary download did not finish within {self._download_timeout_s:g} s: "
-                "the connection is too slow or the server stalled; nothing was saved. "
-                "Try again",
+                Words(
+                    QT_TRANSLATE_NOOP(
+                        "errors",
+                        "the summary download did not finish within {seconds} s: the "
+                        "connection is too slow or the server stalled; nothing was saved. "
+                        "Try again",
+                    ),
+                    seconds=f"{self._download_timeout_s:g}",
+                ),
             ) from None
         logger.info("summary of conversation %s saved (%d bytes)", conversation_id, size)
         return destination
@@ -613,9 +675,15 @@ class PlatformClient:
     def _unreachable(self, method: str, path: str, exc: BaseException) -> HttpError:
         logger.warning("%s %s failed: %s", method, path, type(exc).__name__)
         self.last_error = _technical_detail(exc)
-        return HttpError(None, f"cannot reach the server: {_describe(exc, self._timeout_s)}")
+        return HttpError(
+            None,
+            Words(
+                QT_TRANSLATE_NOOP("errors", "cannot reach the server: {why}"),
+                why=_describe(exc, self._timeout_s),
+            ),
+        )
 
-    def _check(self, response: aiohttp.ClientResponse, path: str, what: str) -> None:
+    def _check(self, response: aiohttp.ClientResponse, path: str, what: Words) -> None:
         """Raise for any answer but 200: SignInRequired for a redirect to the login page."""
         from yarl import URL
 
@@ -640,9 +708,26 @@ class PlatformClient:
                 # http:// to https://, or a new host name: the configured URL is outdated.
                 raise HttpError(
                     status,
-                    f"the server redirected to {origin} (HTTP {status}): check the server URL",
+                    Words(
+                        QT_TRANSLATE_NOOP(
+                            "errors",
+                            "the server redirected to {origin} (HTTP {status}): "
+                            "check the server URL",
+                        ),
+                        origin=origin,
+                        status=status,
+                    ),
                 )
-            raise HttpError(status, f"the server redirected {path} to another page (HTTP {status})")
+            raise HttpError(
+                status,
+                Words(
+                    QT_TRANSLATE_NOOP(
+                        "errors", "the server redirected {path} to another page (HTTP {status})"
+                    ),
+                    path=path,
+                    status=status,
+                ),
+            )
         raise _status_error(status, what)
 
     async def _fetch_csrf_token(self) -> str:
@@ -652,11 +737,17 @@ class PlatformClient:
         async with self._request("GET", LOGIN_PATH) as response:
             status = response.status
         if status not in (200, 302):
-            raise _status_error(status, "the sign-in page")
+            raise _status_error(status, Words(QT_TRANSLATE_NOOP("errors", "the sign-in page")))
         token = self._cookie(CSRF_COOKIE_SUFFIX)
         if token is None:
             raise HttpError(
-                status, "the server's sign-in page set no CSRF cookie: check the server URL"
+                status,
+                Words(
+                    QT_TRANSLATE_NOOP(
+                        "errors",
+                        "the server's sign-in page set no CSRF cookie: check the server URL",
+                    )
+                ),
             )
         return token
 
@@ -714,25 +805,70 @@ def _sent_session_cookie(response: aiohttp.ClientResponse) -> str | None:
     return session_cookie_of({name: morsel.value for name, morsel in cookies.items()})
 
 
-def _status_error(status: int, what: str) -> HttpError:
+def _conversation(conversation_id: str) -> Words:
+    return Words(QT_TRANSLATE_NOOP("errors", "conversation {id}"), id=conversation_id)
+
+
+def _status_error(status: int, what: Words) -> HttpError:
     """An error a person can act on, for ``what`` answered with HTTP ``status``."""
     if status == 404:
-        return HttpError(404, f"{what} was not found on the server (HTTP 404)")
+        return HttpError(
+            404,
+            Words(
+                QT_TRANSLATE_NOOP("errors", "{what} was not found on the server (HTTP 404)"),
+                what=what,
+            ),
+        )
     if status in (401, 403):
         return HttpError(
             status,
-            f"the server refused access to {what} (HTTP {status}): sign in again, or ask "
-            "the administrator for access",
+            Words(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "the server refused access to {what} (HTTP {status}): sign in again, or ask "
+                    "the administrator for access",
+                ),
+                what=what,
+                status=status,
+            ),
         )
     if status == 429:
-        return HttpError(429, "the server is busy (HTTP 429): wait a moment and try again")
+        return HttpError(
+            429,
+            Words(
+                QT_TRANSLATE_NOOP(
+                    "errors", "the server is busy (HTTP 429): wait a moment and try again"
+                )
+            ),
+        )
     if status >= 500:
-        return HttpError(status, f"the server failed (HTTP {status}): try again later")
-    return HttpError(status, f"unexpected answer from the server for {what} (HTTP {status})")
+        return HttpError(
+            status,
+            Words(
+                QT_TRANSLATE_NOOP("errors", "the server failed (HTTP {status}): try again later"),
+                status=status,
+            ),
+        )
+    return HttpError(
+        status,
+        Words(
+            QT_TRANSLATE_NOOP(
+                "errors", "unexpected answer from the server for {what} (HTTP {status})"
+            ),
+            what=what,
+            status=status,
+        ),
+    )
 
 
 def _not_understood(path: str) -> HttpError:
-    return HttpError(200, f"the server's answer to {path} was not understood")
+    return HttpError(
+        200,
+        Words(
+            QT_TRANSLATE_NOOP("errors", "the server's answer to {path} was not understood"),
+            path=path,
+        ),
+    )
 
 
 def _refused(body: object, path: str) -> HttpError:
@@ -740,7 +876,10 @@ def _refused(body: object, path: str) -> HttpError:
     error = _short_error(body)
     if error is None:
         return _not_understood(path)
-    return HttpError(200, f"the server refused: {error}")
+    # The server's own words, shown as they are.
+    return HttpError(
+        200, Words(QT_TRANSLATE_NOOP("errors", "the server refused: {error}"), error=error)
+    )
 
 
 def _short_error(body: object) -> str | None:
@@ -758,30 +897,54 @@ async def _missing_summary(response: aiohttp.ClientResponse) -> HttpError:
         body = None
     error = _short_error(body)
     if error is None:
-        return HttpError(404, "the summary is not available for download (HTTP 404)")
-    return HttpError(404, f"cannot download the summary: {error}")
+        return HttpError(
+            404,
+            Words(
+                QT_TRANSLATE_NOOP("errors", "the summary is not available for download (HTTP 404)")
+            ),
+        )
+    return HttpError(
+        404, Words(QT_TRANSLATE_NOOP("errors", "cannot download the summary: {error}"), error=error)
+    )
 
 
 async def _read_json(response: aiohttp.ClientResponse, path: str) -> Any:
     if response.content_length is not None and response.content_length > MAX_JSON_BYTES:
-        raise HttpError(response.status, f"the server's answer to {path} is too large")
+        raise HttpError(response.status, _answer_too_large(path))
     body = bytearray()
     async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK_BYTES):
         body += chunk
         if len(body) > MAX_JSON_BYTES:
-            raise HttpError(response.status, f"the server's answer to {path} is too large")
+            raise HttpError(response.status, _answer_too_large(path))
     try:
         return json.loads(body)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-        raise HttpError(response.status, f"the server's answer to {path} was not JSON") from None
+        raise HttpError(
+            response.status,
+            Words(
+                QT_TRANSLATE_NOOP("errors", "the server's answer to {path} was not JSON"), path=path
+            ),
+        ) from None
+
+
+def _answer_too_large(path: str) -> Words:
+    return Words(
+        QT_TRANSLATE_NOOP("errors", "the server's answer to {path} is too large"), path=path
+    )
 
 
 def _too_large(status: int, limit: int) -> HttpError:
     return HttpError(
         status,
-        f"the summary is larger than {_mib(limit)}, far more than a summary can be: the "
-        "download was stopped and nothing was saved. Try again later; if it happens again, "
-        "tell your administrator",
+        Words(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "the summary is larger than {size}, far more than a summary can be: the "
+                "download was stopped and nothing was saved. Try again later; if it happens "
+                "again, tell your administrator",
+            ),
+            size=_mib(limit),
+        ),
     )
 
 
@@ -853,14 +1016,21 @@ def _saving(destination: Path) -> Iterator[None]:
 def _not_saved(destination: Path, exc: OSError) -> LocalFileError:
     reason = why_not_written(exc)
     logger.warning("summary not saved: %s", reason)
-    advice = (
-        "Free some disk space or choose another folder"
-        if reason == DISK_FULL
-        else "Choose another folder"
-    )
+    if reason == DISK_FULL:
+        advice = Words(QT_TRANSLATE_NOOP("errors", "Free some disk space or choose another folder"))
+    else:
+        advice = Words(QT_TRANSLATE_NOOP("errors", "Choose another folder"))
     return LocalFileError(
-        f"The summary could not be saved to {destination}: {reason}. {advice}, "
-        "then download it again.",
+        Words(
+            QT_TRANSLATE_NOOP(
+                "errors",
+                "The summary could not be saved to {path}: {reason}. {advice}, "
+                "then download it again.",
+            ),
+            path=destination,
+            reason=Words(reason),
+            advice=advice,
+        ),
         path=destination,
         reason=reason,
     )
@@ -876,16 +1046,18 @@ def _technical_detail(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _describe(exc: BaseException, timeout_s: float) -> str:
+def _describe(exc: BaseException, timeout_s: float) -> Words:
     """Why a request failed, without any response body."""
     import aiohttp
 
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return "its certificate could not be verified"
+        return Words(QT_TRANSLATE_NOOP("errors", "its certificate could not be verified"))
     if isinstance(exc, TimeoutError):
-        return f"no answer within {timeout_s:g} s"
+        return Words(
+            QT_TRANSLATE_NOOP("errors", "no answer within {seconds} s"), seconds=f"{timeout_s:g}"
+        )
     if isinstance(exc, aiohttp.ClientPayloadError):
-        return "the connection broke during the transfer"
+        return Words(QT_TRANSLATE_NOOP("errors", "the connection broke during the transfer"))
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return "no connection could be made"
-    return "the connection failed"
+        return Words(QT_TRANSLATE_NOOP("errors", "no connection could be made"))
+    return Words(QT_TRANSLATE_NOOP("errors", "the connection failed"))

@@ -72,6 +72,11 @@ class Confirmation:
     frame: ChatMessage
 
 
+#: How many delivered messages' client ids are remembered to recognise an echo that
+#: repeats one (a resend's); far more than can be on their way at once.
+REMEMBERED_DELIVERIES = 1000
+
+
 class Outbox:
     """The outbox in ``store``: its machine, its file (on a thread of its own), listeners.
 
@@ -109,12 +114,30 @@ class Outbox:
         # its id()): a freed frame's id can be reused by the next one, which would then
         # "confirm" a message it has nothing to do with.
         self.last_confirmation: Confirmation | None = None
+        # The client ids of the messages delivered lately: a server that stores a
+        # message once echoes it again when it is sent again (a resend whose echo the
+        # drop swallowed, settled by the history meanwhile). That echo is no news.
+        self._delivered_ids: dict[str, None] = {}
 
     @property
     def limits(self) -> OutboxLimits:
         return self.machine.limits
 
     # --- questions, from memory ----------------------------------------------------
+
+    def repeats_a_delivery(self, frame: ChatMessage) -> bool:
+        """Whether ``frame`` echoes again a message of ours delivered before (not the
+        echo that confirmed it): the same message, not a new one."""
+        confirmation = self.last_confirmation
+        if confirmation is not None and confirmation.frame is frame:
+            return False
+        return frame.client_message_id in self._delivered_ids
+
+    def _remember_delivery(self, client_id: str) -> None:
+        self._delivered_ids.pop(client_id, None)
+        self._delivered_ids[client_id] = None  # the newest last
+        if len(self._delivered_ids) > REMEMBERED_DELIVERIES:
+            del self._delivered_ids[next(iter(self._delivered_ids))]
 
     def undelivered(self, conversation_id: str | None = None) -> list[OutboxEntry]:
         return self.machine.undelivered(conversation_id)
@@ -221,15 +244,18 @@ class Outbox:
 
     def _carry_out(self, action: om.Action) -> None:
         if isinstance(action, om.Changed):
+            if action.entry.state is OutboxState.DELIVERED:
+                self._remember_delivery(action.entry.client_id)
             for listener in list(self._listeners):
                 listener(action.entry)
         elif isinstance(action, om.Confirmed):
             self.last_confirmation = Confirmation(action.client_id, action.frame)
+            self._remember_delivery(action.client_id)
         elif isinstance(action, om.WriteNew):
             self._write_new(action)
         elif isinstance(action, om.Refuse):
             refused: asyncio.Future[OutboxEntry] = self.loop.create_future()
-            refused.set_exception(OutboxFull(action.reason))
+            refused.set_exception(OutboxFull(words=action.reason))
             self._submits[action.token] = refused
         elif isinstance(action, om.WriteState):
             self._write_state(action.client_id, action.state)
@@ -407,6 +433,10 @@ class OutboxSender:
         if confirmation is not None and confirmation.frame is frame:
             return confirmation.client_id
         return None
+
+    def repeats_a_delivery(self, frame: ChatMessage) -> bool:
+        """Whether ``frame`` echoes again a message delivered before (:class:`Outbox`)."""
+        return self.outbox.repeats_a_delivery(frame)
 
     @property
     def last_confirmation(self) -> Confirmation | None:

@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 import keyring
 from keyring.errors import PasswordDeleteError
 
-from desktop_app.core.errors import SdmError
-from desktop_app.store.session_cookies import REASON_NO_STORE, unusable_reason
+from desktop_app.core.errors import SdmError, Words
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
+from desktop_app.store.session_cookies import PROBLEMS, REASON_NO_STORE, unusable_reason
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -49,8 +50,11 @@ class CredentialStoreError(SdmError):
     ``unavailable``: this computer has no usable store at all (not a passing failure).
     """
 
-    def __init__(self, message: str, *, unavailable: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, message: Words | str, *, unavailable: bool = False) -> None:
+        if isinstance(message, Words):
+            super().__init__(words=message)
+        else:
+            super().__init__(message)
         self.unavailable = unavailable
 
 
@@ -144,14 +148,24 @@ class CredentialStore:
             type(exc).__name__,
         )
         return CredentialStoreError(
-            f"the password store of this computer ({self.backend_name}) did not work "
-            f"({type(exc).__name__}): unlock it, or check that it runs, then try again"
+            Words(
+                QT_TRANSLATE_NOOP(
+                    "errors",
+                    "the password store of this computer ({backend}) did not work "
+                    "({error}): unlock it, or check that it runs, then try again",
+                ),
+                backend=self.backend_name,
+                error=type(exc).__name__,
+            )
         )
 
 
-def _no_store(reason: str) -> str:
+def _no_store(reason: str) -> Words:
     # The session store's reason ends with what it means for sessions; say what it means here.
-    return reason.split(":")[0] + ": the kiosk account cannot be kept on this computer"
+    return Words(
+        QT_TRANSLATE_NOOP("errors", "{problem}: the kiosk account cannot be kept on this computer"),
+        problem=PROBLEMS.get(reason) or reason.split(":")[0],
+    )
 
 
 def _parse_entry(server: str, raw: object) -> Credentials | None:

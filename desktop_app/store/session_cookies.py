@@ -40,7 +40,9 @@ import keyring
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
+from desktop_app.core.errors import Words
 from desktop_app.core.session import SESSION_COOKIE_SUFFIX
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -52,6 +54,7 @@ __all__ = [
     "SERVICE_NAME",
     "SessionCookieStore",
     "is_session_cookie",
+    "reason_words",
 ]
 
 logger = logging.getLogger("desktop_app.store.session_cookies")
@@ -76,17 +79,55 @@ _STORE_NAMES = {
     "darwin": "Keychain",
     "win32": "Windows Credential Locker",
 }
-_STORE_NAME = _STORE_NAMES.get(sys.platform, "system password store")
-_SIGN_IN_EACH_TIME = "you will be asked to sign in each time the app starts."
-REASON_NO_STORE = (
-    f"This computer has no password store ({_STORE_NAME}) available: {_SIGN_IN_EACH_TIME}"
+# A product's name stays as it is; the generic one is translated.
+_STORE_NAME: Words | str = _STORE_NAMES.get(sys.platform) or Words(
+    QT_TRANSLATE_NOOP("errors", "system password store")
 )
-REASON_LOCKED = (
-    f"The password store of this computer ({_STORE_NAME}) stayed locked: {_SIGN_IN_EACH_TIME}"
+#: What is wrong with the store (the first half of a reason; the kiosk account's
+#: error says what it means for the account instead).
+PROBLEMS: dict[str, Words] = {}
+
+
+def _reason(problem: Words) -> str:
+    words = Words(
+        QT_TRANSLATE_NOOP(
+            "errors", "{problem}: you will be asked to sign in each time the app starts."
+        ),
+        problem=problem,
+    )
+    reason = str(words)
+    PROBLEMS[reason] = problem
+    _REASON_WORDS[reason] = words
+    return reason
+
+
+_REASON_WORDS: dict[str, Words] = {}
+# The reasons stay English strings (logs, the console, tests); reason_words() gives
+# a window their words to translate.
+REASON_NO_STORE = _reason(
+    Words(
+        QT_TRANSLATE_NOOP("errors", "This computer has no password store ({store}) available"),
+        store=_STORE_NAME,
+    )
 )
-REASON_FAILED = (
-    f"The password store of this computer ({_STORE_NAME}) did not work: {_SIGN_IN_EACH_TIME}"
+REASON_LOCKED = _reason(
+    Words(
+        QT_TRANSLATE_NOOP("errors", "The password store of this computer ({store}) stayed locked"),
+        store=_STORE_NAME,
+    )
 )
+REASON_FAILED = _reason(
+    Words(
+        QT_TRANSLATE_NOOP("errors", "The password store of this computer ({store}) did not work"),
+        store=_STORE_NAME,
+    )
+)
+
+
+def reason_words(reason: str) -> Words | str:
+    """The words of :attr:`SessionCookieStore.unavailable_reason`, for a window to
+    translate (``desktop_app.ui.error_text.shown_words``); an unknown text as it is."""
+    return _REASON_WORDS.get(reason, reason)
 
 
 def is_session_cookie(name: str) -> bool:

@@ -17,7 +17,7 @@ from datetime import UTC
 from importlib.resources.abc import Traversable
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.notices import (
+    REPORT_COMMAND,
     NoLicenceReport,
     Notice,
-    no_text_message,
     notices_text,
     python_notice,
     sort_notices,
@@ -49,8 +49,8 @@ from desktop_app.ui.plain_text import make_plain
 
 logger = logging.getLogger("desktop_app.ui")
 
-APP_LICENCE = "Copyright © the SDM Desktop authors. Released under the MIT licence."
 QT_LICENCE = "LGPL-3.0-only"
+# Qt's licence notice: a legal text, in English like every licence text the dialog shows.
 QT_NOTICE = (
     "Qt is a C++ toolkit for cross-platform application development, by The Qt Company Ltd. "
     "and other contributors. SDM Desktop uses Qt through Qt for Python (PySide6) under the "
@@ -80,11 +80,17 @@ def read_notices(report: Traversable | None) -> tuple[list[Notice], str | None]:
     """
     try:
         return third_party_notices(report), None
-    except NoLicenceReport as exc:
-        return [], str(exc)
+    except NoLicenceReport:
+        return [], QCoreApplication.translate(
+            "AboutDialog",
+            "This source checkout has no licence report: run `{command}` in its top folder "
+            "to make one, then reopen this dialog.",
+        ).format(command=REPORT_COMMAND)
     except (OSError, ValueError) as exc:
         logger.warning("Cannot read the licence report: %s", exc)
-        return [], f"The licence report of this build cannot be read: {exc}"
+        return [], QCoreApplication.translate(
+            "AboutDialog", "The licence report of this build cannot be read: {error}"
+        ).format(error=exc)
 
 
 def build_line() -> str | None:
@@ -103,18 +109,25 @@ def build_line() -> str | None:
         return None
     if info is None:
         return None
-    built_at = f"{info.built_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    parts = [
-        f"{label} {value}"
-        for label, value in (
-            ("version", info.version),
-            ("commit", info.commit),
-            ("built", built_at),
+    parts = []
+    # The heading shows the version already: repeat it only if the build says otherwise.
+    if info.version and info.version != __version__:
+        parts.append(
+            QCoreApplication.translate("AboutDialog", "version {version}").format(
+                version=info.version
+            )
         )
-        # The heading shows the version already: repeat it only if the build says otherwise.
-        if value and (label != "version" or value != __version__)
-    ]
-    return f"Build: {', '.join(parts)}"
+    if info.commit:
+        parts.append(
+            QCoreApplication.translate("AboutDialog", "commit {commit}").format(commit=info.commit)
+        )
+    # In UTC, as the build recorded it: the same moment for support wherever the app runs.
+    built_at = f"{info.built_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    parts.append(QCoreApplication.translate("AboutDialog", "built {time}").format(time=built_at))
+    #: {details}: "version 1.2.3, commit 0123abc, built 2025-05-01 12:30 UTC".
+    return QCoreApplication.translate("AboutDialog", "Build: {details}").format(
+        details=", ".join(parts)
+    )
 
 
 def python_line() -> str:
@@ -133,7 +146,7 @@ class AboutDialog(QDialog):
     ) -> None:
         """``report``: the licence report to list; by default the one beside the package."""
         super().__init__(parent)
-        self.setWindowTitle("About SDM Desktop")
+        self.setWindowTitle(self.tr("About SDM Desktop"))
         third_party, problem = read_notices(report)
         #: Every library listed, in the order of the table's rows.
         self.notices: list[Notice] = sort_notices([*third_party, qt_notice(), python_notice()])
@@ -147,11 +160,13 @@ class AboutDialog(QDialog):
         build = build_line()
         self.build_label = QLabel(build or "", self)
         self.build_label.setVisible(build is not None)
-        self.server_label = QLabel(f"Server: {server_label}", self)
+        self.server_label = QLabel(self.tr("Server: {server}").format(server=server_label), self)
         self.versions_label = QLabel(
             f"Qt {qVersion()} (PySide6 {PySide6.__version__})\nPython {python_line()}", self
         )
-        self.licence_label = QLabel(APP_LICENCE, self)
+        self.licence_label = QLabel(
+            self.tr("Copyright © the SDM Desktop authors. Released under the MIT licence."), self
+        )
         #: Why the libraries are not listed (no report, or one that cannot be read).
         self.report_label = QLabel(problem or "", self)
         self.report_label.setVisible(problem is not None)
@@ -162,8 +177,10 @@ class AboutDialog(QDialog):
             label.setWordWrap(True)
 
         self.table = QTableWidget(len(self.notices), 3, self)
-        self.table.setAccessibleName("Third-party licences")
-        self.table.setHorizontalHeaderLabels(["Name", "Version", "Licence"])
+        self.table.setAccessibleName(self.tr("Third-party licences"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Version"), self.tr("Licence")]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -176,16 +193,16 @@ class AboutDialog(QDialog):
         heading = self.table.horizontalHeader()
         heading.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         heading.setStretchLastSection(True)
-        list_label = QLabel("&Third-party licences:", self)
+        list_label = QLabel(self.tr("&Third-party licences:"), self)
         list_label.setBuddy(self.table)
 
         self.details = QLabel(self)  # the library's own metadata: plain text
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
-        self.text.setAccessibleName("Licence text")
+        self.text.setAccessibleName(self.tr("Licence text"))
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        text_label = QLabel("Licence te&xt:", self)
+        text_label = QLabel(self.tr("Licence te&xt:"), self)
         text_label.setBuddy(self.text)
         for label in (list_label, self.details, text_label):
             make_plain(label)
@@ -208,17 +225,20 @@ class AboutDialog(QDialog):
         splitter.setSizes([1, 1])
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = QPushButton("&Copy", self)
-        self.copy_button.setAccessibleName("Copy all licence notices to the clipboard")
-        self.copy_button.setToolTip("Copy the versions and every licence notice as plain text")
+        self.copy_button = QPushButton(self.tr("&Copy"), self)
+        self.copy_button.setAccessibleName(self.tr("Copy all licence notices to the clipboard"))
+        self.copy_button.setToolTip(
+            self.tr("Copy the versions and every licence notice as plain text")
+        )
         self.copy_button.setAutoDefault(False)
         self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.about_qt_button = QPushButton("About &Qt", self)
+        self.about_qt_button = QPushButton(self.tr("About &Qt"), self)
         self.about_qt_button.setAutoDefault(False)
         self.buttons.addButton(self.about_qt_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         # Some platform themes call it "&Close", which would clash with "&Copy"; Escape closes.
-        self.close_button.setText("Close")
+        #: No "&" here: the dialog's other buttons take the letters, and Escape closes it.
+        self.close_button.setText(self.tr("Close"))
         self.copy_button.clicked.connect(self.on_copy_clicked)
         self.about_qt_button.clicked.connect(self.on_about_qt_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -278,7 +298,12 @@ class AboutDialog(QDialog):
             notice.homepage,
         )
         self.details.setText(" · ".join(part for part in details if part))
-        self.text.setPlainText(notice.licence_text or no_text_message(notice))
+        self.text.setPlainText(
+            notice.licence_text
+            or self.tr("No licence text is shipped with this package; licence: {licence}").format(
+                licence=notice.licence
+            )
+        )
 
     def on_copy_clicked(self) -> None:
         text = self.as_text()
@@ -291,8 +316,12 @@ class AboutDialog(QDialog):
         if self.about_qt_box is None:
             box = QMessageBox(self)
             make_plain(box)
-            box.setWindowTitle("About Qt")
-            box.setText(f"This program uses Qt {qVersion()} through PySide6 {PySide6.__version__}.")
+            box.setWindowTitle(self.tr("About Qt"))
+            box.setText(
+                self.tr("This program uses Qt {qt} through PySide6 {pyside}.").format(
+                    qt=qVersion(), pyside=PySide6.__version__
+                )
+            )
             box.setInformativeText(QT_NOTICE)
             box.setStandardButtons(QMessageBox.StandardButton.Close)
             logo = QPixmap(QT_LOGO)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTimer
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.pin import MAX_PIN_LENGTH, PinAttempts, PinVerdict
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
 
 logger = logging.getLogger("desktop_app.ui.kiosk")
 
@@ -33,12 +34,16 @@ logger = logging.getLogger("desktop_app.ui.kiosk")
 IDLE_CLOSE_S = 30.0
 COUNTDOWN_MS = 250  # the lockout's countdown shows whole seconds
 
-ASK = "Enter the administrator PIN to leave kiosk mode."
-WRONG = "That PIN is not right."
+#: The dialog's words in English (it shows them translated: :meth:`AdminPinDialog.ask_text`).
+ASK = QT_TRANSLATE_NOOP("AdminPinDialog", "Enter the administrator PIN to leave kiosk mode.")
+WRONG = QT_TRANSLATE_NOOP("AdminPinDialog", "That PIN is not right.")
 
 
 def locked_text(seconds: float) -> str:
-    return f"Too many wrong PINs. Try again in {math.ceil(seconds)} s."
+    """The lockout's countdown, in whole seconds (rounded up)."""
+    return QCoreApplication.translate(
+        "AdminPinDialog", "Too many wrong PINs. Try again in {seconds} s."
+    ).format(seconds=math.ceil(seconds))
 
 
 class AdminPinDialog(QDialog):
@@ -54,20 +59,20 @@ class AdminPinDialog(QDialog):
         super().__init__(parent)
         self._attempts = attempts
         self.setObjectName("adminPinDialog")
-        self.setWindowTitle("Leave kiosk mode")
+        self.setWindowTitle(self.tr("Leave kiosk mode"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setAccessibleName("Leave kiosk mode")
-        self.setAccessibleDescription(ASK)
+        self.setAccessibleName(self.tr("Leave kiosk mode"))
+        self.setAccessibleDescription(self.ask_text())
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
-        self.message = QLabel(ASK, self)
+        self.message = QLabel(self.ask_text(), self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setObjectName("adminPinMessage")
-        self.message.setAccessibleName("PIN message")
+        self.message.setAccessibleName(self.tr("PIN message"))
         self.pin_field = QLineEdit(self)
         self.pin_field.setObjectName("adminPin")
-        self.pin_field.setAccessibleName("Administrator PIN")
+        self.pin_field.setAccessibleName(self.tr("Administrator PIN"))
         self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_field.setMaxLength(MAX_PIN_LENGTH)
         self.pin_field.setValidator(
@@ -80,12 +85,12 @@ class AdminPinDialog(QDialog):
         )
         # Its standard menu pastes, selects... and nothing more, but none is needed here.
         self.pin_field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        label = QLabel("&PIN:", self)
+        label = QLabel(self.tr("&PIN:"), self)
         label.setBuddy(self.pin_field)
 
         self.buttons = QDialogButtonBox(self)
         self.leave_button = self.buttons.addButton(
-            "&Leave kiosk mode", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("&Leave kiosk mode"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.leave_button.setDefault(True)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -108,9 +113,13 @@ class AdminPinDialog(QDialog):
         self.pin_field.textEdited.connect(lambda _text: self.idle_timer.start())
         self.finished.connect(self.on_finished)
 
+    def ask_text(self) -> str:
+        """What the dialog asks (:data:`ASK`, translated)."""
+        return self.tr("Enter the administrator PIN to leave kiosk mode.")
+
     def open(self) -> None:
         self.pin_field.clear()
-        self.message.setText(ASK)
+        self.message.setText(self.ask_text())
         self.idle_timer.start()
         self.refresh_lockout()
         super().open()
@@ -128,7 +137,7 @@ class AdminPinDialog(QDialog):
             self.accept()
             return
         logger.warning("Exit PIN refused (%d wrong in a row)", self._attempts.wrong_in_a_row)
-        self._say(WRONG)
+        self._say(self.tr("That PIN is not right."))
         self.refresh_lockout()
 
     def refresh_lockout(self) -> None:
@@ -144,7 +153,7 @@ class AdminPinDialog(QDialog):
             return
         if self._countdown.isActive():
             self._countdown.stop()
-            self._say(ASK)
+            self._say(self.ask_text())
             self.pin_field.setFocus()
 
     def on_idle(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from desktop_app.ui.bridge import AssistantStatus, SessionBridge
 from desktop_app.ui.plain_text import make_plain
 
+# The banner's texts in English (tests compare with them); refresh() translates them.
 THINKING = "The assistant is thinking…"
 EXTRACTING = "Analyzing the conversation (you may continue the dialogue)…"
 SUMMARIZING = "Generating your summary…"
@@ -31,8 +32,8 @@ class AiStatusBanner(QWidget):
         self.label = QLabel(self)
         make_plain(self.label)
         self.label.setObjectName("aiStatus")
-        self.label.setAccessibleName("Assistant status")
-        self.download_button = QPushButton("&Download summary (PDF)", self)
+        self.label.setAccessibleName(self.tr("Assistant status"))
+        self.download_button = QPushButton(self.tr("&Download summary (PDF)"), self)
         self.download_button.setVisible(False)
         self.download_button.clicked.connect(self.download_requested.emit)
         layout = QHBoxLayout(self)
@@ -67,13 +68,13 @@ class AiStatusBanner(QWidget):
     def refresh(self) -> None:
         assistant = self.assistant
         if assistant.thinking:
-            text = THINKING
+            text = self.tr("The assistant is thinking…")
         elif assistant.summary_generating:
-            text = SUMMARIZING
+            text = self.tr("Generating your summary…")
         elif assistant.extracting:
-            text = EXTRACTING
+            text = self.tr("Analyzing the conversation (you may continue the dialogue)…")
         elif self.summary_ready:
-            text = SUMMARY_READY
+            text = self.tr("Your summary is ready.")
         else:
             text = ""
         self.label.setText(text)

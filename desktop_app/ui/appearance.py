@@ -325,15 +325,15 @@ class TextSize(QObject):
     def __init__(self, settings: Settings, parent: QWidget) -> None:
         super().__init__(parent)
         self._settings = settings
-        self.larger_action = larger = QAction("&Larger text", parent)
+        self.larger_action = larger = QAction(self.tr("&Larger text"), parent)
         # Ctrl+Plus; and Ctrl+= , the same key without Shift on many keyboards.
         zoom_in = QKeySequence.keyBindings(QKeySequence.StandardKey.ZoomIn)
         larger.setShortcuts([*zoom_in, QKeySequence("Ctrl+=")])
         larger.triggered.connect(self.on_larger)
-        self.smaller_action = smaller = QAction("&Smaller text", parent)
+        self.smaller_action = smaller = QAction(self.tr("&Smaller text"), parent)
         smaller.setShortcuts(QKeySequence.StandardKey.ZoomOut)
         smaller.triggered.connect(self.on_smaller)
-        self.reset_action = reset = QAction("&Actual text size", parent)
+        self.reset_action = reset = QAction(self.tr("&Actual text size"), parent)
         reset.setShortcut(QKeySequence("Ctrl+0"))
         reset.triggered.connect(self.on_reset)
         self.actions = [larger, smaller, reset]
@@ -361,7 +361,9 @@ class TextSize(QObject):
     def _show(self, scale: float) -> None:
         self.larger_action.setEnabled(scale < text_size.STEPS[-1])
         self.smaller_action.setEnabled(scale > text_size.STEPS[0])
-        self.reset_action.setText(f"&Actual text size (now {text_size.percent(scale)})")
+        self.reset_action.setText(
+            self.tr("&Actual text size (now {percent})").format(percent=text_size.percent(scale))
+        )
 
 
 def _app() -> QApplication:

@@ -6,8 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-PLACEHOLDER = "Type a message — Enter sends, Shift+Enter adds a line"
-
 
 class Composer(QPlainTextEdit):
     """Emits :attr:`submit_requested` on Enter; the window clears it once the message is taken.
@@ -20,8 +18,8 @@ class Composer(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composer")
-        self.setAccessibleName("Message")
-        self.setPlaceholderText(PLACEHOLDER)
+        self.setAccessibleName(self.tr("Message"))
+        self.setPlaceholderText(self.tr("Type a message — Enter sends, Shift+Enter adds a line"))
         self.setTabChangesFocus(True)
         self.setMaximumHeight(120)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
@@ -44,9 +44,9 @@ class ConnectionIndicator(QLabel):
         super().__init__(parent)
         self._bridge = bridge
         self._presence: Presence | None = None
-        self.summary = summarize(bridge.snapshots())
+        self.summary = summarize(bridge.snapshots(), translate=QCoreApplication.translate)
         self.setObjectName("connectionIndicator")
-        self.setAccessibleName("Connection status")
+        self.setAccessibleName(self.tr("Connection status"))
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.attention: str | None = None  # what qualifies "Connected" (set_attention)
         self._timer = QTimer(self)  # started by refresh() while a countdown is shown
@@ -81,7 +81,7 @@ class ConnectionIndicator(QLabel):
                 self._timer.start()
         else:
             self._timer.stop()
-        summary = summarize(snapshots)
+        summary = summarize(snapshots, translate=QCoreApplication.translate)
         if summary == self.summary and self._presence is not None:
             return
         self.summary = summary
@@ -99,7 +99,9 @@ class ConnectionIndicator(QLabel):
     def _show(self, summary: Summary) -> None:
         text, self.tone = summary.text, TONES[summary.presence]
         if summary.presence is Presence.CONNECTED and self.attention is not None:
-            text, self.tone = f"{text} — {self.attention}", ATTENTION_TONE
+            #: The status line ("Connected"), then what qualifies it ("not signed in").
+            text = self.tr("{status} — {attention}").format(status=text, attention=self.attention)
+            self.tone = ATTENTION_TONE
         self.setText(f"● {text}")
         self._colour()
         self.setToolTip(tooltip(summary.details))  # details hold the server's close reason

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.ui.plain_text import tooltip
 from desktop_app.ui.settings import ConversationRecord
+from desktop_app.ui.translation import message_time
 
 
 class ConversationList(QWidget):
@@ -19,11 +21,11 @@ class ConversationList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.new_button = QPushButton("&New conversation", self)
-        self.new_button.setToolTip("Start a new conversation (Ctrl+N)")
+        self.new_button = QPushButton(self.tr("&New conversation"), self)
+        self.new_button.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested.emit)
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Conversations")
+        self.list.setAccessibleName(self.tr("Conversations"))
         self.list.itemActivated.connect(self._on_item)
         self.list.itemClicked.connect(self._on_item)
         layout = QVBoxLayout(self)
@@ -35,10 +37,16 @@ class ConversationList(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for record in records:
-            item = QListWidgetItem(record.title or "Conversation")
+            item = QListWidgetItem(record.title or self.tr("Conversation"))
             item.setData(Qt.ItemDataRole.UserRole, record.id)
             # The title may come from the server: the tooltip shows it as plain text.
-            item.setToolTip(tooltip(f"{record.title}\nLast used {record.last_used}\n{record.id}"))
+            item.setToolTip(
+                tooltip(
+                    self.tr("{title}\nLast used {when}\n{id}").format(
+                        title=record.title, when=_last_used(record.last_used), id=record.id
+                    )
+                )
+            )
             self.list.addItem(item)
             if record.id == current:
                 item.setSelected(True)
@@ -53,3 +61,13 @@ class ConversationList(QWidget):
 
     def _on_item(self, item: QListWidgetItem) -> None:
         self.conversation_selected.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def _last_used(stamp: str) -> str:
+    """``last_used`` (ISO 8601, UTC) as the locale writes a time: the stamp itself if it
+    is not one (written by another version)."""
+    try:
+        moment = datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    return message_time(moment, today=date.today())

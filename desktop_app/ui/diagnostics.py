@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import collections
 import logging
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +40,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.control.session import SessionController
+from desktop_app.core.presence import state_word
+from desktop_app.core.session import SessionState
 from desktop_app.ui.bridge import AssistantStatus, SessionBridge, SocketDetails
 from desktop_app.ui.network import NetworkSource
 from desktop_app.ui.plain_text import make_plain
@@ -86,12 +89,37 @@ class ConnectionLog:
 # --- what the view shows, as text ------------------------------------------------------
 
 
+# Module functions translate in the dialog's context: a translator sees the view's words
+# together (docs/TRANSLATING.md). Ids, states from the server and event types stay as
+# they are: support reads them.
+
+
 def _yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
+    if flag:
+        return QCoreApplication.translate("DiagnosticsDialog", "yes")
+    return QCoreApplication.translate("DiagnosticsDialog", "no")
 
 
 def _ms(seconds: float) -> str:
-    return f"{round(seconds * 1000)} ms"
+    return QCoreApplication.translate("DiagnosticsDialog", "{milliseconds} ms").format(
+        milliseconds=round(seconds * 1000)
+    )
+
+
+def _seconds(seconds: float) -> str:
+    """Seconds to a tenth, with the locale's decimal point."""
+    return QCoreApplication.translate("DiagnosticsDialog", "{seconds} s").format(
+        seconds=QLocale().toString(seconds, "f", 1)
+    )
+
+
+def _sign_in(state: SessionState) -> str:
+    return {
+        SessionState.SIGNED_OUT: QCoreApplication.translate("DiagnosticsDialog", "signed out"),
+        SessionState.UNKNOWN: QCoreApplication.translate("DiagnosticsDialog", "not yet checked"),
+        SessionState.SIGNED_IN: QCoreApplication.translate("DiagnosticsDialog", "signed in"),
+        SessionState.EXPIRED: QCoreApplication.translate("DiagnosticsDialog", "expired"),
+    }[state]
 
 
 def _attempts(attempts: object, max_attempts: object) -> str:
@@ -111,20 +139,52 @@ def socket_rows(details: SocketDetails) -> list[Row]:
     latency = socket.latency_s
     retry_in = socket.retry_in_s
     rows = [
-        ("State", socket.state.value),
-        ("Conversation", details.conversation_id or NONE),
-        ("Reconnect attempts", _attempts(socket.attempts, socket.max_attempts)),
-        ("Latency", NONE if latency is None else _ms(latency)),
-        ("Listeners", str(details.listeners)),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "State"),
+            state_word(socket.state, QCoreApplication.translate),
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Conversation"),
+            details.conversation_id or NONE,
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Reconnect attempts"),
+            _attempts(socket.attempts, socket.max_attempts),
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Latency"),
+            NONE if latency is None else _ms(latency),
+        ),
+        (QCoreApplication.translate("DiagnosticsDialog", "Listeners"), str(details.listeners)),
     ]
     if details.status_listeners is not None:
-        rows.append(("Status listeners", str(details.status_listeners)))
+        rows.append(
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Status listeners"),
+                str(details.status_listeners),
+            )
+        )
     rows += [
-        ("Last close", NONE if last_close is None else _close(*last_close)),
-        ("Failure reason", socket.failure_reason or NONE),
-        ("Last error detail", details.last_error or NONE),
-        ("Next retry in", NONE if retry_in is None else f"{retry_in:.1f} s"),
-        ("Network available", _yes_no(details.network_available)),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Last close"),
+            NONE if last_close is None else _close(*last_close),
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Failure reason"),
+            socket.failure_reason or NONE,
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Last error detail"),
+            details.last_error or NONE,
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Next retry in"),
+            NONE if retry_in is None else _seconds(retry_in),
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Network available"),
+            _yes_no(details.network_available),
+        ),
     ]
     return rows
 
@@ -132,53 +192,102 @@ def socket_rows(details: SocketDetails) -> list[Row]:
 def assistant_rows(assistant: AssistantStatus) -> list[Row]:
     """The assistant's flags, from the status socket."""
     return [
-        ("Thinking", _yes_no(assistant.thinking)),
-        ("Extracting", _yes_no(assistant.extracting)),
-        ("Summary generating", _yes_no(assistant.summary_generating)),
+        (QCoreApplication.translate("DiagnosticsDialog", "Thinking"), _yes_no(assistant.thinking)),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Extracting"),
+            _yes_no(assistant.extracting),
+        ),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Summary generating"),
+            _yes_no(assistant.summary_generating),
+        ),
     ]
 
 
 def session_rows(session: SessionController | None) -> list[Row]:
     """The sign-in, where it is kept, the last failed request's detail (no cookie values)."""
     if session is None:
-        return [("Sign-in", "not tracked")]
+        return [
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Sign-in"),
+                QCoreApplication.translate("DiagnosticsDialog", "not tracked"),
+            )
+        ]
     rows = [
-        ("Sign-in", session.state.value),
-        ("Kept in", session.store_description),
-        ("Last request error", session.client.last_error or NONE),
+        (QCoreApplication.translate("DiagnosticsDialog", "Sign-in"), _sign_in(session.state)),
+        (QCoreApplication.translate("DiagnosticsDialog", "Kept in"), session.store_description),
+        (
+            QCoreApplication.translate("DiagnosticsDialog", "Last request error"),
+            session.client.last_error or NONE,
+        ),
     ]
     auto = session.auto_sign_in
     if auto is not None:  # a kiosk's account: its attempts and its last failure, in words
-        rows.append(("Unattended sign-in", f"{auto.attempts} attempts since the last sign-in"))
-        rows.append(("Unattended sign-in problem", auto.problem or NONE))
+        attempts = QCoreApplication.translate(
+            "DiagnosticsDialog", "{count} attempts since the last sign-in"
+        )
+        rows.append(
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Unattended sign-in"),
+                attempts.format(count=auto.attempts),
+            )
+        )
+        rows.append(
+            (
+                QCoreApplication.translate("DiagnosticsDialog", "Unattended sign-in problem"),
+                auto.problem or NONE,
+            )
+        )
     return rows
 
 
 def network_rows(network: NetworkSource) -> list[Row]:
-    return [("Online", _yes_no(network.is_online())), ("Backend", network.backend)]
+    return [
+        (QCoreApplication.translate("DiagnosticsDialog", "Online"), _yes_no(network.is_online())),
+        (QCoreApplication.translate("DiagnosticsDialog", "Backend"), network.backend),
+    ]
 
 
 def local_time(timestamp: object) -> str:
-    """HH:MM:SS.mmm in local time, from an ISO timestamp."""
+    """The time of day with milliseconds in local time and the locale's format
+    (``14:05:03.123``, ``2:05:03.123 PM``), from an ISO timestamp."""
     if not isinstance(timestamp, str):
         return NONE
     try:
         moment = datetime.fromisoformat(timestamp).astimezone()
     except ValueError:
         return timestamp
-    return f"{moment:%H:%M:%S}.{moment.microsecond // 1000:03d}"
+    locale = QLocale()
+    # The locale's long time without its time zone, the seconds to a thousandth:
+    # events a few milliseconds apart keep their order.
+    layout = re.sub(r"\s*\bt+\b", "", locale.timeFormat(QLocale.FormatType.LongFormat)).strip()
+    layout = layout.replace("ss", "ss.zzz", 1) if "ss" in layout else "HH:mm:ss.zzz"
+    time = QTime(moment.hour, moment.minute, moment.second, moment.microsecond // 1000)
+    return locale.toString(time, layout)
 
 
 def event_details(event: dict[str, Any]) -> str:
     """An event's fields in words: code, reason, attempt/max, delay."""
     parts = []
     if event.get("type") == "disconnected":
-        parts.append(f"code {_close(event.get('code'), '')}")
+        code = _close(event.get("code"), "")
+        parts.append(
+            QCoreApplication.translate("DiagnosticsDialog", "code {code}").format(code=code)
+        )
     if "attempt" in event:
-        parts.append(f"attempt {_attempts(event['attempt'], event.get('max'))}")
+        attempt = _attempts(event["attempt"], event.get("max"))
+        parts.append(
+            QCoreApplication.translate("DiagnosticsDialog", "attempt {attempt}").format(
+                attempt=attempt
+            )
+        )
     delay = event.get("delay")
     if isinstance(delay, int | float):
-        parts.append(f"delay {_ms(delay)}")
+        parts.append(
+            QCoreApplication.translate("DiagnosticsDialog", "delay {delay}").format(
+                delay=_ms(delay)
+            )
+        )
     if event.get("reason"):
         parts.append(str(event["reason"]))
     return " · ".join(parts)
@@ -194,14 +303,18 @@ def report_text(
     events: Sequence[tuple[str, str, str, str]],
 ) -> str:
     """The whole view as plain text: sections of "label: value" lines, then the events."""
+    # The moment in ISO form with its offset: a ticket is read in another time zone.
+    now = f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}"
     lines = [
-        f"SDM Desktop {__version__} connection diagnostics, "
-        f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}"
+        QCoreApplication.translate(
+            "DiagnosticsDialog", "SDM Desktop {version} connection diagnostics, {time}"
+        ).format(version=__version__, time=now)
     ]
     for title, rows in sections:
         lines += ["", f"[{title}]"]
         lines += [f"{label}: {value}" for label, value in rows]
-    lines += ["", "[Recent events, newest first]"]
+    recent = QCoreApplication.translate("DiagnosticsDialog", "Recent events, newest first")
+    lines += ["", f"[{recent}]"]
     # Aligned columns: the copy is read by a person, in a ticket.
     widths = [max((len(columns[i]) for columns in events), default=0) for i in range(3)]
     lines += [
@@ -209,7 +322,7 @@ def report_text(
             [*(c.ljust(w) for c, w in zip(columns, widths, strict=False)), columns[3]]
         ).rstrip()
         for columns in events
-    ] or ["(none)"]
+    ] or [QCoreApplication.translate("DiagnosticsDialog", "(none)")]
     return "\n".join(lines) + "\n"
 
 
@@ -285,12 +398,14 @@ class DiagnosticsDialog(QDialog):
         self._bridge = bridge
         self._network = network
         self._log = log
-        self.setWindowTitle("Connection diagnostics")
+        self.setWindowTitle(self.tr("Connection diagnostics"))
         self.setModal(False)
 
         intro = QLabel(
-            "A live view of the connection, refreshed twice a second. It shows ids and "
-            "states only, never message text: you may paste it into a support ticket.",
+            self.tr(
+                "A live view of the connection, refreshed twice a second. It shows ids and "
+                "states only, never message text: you may paste it into a support ticket."
+            ),
             self,
         )
         make_plain(intro)
@@ -298,35 +413,39 @@ class DiagnosticsDialog(QDialog):
         #: One table per socket, in the bridge's order.
         self.socket_tables: list[QTableWidget] = []
         sockets = QHBoxLayout()
+        columns = (self.tr("Property"), self.tr("Value"))
         for name in bridge.names:
-            table = _table(f"{name} socket", ("Property", "Value"), self, fit=True)
+            title = self._socket_title(name)
+            table = _table(title, columns, self, fit=True)
             self.socket_tables.append(table)
-            sockets.addWidget(self._group(f"{name} socket", table))
-        self.assistant_table = _table("Assistant status", ("Property", "Value"), self, fit=True)
-        self.network_table = _table("Network", ("Property", "Value"), self, fit=True)
-        self.session_table = _table("Session", ("Property", "Value"), self, fit=True)
+            sockets.addWidget(self._group(title, table))
+        self.assistant_table = _table(self.tr("Assistant status"), columns, self, fit=True)
+        self.network_table = _table(self.tr("Network"), columns, self, fit=True)
+        self.session_table = _table(self.tr("Session"), columns, self, fit=True)
         others = QHBoxLayout()
-        others.addWidget(self._group("Assistant", self.assistant_table))
-        others.addWidget(self._group("Network", self.network_table))
-        others.addWidget(self._group("Session", self.session_table))
+        others.addWidget(self._group(self.tr("Assistant"), self.assistant_table))
+        others.addWidget(self._group(self.tr("Network"), self.network_table))
+        others.addWidget(self._group(self.tr("Session"), self.session_table))
         self.events_table = _table(
-            "Recent connection events", ("Time", "Socket", "Event", "Details"), self
+            self.tr("Recent connection events"),
+            (self.tr("Time"), self.tr("Socket"), self.tr("Event"), self.tr("Details")),
+            self,
         )
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = QPushButton("&Copy to clipboard", self)
-        self.copy_button.setAccessibleName("Copy diagnostics to clipboard")
+        self.copy_button = QPushButton(self.tr("&Copy to clipboard"), self)
+        self.copy_button.setAccessibleName(self.tr("Copy diagnostics to clipboard"))
         self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.on_copy_clicked)
         self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setAccessibleName("Close diagnostics")
+        self.close_button.setAccessibleName(self.tr("Close diagnostics"))
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(sockets)
         layout.addLayout(others)
-        layout.addWidget(self._group("Recent events (newest first)", self.events_table), 1)
+        layout.addWidget(self._group(self.tr("Recent events (newest first)"), self.events_table), 1)
         layout.addWidget(self.buttons)
         self.resize(780, 720)
 
@@ -334,6 +453,10 @@ class DiagnosticsDialog(QDialog):
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
         self.refresh()
+
+    def _socket_title(self, name: str) -> str:
+        #: A socket's name ("Chat", "Status"): a table's title and accessible name.
+        return self.tr("{name} socket").format(name=name)
 
     def _group(self, title: str, table: QTableWidget) -> QGroupBox:
         group = QGroupBox(title, self)
@@ -346,12 +469,12 @@ class DiagnosticsDialog(QDialog):
     def sections(self) -> list[tuple[str, list[Row]]]:
         """What the view shows above the events, read from the bridge now."""
         sections = [
-            (f"{details.snapshot.name} socket", socket_rows(details))
+            (self._socket_title(details.snapshot.name), socket_rows(details))
             for details in self._bridge.details()
         ]
-        sections.append(("Assistant", assistant_rows(self._bridge.assistant())))
-        sections.append(("Network", network_rows(self._network)))
-        sections.append(("Session", session_rows(self._session)))
+        sections.append((self.tr("Assistant"), assistant_rows(self._bridge.assistant())))
+        sections.append((self.tr("Network"), network_rows(self._network)))
+        sections.append((self.tr("Session"), session_rows(self._session)))
         return sections
 
     def events(self) -> list[tuple[str, str, str, str]]:

@@ -29,7 +29,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -143,7 +151,7 @@ class OfflineBanner(QLabel):
         self._indicator = indicator
         self._watchdog = watchdog
         self.setObjectName("offlineBanner")
-        self.setAccessibleName("Connection problem")
+        self.setAccessibleName(self.tr("Connection problem"))
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -171,7 +179,7 @@ class OfflineBanner(QLabel):
     def refresh(self) -> None:
         summary = self._indicator.summary
         restart_in = self._watchdog.restart_in()
-        text = banner_text(summary, restart_in)
+        text = banner_text(summary, restart_in, translate=QCoreApplication.translate)
         if self._sign_in_problem is not None:
             text = self._sign_in_problem if text is None else f"{self._sign_in_problem}\n{text}"
         # Only a countdown changes the text by itself; every other change calls refresh().
@@ -372,13 +380,15 @@ class StartOverButton(QPushButton):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Start &over", parent)
+        super().__init__(parent)
+        self.setText(self.tr("Start &over"))
         self.setObjectName("startOver")
-        self.setAccessibleName("Start over")
+        self.setAccessibleName(self.tr("Start over"))
         self.setAccessibleDescription(
-            "Clear the screen and start a new conversation for the next person"
+            self.tr("Clear the screen and start a new conversation for the next person")
         )
-        self.setToolTip("Clear the screen and start a new conversation (Alt+O)")
+        #: The shortcut in the brackets is the one the button's "&" makes.
+        self.setToolTip(self.tr("Clear the screen and start a new conversation (Alt+O)"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.5)

@@ -33,10 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
+
 logger = logging.getLogger("desktop_app.ui.kiosk")
 
 APP_NAME = "SDM Desktop"  # the heading when no clinic name is configured
-EMPTY_PROMPT = "Ask a question about your care options. Type it in the box below and press Enter."
+#: What :class:`EmptyPrompt` says (its English; the prompt shows it translated).
+EMPTY_PROMPT = QT_TRANSLATE_NOOP(
+    "EmptyPrompt",
+    "Ask a question about your care options. Type it in the box below and press Enter.",
+)
 EDGE_MARGIN_PX = 16  # between the screen's edges and any text or button
 #: Text larger than the kiosk's own (times it; bold?), by object name: the heading here,
 #: and the banner and Start over button of :mod:`desktop_app.ui.kiosk` (a style sheet's
@@ -91,7 +97,7 @@ class KioskHeading(QLabel):
         self.setText(name)
         self.setWordWrap(True)
         self.setAccessibleName(name)
-        self.setAccessibleDescription("The clinic this kiosk belongs to")
+        self.setAccessibleDescription(self.tr("The clinic this kiosk belongs to"))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         # Its size and weight: the window's style sheet (text_style_sheet).
 
@@ -109,11 +115,14 @@ class EmptyPrompt(QLabel):
         self._viewport = viewport = view.viewport()
         self.setObjectName("emptyPrompt")
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setText(EMPTY_PROMPT)
+        prompt = self.tr(
+            "Ask a question about your care options. Type it in the box below and press Enter."
+        )
+        self.setText(prompt)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setAccessibleName("How to start")
-        self.setAccessibleDescription(EMPTY_PROMPT)
+        self.setAccessibleName(self.tr("How to start"))
+        self.setAccessibleDescription(prompt)
         # Clicks and the wheel reach the transcript below it.
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         viewport.installEventFilter(self)

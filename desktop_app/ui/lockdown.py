@@ -33,13 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
 from desktop_app.ui.plain_text import plain_label
 
 logger = logging.getLogger("desktop_app.ui.kiosk")
 
 #: A title or an address longer than this is cut: the panel is a glance, not a page.
 MAX_SHOWN_CHARS = 500
-NOT_OPENED = "Links are not opened on this kiosk. Write the address down to read it later."
+#: The panel's note (its English; the panel shows it translated).
+NOT_OPENED = QT_TRANSLATE_NOOP(
+    "LinkPanel", "Links are not opened on this kiosk. Write the address down to read it later."
+)
 
 
 def _cut(text: str) -> str:
@@ -52,21 +56,24 @@ class LinkPanel(QDialog):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("linkPanel")
-        self.setWindowTitle("Link")
+        self.setWindowTitle(self.tr("Link"))
         self.setWindowModality(Qt.WindowModality.NonModal)
-        self.setAccessibleName("Link")
+        self.setAccessibleName(self.tr("Link"))
         self.title = plain_label("", self)
         self.title.setObjectName("linkTitle")
-        self.title.setAccessibleName("Link title")
+        self.title.setAccessibleName(self.tr("Link title"))
         self.title.setWordWrap(True)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
         self.address = plain_label("", self)
         self.address.setObjectName("linkAddress")
-        self.address.setAccessibleName("Link address")
+        self.address.setAccessibleName(self.tr("Link address"))
         self.address.setWordWrap(True)
-        note = plain_label(NOT_OPENED, self)
+        note = plain_label(
+            self.tr("Links are not opened on this kiosk. Write the address down to read it later."),
+            self,
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
@@ -81,8 +88,12 @@ class LinkPanel(QDialog):
     def show_link(self, url: QUrl, title: str) -> None:
         """Show ``url`` (and ``title``, its citation's, if it has one); nothing is loaded."""
         address = url.toDisplayString()
-        self.title.setText(_cut(title if title and title != address else "Link"))
+        # The title shown for a link that has none (a citation's title is not translated).
+        untitled = self.tr("Link")
+        self.title.setText(_cut(title if title and title != address else untitled))
         self.address.setText(_cut(address))
+        # Tall enough for the wrapped lines at this width (a longer language wraps more).
+        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
         logger.info("A %s link was shown in the app, not opened", url.scheme()[:20])
         self.show()
         self.raise_()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -39,9 +39,11 @@ from desktop_app.core.errors import LocalFileError, OutboxError, SdmError
 from desktop_app.core.session import SessionState
 from desktop_app.core.startup import StartupStep, failure_text
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
+from desktop_app.core.translation import Translate, english
 from desktop_app.ui.appearance import TextSize
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.conversation_list import ConversationList
+from desktop_app.ui.error_text import shown, shown_words
 from desktop_app.ui.notice_bar import NoticeBar
 from desktop_app.ui.plain_text import make_plain
 from desktop_app.ui.server_banner import ServerBanner, server_warnings
@@ -79,8 +81,14 @@ logger = logging.getLogger("desktop_app.ui")
 #: shown in batches rather than one relayout per message.
 LIVE_REFRESH_S = 0.1
 
-#: Said when a message is sent before the window is attached to its server.
-SENT_WHILE_STARTING = "Your message is queued as soon as SDM Desktop has started."
+
+def sent_while_starting(translate: Translate = QCoreApplication.translate) -> str:
+    """Said when a message is sent before the window is attached to its server."""
+    return translate("MainWindow", "Your message is queued as soon as SDM Desktop has started.")
+
+
+# :func:`sent_while_starting` in English (the source text).
+SENT_WHILE_STARTING = sent_while_starting(english)
 
 
 def _suggested_summary_path(conversation_id: str) -> Path:
@@ -89,7 +97,8 @@ def _suggested_summary_path(conversation_id: str) -> Path:
 
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-    return base / f"SDM summary {conversation_id[:8]}.pdf"
+    name = QCoreApplication.translate("MainWindow", "SDM summary {conversation}.pdf")
+    return base / name.format(conversation=conversation_id[:8])
 
 
 #: Offered here, where the window is built; WindowServices is defined next to the
@@ -248,7 +257,7 @@ class MainWindow(QMainWindow):
         self.kiosk: KioskMode | None = None
         self.visitor_reset: VisitorReset | None = None  # a kiosk's idle rule (attach)
         self._quitting = False  # quit_app() was called: a window that is not closable closes
-        self.setWindowTitle("SDM Desktop")
+        self.setWindowTitle(self.tr("SDM Desktop"))
         self.resize(1000, 700)
 
         self.conversations = ConversationList(self)
@@ -264,8 +273,8 @@ class MainWindow(QMainWindow):
         )
         self.notice_bar = NoticeBar(self)
         self.composer = Composer(self)
-        self.send_button = QPushButton("&Send", self)
-        self.send_button.setToolTip("Send the message (Enter)")
+        self.send_button = QPushButton(self.tr("&Send"), self)
+        self.send_button.setToolTip(self.tr("Send the message (Enter)"))
 
         composer_row = QHBoxLayout()
         composer_row.addWidget(self.composer, 1)
@@ -404,6 +413,7 @@ class MainWindow(QMainWindow):
             own_name=services.settings.own_name(services.settings_key),
             on_own_name=lambda name: services.settings.set_own_name(services.settings_key, name),
             message_menus=not self.chrome.lockdown,
+            translate=QCoreApplication.translate,
         )
         self.attached = True
         for action in self._server_actions():
@@ -432,6 +442,7 @@ class MainWindow(QMainWindow):
             self.centre_layout.insertWidget(0, self.kiosk.banner)
             auto_sign_in = services.session.auto_sign_in
             if auto_sign_in is not None:  # its failures are said on the banner, in words
+                auto_sign_in.set_translate(QCoreApplication.translate)
                 auto_sign_in.on_problem(self.kiosk.banner.show_sign_in_problem)
                 self.kiosk.banner.show_sign_in_problem(auto_sign_in.problem)
             self._build_start_over(self.chrome.kiosk)
@@ -526,7 +537,9 @@ class MainWindow(QMainWindow):
     def show_startup_failure(self, reason: str) -> None:
         """Say that the start failed, why, and what to do: the window stays until closed."""
         self.startup_status.show_failure(reason)
-        self.notice_bar.set_notice(Notice(failure_text(reason)))
+        self.notice_bar.set_notice(
+            Notice(failure_text(reason, translate=QCoreApplication.translate))
+        )
 
     def start_conversation(self, conversation_id: str | None) -> None:
         """Open ``conversation_id``, else a new conversation; unless the person chose one
@@ -544,32 +557,34 @@ class MainWindow(QMainWindow):
         """Say once, at start, that the session cannot be kept (sign-in at each start)."""
         problem = self.services.session.store_problem
         if problem is not None:
-            self.statusBar().showMessage(problem, 30000)
+            from desktop_app.store.session_cookies import reason_words
+
+            self.statusBar().showMessage(shown_words(reason_words(problem)), 30000)
 
     def _build_actions(self) -> None:
         """The window's commands, whether or not a menu shows them."""
-        self.new_conversation_action = new = QAction("&New conversation", self)
+        self.new_conversation_action = new = QAction(self.tr("&New conversation"), self)
         new.setShortcut(QKeySequence.StandardKey.New)
         new.triggered.connect(self.on_new_conversation)
-        self.sign_in_action = sign_in = QAction("&Sign in…", self)
+        self.sign_in_action = sign_in = QAction(self.tr("&Sign in…"), self)
         sign_in.triggered.connect(self.on_sign_in_requested)
-        self.sign_out_action = sign_out = QAction("Sign &out", self)
+        self.sign_out_action = sign_out = QAction(self.tr("Sign &out"), self)
         sign_out.triggered.connect(self.on_sign_out_requested)
         self.wipe_demo_data_action: QAction | None = None
         if self.setup.demo:
-            self.wipe_demo_data_action = wipe = QAction("&Wipe demo data…", self)
+            self.wipe_demo_data_action = wipe = QAction(self.tr("&Wipe demo data…"), self)
             wipe.triggered.connect(self.on_wipe_demo_data)
-        self.quit_action = quit_action = QAction("&Quit", self)
+        self.quit_action = quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        self.reconnect_action = reconnect = QAction("&Reconnect now", self)
+        self.reconnect_action = reconnect = QAction(self.tr("&Reconnect now"), self)
         reconnect.setShortcut(QKeySequence("Ctrl+R"))
         reconnect.triggered.connect(self.on_reconnect_requested)
-        self.diagnostics_action = diagnostics = QAction("Connection &diagnostics", self)
+        self.diagnostics_action = diagnostics = QAction(self.tr("Connection &diagnostics"), self)
         diagnostics.triggered.connect(self.on_show_diagnostics)
-        self.about_action = about = QAction("&About SDM Desktop", self)
+        self.about_action = about = QAction(self.tr("&About SDM Desktop"), self)
         about.triggered.connect(self.on_about)
-        self.shortcuts_action = keys = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action = keys = QAction(self.tr("&Keyboard shortcuts"), self)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
         keys.triggered.connect(self.on_show_shortcuts)
         self.shortcuts_dialog: ShortcutsDialog | None = None
@@ -578,19 +593,19 @@ class MainWindow(QMainWindow):
     def _build_focus_actions(self) -> None:
         """F6 and Shift+F6 move between the panes, as in most desktop apps; Ctrl+1, 2, 3
         go to one. On the window itself, not only in the Go menu."""
-        self.next_pane_action = QAction("&Next pane", self)
+        self.next_pane_action = QAction(self.tr("&Next pane"), self)
         self.next_pane_action.setShortcut(QKeySequence("F6"))
         self.next_pane_action.triggered.connect(lambda: self.focus_pane(+1))
-        self.previous_pane_action = QAction("&Previous pane", self)
+        self.previous_pane_action = QAction(self.tr("&Previous pane"), self)
         self.previous_pane_action.setShortcut(QKeySequence("Shift+F6"))
         self.previous_pane_action.triggered.connect(lambda: self.focus_pane(-1))
-        self.go_to_conversations_action = QAction("&Conversation list", self)
+        self.go_to_conversations_action = QAction(self.tr("&Conversation list"), self)
         self.go_to_conversations_action.setShortcut(QKeySequence("Ctrl+1"))
         self.go_to_conversations_action.triggered.connect(self.conversations.list.setFocus)
-        self.go_to_transcript_action = QAction("&Transcript", self)
+        self.go_to_transcript_action = QAction(self.tr("&Transcript"), self)
         self.go_to_transcript_action.setShortcut(QKeySequence("Ctrl+2"))
         self.go_to_transcript_action.triggered.connect(self.transcript_view.setFocus)
-        self.go_to_composer_action = QAction("&Message box", self)
+        self.go_to_composer_action = QAction(self.tr("&Message box"), self)
         self.go_to_composer_action.setShortcut(QKeySequence("Ctrl+3"))
         self.go_to_composer_action.triggered.connect(self.focus_composer)
         self.focus_actions = [
@@ -639,7 +654,7 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self.focus_composer())
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.new_conversation_action)
         file_menu.addSeparator()
         file_menu.addAction(self.sign_in_action)
@@ -649,16 +664,16 @@ class MainWindow(QMainWindow):
             file_menu.addAction(self.wipe_demo_data_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        connection_menu = self.menuBar().addMenu("&Connection")
+        connection_menu = self.menuBar().addMenu(self.tr("&Connection"))
         connection_menu.addAction(self.reconnect_action)
         if self.text_size is not None:
-            self.view_menu = view_menu = self.menuBar().addMenu("&View")
+            self.view_menu = view_menu = self.menuBar().addMenu(self.tr("&View"))
             view_menu.addActions(self.text_size.actions)
-        go_menu = self.menuBar().addMenu("&Go")
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
         go_menu.addActions(self.focus_actions[:2])
         go_menu.addSeparator()
         go_menu.addActions(self.focus_actions[2:])
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addSeparator()
         help_menu.addAction(self.diagnostics_action)
@@ -701,7 +716,7 @@ class MainWindow(QMainWindow):
             return
         if not self.attached:
             self._send_when_attached = True
-            self.notice_bar.set_notice(Notice(SENT_WHILE_STARTING))
+            self.notice_bar.set_notice(Notice(sent_while_starting()))
             return
         self.sending = self.tasks.start(self._send(text), name="send")
 
@@ -711,7 +726,7 @@ class MainWindow(QMainWindow):
         try:
             queued = await self.controller.send(text)
         except (OutboxFull, OutboxError) as exc:  # full, or the disk refused
-            self._show_refusal(str(exc))  # the text stays in the composer
+            self._show_refusal(shown(exc))  # the text stays in the composer
             return
         if queued and self.composer.text() == text:  # not cleared if edited meanwhile
             self.composer.clear()
@@ -722,7 +737,7 @@ class MainWindow(QMainWindow):
 
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Message not queued",
+            self.tr("Message not queued"),
             reason[:1].upper() + reason[1:],
             QMessageBox.StandardButton.Ok,
             self,
@@ -738,16 +753,18 @@ class MainWindow(QMainWindow):
 
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Wipe demo data",
-            "Delete every conversation of the demo server on this computer: its messages, "
-            "replies and summaries, and the messages waiting to be sent to it? This cannot "
-            "be undone. A new conversation opens afterwards.",
+            self.tr("Wipe demo data"),
+            self.tr(
+                "Delete every conversation of the demo server on this computer: its messages, "
+                "replies and summaries, and the messages waiting to be sent to it? This cannot "
+                "be undone. A new conversation opens afterwards."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
         make_plain(box)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Yes).setText("&Wipe")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("&Wipe"))
         box.finished.connect(self._on_wipe_demo_data_answered)
         self.wipe_demo_data_box = box
         self._return_focus_to_composer(box)
@@ -769,7 +786,9 @@ class MainWindow(QMainWindow):
         self.transcript.replace_all([])
         self._refresh_conversations()
         self.on_new_conversation()
-        self.statusBar().showMessage("The demo data was wiped. A new conversation opens.", 15000)
+        self.statusBar().showMessage(
+            self.tr("The demo data was wiped. A new conversation opens."), 15000
+        )
 
     def on_reconnect_requested(self) -> None:
         """Reconnect (button, Ctrl+R, a notice): sockets and the controller's retries, now."""
@@ -798,14 +817,17 @@ class MainWindow(QMainWindow):
 
         menu = QMenu(self)
         menu.addAction(
-            "&Retry sending", lambda: self._outbox_change("retry", controller.retry, client_id)
+            self.tr("&Retry sending"),
+            lambda: self._outbox_change("retry", controller.retry, client_id),
         )
         menu.addAction(
-            "&Delete message", lambda: self._outbox_change("delete", controller.delete, client_id)
+            self.tr("&Delete message"),
+            lambda: self._outbox_change("delete", controller.delete, client_id),
         )
-        menu.addAction("&Copy text", lambda: self.on_copy_failed(client_id))
+        menu.addAction(self.tr("&Copy text"), lambda: self.on_copy_failed(client_id))
         menu.addAction(
-            "Send in a &new conversation", lambda: controller.send_in_new_conversation(client_id)
+            self.tr("Send in a &new conversation"),
+            lambda: controller.send_in_new_conversation(client_id),
         )
         self.transcript_menu = menu
         menu.popup(self.transcript_view.viewport().mapToGlobal(position))
@@ -822,7 +844,7 @@ class MainWindow(QMainWindow):
             from PySide6.QtGui import QGuiApplication
 
             QGuiApplication.clipboard().setText(text)
-            self.statusBar().showMessage("Message text copied.", 5000)
+            self.statusBar().showMessage(self.tr("Message text copied."), 5000)
 
     # --- sign-in -------------------------------------------------------------------------
 
@@ -862,7 +884,9 @@ class MainWindow(QMainWindow):
         services.settings.remember_conversation(
             services.settings_key,
             conversation_id,
-            title or known.get(conversation_id) or f"Conversation {conversation_id[:8]}",
+            title
+            or known.get(conversation_id)
+            or self.tr("Conversation {conversation}").format(conversation=conversation_id[:8]),
         )
         self._refresh_conversations()
         if self._send_when_attached:
@@ -958,7 +982,11 @@ class MainWindow(QMainWindow):
         from desktop_app.core.presence import connected_attention  # loaded by attach()
 
         self.indicator.set_attention(
-            connected_attention(self.services.session.state, self.controller.unsent())
+            connected_attention(
+                self.services.session.state,
+                self.controller.unsent(),
+                translate=QCoreApplication.translate,
+            )
         )
 
     def _show_pending_live(self, confirmed: str | None = None) -> None:
@@ -992,9 +1020,9 @@ class MainWindow(QMainWindow):
     def _show_chat_connected(self) -> None:
         # The composer stays enabled while disconnected: messages wait in the outbox.
         self.send_button.setToolTip(
-            "Send the message (Enter)"
+            self.tr("Send the message (Enter)")
             if self.bridge.chat_connected
-            else "Queue the message: it is sent when the connection is back (Enter)"
+            else self.tr("Queue the message: it is sent when the connection is back (Enter)")
         )
 
     # --- summary -----------------------------------------------------------------
@@ -1009,9 +1037,11 @@ class MainWindow(QMainWindow):
         conversation_id = self.conversation_id
         from PySide6.QtWidgets import QFileDialog
 
-        dialog = QFileDialog(self, "Save summary", str(_suggested_summary_path(conversation_id)))
+        dialog = QFileDialog(
+            self, self.tr("Save summary"), str(_suggested_summary_path(conversation_id))
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("PDF (*.pdf)")
+        dialog.setNameFilter(self.tr("PDF (*.pdf)"))
         dialog.setDefaultSuffix("pdf")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(
@@ -1028,8 +1058,10 @@ class MainWindow(QMainWindow):
         # which would be called from inside the download task.
         from PySide6.QtWidgets import QProgressDialog
 
-        progress = QProgressDialog("Downloading the summary…", "Cancel", 0, 0, self)
-        progress.setWindowTitle("Summary")
+        progress = QProgressDialog(
+            self.tr("Downloading the summary…"), self.tr("Cancel"), 0, 0, self
+        )
+        progress.setWindowTitle(self.tr("Summary"))
         progress.setWindowModality(Qt.WindowModality.NonModal)
         progress.setMinimumDuration(300)
         self.summary_progress = progress
@@ -1052,14 +1084,14 @@ class MainWindow(QMainWindow):
         finally:
             progress.reset()
             progress.close()
-        self.statusBar().showMessage(f"Summary saved to {saved}", 10000)
+        self.statusBar().showMessage(self.tr("Summary saved to {file}").format(file=saved), 10000)
         from PySide6.QtCore import QUrl
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            "Summary saved",
-            f"The summary was saved to\n{saved}\n\nOpen it now?",
+            self.tr("Summary saved"),
+            self.tr("The summary was saved to\n{file}\n\nOpen it now?").format(file=saved),
             QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
             self,
         )
@@ -1077,14 +1109,18 @@ class MainWindow(QMainWindow):
     def _show_summary_not_saved(self, exc: SdmError) -> None:
         # A LocalFileError is a whole sentence already: the file, the reason, what to do.
         text = (
-            str(exc)
+            shown(exc)
             if isinstance(exc, LocalFileError)
-            else f"The summary could not be downloaded: {exc}."
+            else self.tr("The summary could not be downloaded: {reason}.").format(reason=shown(exc))
         )
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Summary not saved", text, QMessageBox.StandardButton.Ok, self
+            QMessageBox.Icon.Warning,
+            self.tr("Summary not saved"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
         )
         make_plain(box)
         self.summary_failed_box = box
@@ -1094,14 +1130,32 @@ class MainWindow(QMainWindow):
     # --- errors, about, closing ------------------------------------------------------
 
     def on_task_failed(self, name: str, exc: BaseException) -> None:
-        what = _ACTIONS.get(name, "finish what you asked for")
         if isinstance(exc, SdmError):
-            reason = str(exc)  # written for people, without message text
+            reason = shown(exc)  # written for people, without message text
         elif isinstance(exc, OSError):
-            reason = "the file could not be written (is the disk full, or the folder read-only?)"
+            reason = self.tr(
+                "the file could not be written (is the disk full, or the folder read-only?)"
+            )
         else:
-            reason = "something unexpected went wrong"
-        self.statusBar().showMessage(f"Could not {what}: {reason}.", 15000)
+            reason = self.tr("something unexpected went wrong")
+        self.statusBar().showMessage(self._could_not(name).format(reason=reason), 15000)
+
+    def _could_not(self, name: str) -> str:
+        """The sentence for a background task ``name`` that failed, with a ``{reason}``."""
+        # Whole sentences: a translator must see the verb with the rest.
+        sentences = {
+            "download summary": self.tr("Could not download the summary: {reason}."),
+            "sign out": self.tr("Could not sign out: {reason}."),
+            "new conversation": self.tr("Could not start a new conversation: {reason}."),
+            "send in a new conversation": self.tr(
+                "Could not move the message to a new conversation: {reason}."
+            ),
+            "load history": self.tr("Could not load the conversation: {reason}."),
+            "wipe demo data": self.tr("Could not wipe the demo data: {reason}."),
+            "retry": self.tr("Could not queue the message again: {reason}."),
+            "delete": self.tr("Could not delete the message: {reason}."),
+        }
+        return sentences.get(name, self.tr("Could not finish what you asked for: {reason}."))
 
     def on_show_diagnostics(self) -> None:
         from desktop_app.ui.diagnostics import DiagnosticsDialog  # loaded by attach()
@@ -1177,19 +1231,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         self.is_closed = True
         self.closed.emit()
-
-
-#: The background tasks' names, as the action a person asked for.
-_ACTIONS = {
-    "download summary": "download the summary",
-    "sign out": "sign out",
-    "new conversation": "start a new conversation",
-    "send in a new conversation": "move the message to a new conversation",
-    "load history": "load the conversation",
-    "wipe demo data": "wipe the demo data",
-    "retry": "queue the message again",
-    "delete": "delete the message",
-}
 
 
 def _progress_updater(dialog: QProgressDialog) -> Callable[[int, int | None], None]:

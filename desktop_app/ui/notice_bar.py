@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.core.conversation import Notice
@@ -25,7 +25,7 @@ class NoticeBar(QFrame):
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
-        self.label.setAccessibleName("Notice")
+        self.label.setAccessibleName(self.tr("Notice"))
         self.button = QPushButton(self)
         # Hidden without an action, but still in the accessibility tree: never nameless.
         self.button.setAccessibleName(self.tr("Notice action"))
@@ -48,8 +48,9 @@ class NoticeBar(QFrame):
             return
         self.button.setVisible(notice.action is not None)
         if notice.action is not None:
-            self.button.setText(notice.action.value)
-            self.button.setAccessibleName(notice.action.value)
+            label = notice.action.label(QCoreApplication.translate)
+            self.button.setText(label)
+            self.button.setAccessibleName(label)
         if notice.retry_due is not None:
             self._timer.start()
         else:

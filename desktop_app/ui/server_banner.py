@@ -11,22 +11,38 @@ stays (it has no close button):
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop_app.core.translation import Translate, english
 from desktop_app.ui.appearance import current_colours, follow_palette, set_style_sheet
 
-DEMO_WARNING = "Demo server — do not enter patient data"
-INSECURE_WARNING = "Not secure: this server address uses http://, your password is sent unencrypted"
+
+def demo_warning(translate: Translate = QCoreApplication.translate) -> str:
+    """The demo server's warning, in the person's language."""
+    return translate("ServerBanner", "Demo server — do not enter patient data")
+
+
+def insecure_warning(translate: Translate = QCoreApplication.translate) -> str:
+    """The warning for a plain http:// server, in the person's language."""
+    return translate(
+        "ServerBanner",
+        "Not secure: this server address uses http://, your password is sent unencrypted",
+    )
+
+
+# The warnings in English (the source text): for logs and tests.
+DEMO_WARNING = demo_warning(english)
+INSECURE_WARNING = insecure_warning(english)
 
 
 def server_warnings(*, demo: bool, password_in_clear: bool) -> list[str]:
-    """The banner's lines for this server, most important first."""
+    """The banner's lines for this server, most important first, in the person's language."""
     lines = []
     if password_in_clear:
-        lines.append(INSECURE_WARNING)
+        lines.append(insecure_warning())
     if demo:
-        lines.append(DEMO_WARNING)
+        lines.append(demo_warning())
     return lines
 
 
@@ -39,7 +55,7 @@ class ServerBanner(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setAccessibleName("Server warning")
+        self.setAccessibleName(self.tr("Server warning"))
         # A label's text is not its own in AT-SPI once it has a name: the words go here.
         self.setAccessibleDescription("\n".join(lines))
         follow_palette(self, self._colour)

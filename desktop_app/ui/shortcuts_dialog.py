@@ -5,14 +5,14 @@ QActions and QShortcuts with a key, the Alt+letter of its menus and buttons
 (their ``&`` mnemonics). A command given a key elsewhere is listed without an
 edit here, so the list cannot drift from what the keys do. The keys that no
 command carries (Enter sends, Tab moves on) are the one table kept by hand,
-:data:`WIDGET_KEYS`.
+:func:`widget_keys`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -28,24 +28,67 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: Keys the widgets handle themselves, with no command behind them.
-WIDGET_KEYS: tuple[tuple[str, str], ...] = (
-    ("Enter", "Send the message (in the message box)"),
-    ("Shift+Enter", "Start a new line in the message box"),
-    (
-        "Tab",
-        "Next control: conversations, transcript, assistant and notice buttons, "
-        "message box, Send, Reconnect",
-    ),
-    ("Shift+Tab", "Previous control"),
-    ("Up, Down", "Move in the conversation list or the transcript"),
-    ("Enter (conversation list)", "Open the conversation"),
-    ("Page Up, Page Down, Home, End", "Move through the transcript"),
-    ("Ctrl+C (transcript)", "Copy the selected message"),
-    ("Menu, Shift+F10 (transcript)", "Retry, delete or copy a message that was not sent"),
-    ("Space", "Press the focused button"),
-    ("Escape", "Close a dialog; focus returns to the message box"),
-)
+from desktop_app.core.translation import Translate, english
+
+
+def widget_keys(translate: Translate = QCoreApplication.translate) -> tuple[tuple[str, str], ...]:
+    """Keys the widgets handle themselves, with no command behind them: (keys, action)."""
+
+    # Each text a literal in its own call, so that lupdate finds it (docs/TRANSLATING.md).
+    return (
+        (
+            translate("ShortcutsDialog", "Enter"),
+            translate("ShortcutsDialog", "Send the message (in the message box)"),
+        ),
+        (
+            translate("ShortcutsDialog", "Shift+Enter"),
+            translate("ShortcutsDialog", "Start a new line in the message box"),
+        ),
+        (
+            translate("ShortcutsDialog", "Tab"),
+            translate(
+                "ShortcutsDialog",
+                "Next control: conversations, transcript, assistant and notice buttons, "
+                "message box, Send, Reconnect",
+            ),
+        ),
+        (
+            translate("ShortcutsDialog", "Shift+Tab"),
+            translate("ShortcutsDialog", "Previous control"),
+        ),
+        (
+            translate("ShortcutsDialog", "Up, Down"),
+            translate("ShortcutsDialog", "Move in the conversation list or the transcript"),
+        ),
+        (
+            translate("ShortcutsDialog", "Enter (conversation list)"),
+            translate("ShortcutsDialog", "Open the conversation"),
+        ),
+        (
+            translate("ShortcutsDialog", "Page Up, Page Down, Home, End"),
+            translate("ShortcutsDialog", "Move through the transcript"),
+        ),
+        (
+            translate("ShortcutsDialog", "Ctrl+C (transcript)"),
+            translate("ShortcutsDialog", "Copy the selected message"),
+        ),
+        (
+            translate("ShortcutsDialog", "Menu, Shift+F10 (transcript)"),
+            translate("ShortcutsDialog", "Retry, delete or copy a message that was not sent"),
+        ),
+        (
+            translate("ShortcutsDialog", "Space"),
+            translate("ShortcutsDialog", "Press the focused button"),
+        ),
+        (
+            translate("ShortcutsDialog", "Escape"),
+            translate("ShortcutsDialog", "Close a dialog; focus returns to the message box"),
+        ),
+    )
+
+
+# :func:`widget_keys` in English (the source text).
+WIDGET_KEYS = widget_keys(english)
 
 
 @dataclass(frozen=True)
@@ -79,7 +122,7 @@ def _belongs_to(window: QWidget, obj: QObject) -> bool:
 
 
 def shortcut_rows(window: QWidget) -> list[ShortcutRow]:
-    """Every key of ``window``: its commands' keys, its Alt+letters, then :data:`WIDGET_KEYS`."""
+    """Every key of ``window``: its commands' keys, its Alt+letters, then :func:`widget_keys`."""
     rows: list[ShortcutRow] = []
     for action in window.findChildren(QAction):
         if not _belongs_to(window, action) or action.menu() is not None:
@@ -89,15 +132,21 @@ def shortcut_rows(window: QWidget) -> list[ShortcutRow]:
                 rows.append(ShortcutRow(_key_text(sequence), _words(action.text())))
     for shortcut in window.findChildren(QShortcut):
         if _belongs_to(window, shortcut) and not shortcut.key().isEmpty():
-            what = shortcut.whatsThis() or shortcut.objectName() or "(unnamed)"
+            what = (
+                shortcut.whatsThis()
+                or shortcut.objectName()
+                or QCoreApplication.translate("ShortcutsDialog", "(unnamed)")
+            )
             rows.append(ShortcutRow(_key_text(shortcut.key()), what))
     if isinstance(window, QMainWindow) and window.menuBar().isVisible():
         for action in window.menuBar().actions():
-            rows.extend(_mnemonic_row(action.text(), f"{_words(action.text())} menu"))
+            menu = QCoreApplication.translate("ShortcutsDialog", "{command} menu")
+            rows.extend(_mnemonic_row(action.text(), menu.format(command=_words(action.text()))))
     for button in window.findChildren(QAbstractButton):
         if _belongs_to(window, button):
-            rows.extend(_mnemonic_row(button.text(), f"{_words(button.text())} (button)"))
-    rows.extend(ShortcutRow(keys, action) for keys, action in WIDGET_KEYS)
+            named = QCoreApplication.translate("ShortcutsDialog", "{command} (button)")
+            rows.extend(_mnemonic_row(button.text(), named.format(command=_words(button.text()))))
+    rows.extend(ShortcutRow(keys, action) for keys, action in widget_keys())
     return rows
 
 
@@ -112,21 +161,23 @@ class ShortcutsDialog(QDialog):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.setModal(False)
-        self.setAccessibleName("Keyboard shortcuts")
+        self.setAccessibleName(self.tr("Keyboard shortcuts"))
         intro = QLabel(
-            "Every action of SDM Desktop can be reached with the keyboard. "
-            "F6 moves between the conversation list, the transcript and the message box.",
+            self.tr(
+                "Every action of SDM Desktop can be reached with the keyboard. "
+                "F6 moves between the conversation list, the transcript and the message box."
+            ),
             self,
         )
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.table = QTableWidget(0, 2, self)
         self.table.setObjectName("shortcutsTable")
-        self.table.setAccessibleName("Keyboard shortcuts")
-        self.table.setAccessibleDescription("Each row: the keys, and what they do.")
-        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        self.table.setAccessibleDescription(self.tr("Each row: the keys, and what they do."))
+        self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the Close button

@@ -32,10 +32,11 @@ from desktop_app.core.errors import SdmError
 from desktop_app.net.http import HttpError, SignInFailed
 from desktop_app.ui.appearance import current_colours, follow_palette, set_style_sheet
 from desktop_app.ui.plain_text import plain_label
-from desktop_app.ui.server_banner import INSECURE_WARNING
+from desktop_app.ui.server_banner import insecure_warning
 
 logger = logging.getLogger("desktop_app.ui")
 
+# The errors in English (tests compare with them); the dialog translates them.
 WRONG_PASSWORD = "Wrong email or password. Please try again."
 UNREACHABLE = "The server cannot be reached. Check the network connection, then try again."
 REFUSED = "The server refused the sign-in. Try again; if it keeps failing, tell your administrator."
@@ -55,15 +56,18 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self._session = session
         self._attempt: asyncio.Task[None] | None = None
-        self.setWindowTitle("Sign in")
+        self.setWindowTitle(self.tr("Sign in"))
         self.setModal(True)
-        intro = QLabel(f"Sign in to {server_label} to open your conversations.", self)
+        intro = QLabel(
+            self.tr("Sign in to {server} to open your conversations.").format(server=server_label),
+            self,
+        )
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.email = QLineEdit(self)
-        self.email.setAccessibleName("Email")
+        self.email.setAccessibleName(self.tr("Email"))
         self.password = QLineEdit(self)
-        self.password.setAccessibleName("Password")
+        self.password.setAccessibleName(self.tr("Password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel(self)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
@@ -75,11 +79,14 @@ class SignInDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Sign in")
+        ok.setText(self.tr("Sign in"))
         self.buttons.accepted.connect(self.on_sign_in_clicked)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        for text, field in (("&Email:", self.email), ("&Password:", self.password)):
+        for text, field in (
+            (self.tr("&Email:"), self.email),
+            (self.tr("&Password:"), self.password),
+        ):
             label = plain_label(text, self)
             label.setBuddy(field)
             form.addRow(label, field)
@@ -87,7 +94,7 @@ class SignInDialog(QDialog):
         layout.addWidget(intro)
         self.insecure_warning: QLabel | None = None
         if session.client.endpoints.sends_password_in_clear:
-            warning = QLabel(INSECURE_WARNING, self)
+            warning = QLabel(insecure_warning(), self)
             warning.setTextFormat(Qt.TextFormat.PlainText)
             warning.setWordWrap(True)
             warning.setObjectName("insecureWarning")
@@ -96,7 +103,14 @@ class SignInDialog(QDialog):
             self.insecure_warning = warning
         layout.addLayout(form)
         if demo_account is not None:
-            hint = QLabel(f"Demo server account: {demo_account[0]} / {demo_account[1]}", self)
+            email, password = demo_account
+            hint = QLabel(
+                #: The demo server's made-up account: its email, then its password.
+                self.tr("Demo server account: {email} / {password}").format(
+                    email=email, password=password
+                ),
+                self,
+            )
             hint.setTextFormat(Qt.TextFormat.PlainText)
             hint.setObjectName("demoAccountHint")
             layout.addWidget(hint)
@@ -117,7 +131,7 @@ class SignInDialog(QDialog):
             return
         email, password = self.email.text().strip(), self.password.text()
         if not email or not password:
-            self._show_error("Enter your email and password.")
+            self._show_error(self.tr("Enter your email and password."))
             return
         self._set_busy(True)
         self._attempt = asyncio.get_event_loop().create_task(
@@ -129,14 +143,14 @@ class SignInDialog(QDialog):
             await self._session.sign_in(email, password)
         except SignInFailed:
             logger.info("Sign-in refused: wrong email or password")
-            self._show_error(WRONG_PASSWORD)
+            self._show_error(self.tr("Wrong email or password. Please try again."))
         except HttpError as exc:
             # The details (status, library text) are for the diagnostics, not this label.
             logger.warning("Sign-in failed: HTTP %s", exc.status)
-            self._show_error(UNREACHABLE if exc.status is None else REFUSED)
+            self._show_error(self._unreachable() if exc.status is None else self._refused())
         except SdmError as exc:
             logger.warning("Sign-in failed: %s", type(exc).__name__)
-            self._show_error(REFUSED)
+            self._show_error(self._refused())
         else:
             logger.info("Signed in")
             self.password.clear()
@@ -146,6 +160,17 @@ class SignInDialog(QDialog):
             self._set_busy(False)
         self.password.clear()
         self.password.setFocus()
+
+    def _unreachable(self) -> str:
+        return self.tr(
+            "The server cannot be reached. Check the network connection, then try again."
+        )
+
+    def _refused(self) -> str:
+        return self.tr(
+            "The server refused the sign-in. Try again; if it keeps failing, "
+            "tell your administrator."
+        )
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.email, self.password, self.buttons):

@@ -7,7 +7,7 @@ the same look, so the status bar speaks from the first paint.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_app.core.startup import StartupStep, failure_text, step_text
@@ -33,15 +33,18 @@ class StartupStatus(QLabel):
         follow_palette(self, self._colour)
 
     def show_step(self, step: StartupStep, server_label: str) -> None:
-        self._show(step_text(step, server_label), WORKING_TONE)
+        self._show(
+            step_text(step, server_label, translate=QCoreApplication.translate), WORKING_TONE
+        )
 
     def show_failure(self, reason: str) -> None:
         self.failed = True
-        self._show("Could not start", FAILED_TONE)
-        self.setToolTip(tooltip(failure_text(reason)))  # the reason may name a file
+        self._show(self.tr("Could not start"), FAILED_TONE)
+        # The reason may name a file.
+        self.setToolTip(tooltip(failure_text(reason, translate=QCoreApplication.translate)))
 
     def _show(self, text: str, tone: str) -> None:
-        self.setText(f"● {text}")
+        self.setText(self.tr("● {state}").format(state=text))
         self.tone = tone
         self._colour()
         # A few steps, no countdown: the name may change with each.

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractListModel,
+    QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -98,9 +99,11 @@ from desktop_app.core.frames import Citation, Role
 from desktop_app.core.lru import WeightedLru
 from desktop_app.core.render_budget import RenderBudget, rendered_part
 from desktop_app.core.transcript import DeliveryState, TranscriptEntry
+from desktop_app.core.translation import QT_TRANSLATE_NOOP
 from desktop_app.ui.appearance import colours_for
 from desktop_app.ui.plain_text import tooltip as escaped_tooltip
 from desktop_app.ui.transcript_view import IncrementalListView
+from desktop_app.ui.translation import message_time
 
 if TYPE_CHECKING:
     # Imported where rows are painted or hovered, not with the window, which is painted
@@ -150,7 +153,6 @@ _IMAGE_PROPERTIES = (
     QTextFormat.Property.ImageQuality,
     QTextFormat.Property.ImageMaxWidth,
 )
-_DEFAULT_SENDERS = {Role.USER: "You", Role.BOT: "Assistant", Role.UNKNOWN: "Unknown sender"}
 
 # Row geometry, in pixels.
 _MARGIN_V = 4  # above and below each bubble
@@ -168,27 +170,57 @@ _PLAIN_CACHE_SIZE = 4096
 _PLAIN_CACHE_CHARS = 4 << 20
 
 
-#: The badge shown in the header of a message that is not delivered: text, and its
-#: colour's name in core.contrast.Colours (the word says the state; colour repeats it).
+#: The badge shown in the header of a message that is not delivered: its English text
+#: (shown translated: :func:`badge_text`), and its colour's name in core.contrast.Colours
+#: (the word says the state; colour repeats it).
 BADGES: dict[DeliveryState, tuple[str, str]] = {
-    DeliveryState.QUEUED: ("Queued", "warning"),
-    DeliveryState.SENDING: ("Sending…", "muted"),
-    DeliveryState.FAILED: ("Failed", "error"),
+    DeliveryState.QUEUED: (QT_TRANSLATE_NOOP("Transcript", "Queued"), "warning"),
+    DeliveryState.SENDING: (QT_TRANSLATE_NOOP("Transcript", "Sending…"), "muted"),
+    DeliveryState.FAILED: (QT_TRANSLATE_NOOP("Transcript", "Failed"), "error"),
 }
 
 
+def badge_text(state: DeliveryState) -> str:
+    """The badge of a message in ``state`` (:data:`BADGES`), translated; "" when delivered."""
+    if state is DeliveryState.QUEUED:
+        return QCoreApplication.translate("Transcript", "Queued")
+    if state is DeliveryState.SENDING:
+        return QCoreApplication.translate("Transcript", "Sending…")
+    if state is DeliveryState.FAILED:
+        return QCoreApplication.translate("Transcript", "Failed")
+    return ""
+
+
+def _spoken_state(state: DeliveryState) -> str:
+    """The state as the accessible summary says it, within a sentence."""
+    if state is DeliveryState.QUEUED:
+        return QCoreApplication.translate("Transcript", "queued")
+    if state is DeliveryState.SENDING:
+        return QCoreApplication.translate("Transcript", "sending…")
+    return QCoreApplication.translate("Transcript", "failed")
+
+
 def format_timestamp(timestamp: str, *, now: datetime | None = None) -> str:
-    """Local ``HH:MM`` (with the date when not today); an unparsable timestamp as is."""
+    """The time in the locale's short format (with the date when not today,
+    :func:`~desktop_app.ui.translation.message_time`); an unparsable timestamp as is."""
     try:
         moment = datetime.fromisoformat(timestamp).astimezone()  # naive: taken as local
     except (ValueError, OverflowError, OSError):
         return timestamp
     today = (now or datetime.now()).astimezone().date()
-    return moment.strftime("%H:%M" if moment.date() == today else "%Y-%m-%d %H:%M")
+    return message_time(moment, today=today)
 
 
 def sender_name(entry: TranscriptEntry) -> str:
-    return entry.name.strip() or _DEFAULT_SENDERS[entry.role]
+    """The sender's name from the server, or the app's word for its role."""
+    name = entry.name.strip()
+    if name:
+        return name
+    if entry.role is Role.USER:
+        return QCoreApplication.translate("Transcript", "You")
+    if entry.role is Role.BOT:
+        return QCoreApplication.translate("Transcript", "Assistant")
+    return QCoreApplication.translate("Transcript", "Unknown sender")
 
 
 def plain_text(entry: TranscriptEntry) -> str:
@@ -236,13 +268,24 @@ def _label(text: str, max_chars: int = _MAX_LABEL_CHARS) -> str:
 
 
 def summary(entry: TranscriptEntry) -> str:
-    """The accessible one-line summary: ``<sender>, <time>: <text>``."""
-    text = " ".join(plain_text(entry).split())
-    badge = BADGES.get(entry.state)
-    state = f", {badge[0].lower()}" if badge else ""
-    if entry.state is DeliveryState.FAILED and entry.failure:
-        state += f" ({entry.failure})"
-    return f"{sender_name(entry)}, {format_timestamp(entry.timestamp)}{state}: {text}"
+    """The accessible one-line summary: ``<sender>, <time>[, <state>]: <text>``.
+
+    The message text (and a failure's reason, from the server) is never translated.
+    """
+    fields = {
+        "sender": sender_name(entry),
+        "time": format_timestamp(entry.timestamp),
+        "text": " ".join(plain_text(entry).split()),
+    }
+    if entry.state not in BADGES:
+        template = QCoreApplication.translate("Transcript", "{sender}, {time}: {text}")
+    elif entry.state is DeliveryState.FAILED and entry.failure:
+        template = QCoreApplication.translate(
+            "Transcript", "{sender}, {time}, {state} ({reason}): {text}"
+        )
+    else:
+        template = QCoreApplication.translate("Transcript", "{sender}, {time}, {state}: {text}")
+    return template.format(state=_spoken_state(entry.state), reason=entry.failure, **fields)
 
 
 class TranscriptModel(QAbstractListModel):
@@ -430,7 +473,11 @@ def _replace_images(block: QTextBlock) -> None:
             text.clearProperty(image_property)
         cursor.setPosition(position)
         cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText((f"[image: {alt}]" if alt else "[image]") * length, text)
+        if alt:
+            shown = QCoreApplication.translate("Transcript", "[image: {alt}]").format(alt=alt)
+        else:
+            shown = QCoreApplication.translate("Transcript", "[image]")
+        cursor.insertText(shown * length, text)
 
 
 def _utf16(text: str, length: int) -> Callable[[int], int] | None:
@@ -554,7 +601,13 @@ def _joins(char: str) -> bool:
 
 
 def _size_kib(text: str) -> str:
-    return f"{math.ceil(len(text.encode('utf-8', 'surrogatepass')) / 1024):,} KiB"
+    kib = math.ceil(len(text.encode("utf-8", "surrogatepass")) / 1024)
+    return QCoreApplication.translate("Transcript", "{size} KiB").format(size=f"{kib:,}")
+
+
+def _and_more(count: int) -> str:
+    """The line under a list cut at its limit (``count`` is always more than one)."""
+    return QCoreApplication.translate("Transcript", "… and {count} more").format(count=f"{count:,}")
 
 
 def build_document(
@@ -579,12 +632,21 @@ def build_document(
         badge_format = QTextCharFormat(bold)
         badge_colour = QColor(getattr(colours_for(pal), badge[1]))
         badge_format.setForeground(badge_colour)
-        cursor.insertText("  " + badge[0], badge_format)
+        cursor.insertText("  " + badge_text(entry.state), badge_format)
         if entry.state is DeliveryState.FAILED:
             failed = QTextCharFormat()
             failed.setForeground(badge_colour)
-            reason = _label(entry.failure or "This message could not be sent.")
-            cursor.insertText(f" — {reason} Right-click for Retry, Delete, Copy.", failed)
+            # The server's reason as it came; the app's own when it gave none.
+            reason = _label(
+                entry.failure
+                or QCoreApplication.translate("Transcript", "This message could not be sent.")
+            )
+            #: After a failed message's "Failed" badge. Retry, Delete and Copy: the message
+            #: menu's items.
+            advice = QCoreApplication.translate(
+                "Transcript", "— {reason} Right-click for Retry, Delete, Copy."
+            )
+            cursor.insertText(" " + advice.format(reason=reason), failed)
     cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
     spaced = QTextBlockFormat()
     spaced.setTopMargin(6)
@@ -599,16 +661,19 @@ def build_document(
     if shortened:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertBlock(spaced, QTextCharFormat())
+        shortened_note = QCoreApplication.translate(
+            "Transcript",
+            "… Shortened on screen: the first {shown} of {total} are shown. "
+            "Select the message and press Ctrl+C to copy all of it.",
+        )
         cursor.insertText(
-            f"… Shortened on screen: the first {_size_kib(shown)} of {_size_kib(entry.content)}"
-            " are shown. Select the message and press Ctrl+C to copy all of it.",
-            muted,
+            shortened_note.format(shown=_size_kib(shown), total=_size_kib(entry.content)), muted
         )
     citations = sorted(entry.citations, key=lambda c: c.index)
     if citations:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertBlock(spaced, QTextCharFormat())
-        cursor.insertText("Sources", bold)
+        cursor.insertText(QCoreApplication.translate("Transcript", "Sources"), bold)
         for citation in citations[:_MAX_SOURCES]:
             domain = _label(QUrl(citation.url).host().removeprefix("www."))
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -619,19 +684,19 @@ def build_document(
                 cursor.insertText(f" — {domain}", muted)
         if len(citations) > _MAX_SOURCES:
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            cursor.insertText(f"… and {len(citations) - _MAX_SOURCES:,} more", muted)
+            cursor.insertText(_and_more(len(citations) - _MAX_SOURCES), muted)
     aids = [aid for aid in map(_decision_aid, entry.decision_aids) if aid[0]]
     if aids:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertBlock(spaced, QTextCharFormat())
-        cursor.insertText("Decision aids: ", bold)
+        cursor.insertText(QCoreApplication.translate("Transcript", "Decision aids:") + " ", bold)
         for position, (title, url) in enumerate(aids[:_MAX_AIDS]):
             if position:
                 cursor.insertText(" · ", QTextCharFormat())
             text_format = _link_format(url, "", pal) if url else QTextCharFormat()
             cursor.insertText(_label(title), text_format)
         if len(aids) > _MAX_AIDS:
-            cursor.insertText(f" · … and {len(aids) - _MAX_AIDS:,} more", muted)
+            cursor.insertText(" · " + _and_more(len(aids) - _MAX_AIDS), muted)
     _break_long_runs(document)
     cursor.endEditBlock()
     document.setTextWidth(text_width)
@@ -884,7 +949,7 @@ class TranscriptView(IncrementalListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setAccessibleName("Conversation transcript")
+        self.setAccessibleName(self.tr("Conversation transcript"))
 
     def measure_rows(self, first: int, last: int, exact_from: int) -> list[int]:
         model = self.model()

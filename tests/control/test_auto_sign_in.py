@@ -11,7 +11,12 @@ import asyncio
 from collections.abc import Callable
 from typing import cast
 
-from desktop_app.control.session import AutoSignIn, SessionController
+from desktop_app.control.session import (
+    AutoSignIn,
+    SessionController,
+    SignInFailure,
+    sign_in_failure_words,
+)
 from desktop_app.core.backoff import BackoffPolicy
 from desktop_app.core.session import SessionState, unattended_sign_in_problem
 from desktop_app.net.http import HttpError, SignInFailed
@@ -165,3 +170,35 @@ def test_the_banner_text_rounds_the_wait_up_and_keeps_one_full_stop() -> None:
         "Not signed in: the server cannot be reached. Trying again by itself in 5 s; "
         "messages typed meanwhile are kept."
     )
+
+
+def marked(context: str, source_text: str) -> str:
+    return f"<{context}|{source_text}>"
+
+
+async def test_the_problem_is_worded_again_in_the_language_it_is_given() -> None:
+    session = FakeSession()
+    session.failures = [SignInFailed()]
+    problems: list[str | None] = []
+    signer = auto(session, policy=SLOW)
+    signer.on_problem(problems.append)
+    signer.start()
+    await until(lambda: signer.problem is not None)
+    assert str(signer.problem).startswith("Not signed in: the kiosk account's email")
+    signer.set_translate(marked)  # the window is there: its words from now on
+    assert problems[-1] == (
+        "<session|Not signed in: <session|the kiosk account's email address or password is "
+        "not correct (an administrator stores it again with sdm-desktop --store-credentials)>. "
+        "Trying again by itself in 60 s; messages typed meanwhile are kept.>"
+    )
+    await signer.aclose()
+
+
+def test_each_failure_is_worded_whole_and_an_errors_message_is_kept() -> None:
+    words = {
+        failure: sign_in_failure_words(failure, "HttpError text", translate=marked)
+        for failure in SignInFailure
+    }
+    assert words[SignInFailure.NO_ACCOUNT].startswith("<session|no kiosk account is stored")
+    assert words[SignInFailure.UNEXPECTED] == "<session|an unexpected error (HttpError text)>"
+    assert words[SignInFailure.ERROR] == "HttpError text"

@@ -132,7 +132,7 @@ async def test_a_damaged_outbox_is_kept_aside_and_said(tmp_path: Path) -> None:
             demo_data=tmp_path / "demo.sqlite",
         )
         [note] = connections.notes
-    assert note.startswith(f"The outbox file {outbox} was damaged: it was kept as ")
+    assert str(note).startswith(f"The outbox file {outbox} was damaged: it was kept as ")
     assert [p.name for p in tmp_path.glob("outbox.sqlite3.damaged-*")]
 
 

@@ -92,3 +92,47 @@ def test_every_presence_that_is_shown_ends_with_keep_writing() -> None:
             headline, second = text.split("\n")
             assert headline
             assert second == KEEP_WRITING
+
+
+def marked(context: str, source_text: str) -> str:
+    """A translate that shows what it translated: ``<presence|…>``."""
+    return f"<{context}|{source_text}>"
+
+
+KEEP = (
+    "<presence|You can keep writing: your messages are kept on this computer and sent "
+    "as soon as the connection is back.>"
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "restart_in_s", "headline"),
+    [
+        (Summary(Presence.CONNECTING, "", ""), None, "<presence|Connecting to the server…>"),
+        (
+            Summary(Presence.RECONNECTING, "<status>", ""),
+            None,
+            "<presence|The connection was lost. <status>.>",
+        ),
+        (
+            Summary(Presence.OFFLINE, "", ""),
+            None,
+            "<presence|This computer is offline. "
+            "The app reconnects as soon as the network is back.>",
+        ),
+        (
+            Summary(Presence.FAILED, "", "", "HTTP 403"),
+            None,
+            "<presence|Cannot connect (HTTP 403). Trying again…>",
+        ),
+        (
+            Summary(Presence.FAILED, "", ""),
+            2.5,
+            "<presence|Cannot connect (<presence|unknown reason>). Trying again in 3 s.>",
+        ),
+    ],
+)
+def test_every_banner_is_translated_whole_then_filled_in(
+    summary: Summary, restart_in_s: float | None, headline: str
+) -> None:
+    assert banner_text(summary, restart_in_s, translate=marked) == f"{headline}\n{KEEP}"

@@ -403,7 +403,7 @@ def test_typed_past_the_bounds_is_refused_counting_those_on_their_way() -> None:
     [refusal] = machine.handle(Typed(C1, "d"))
     assert isinstance(refusal, Refuse)
     assert refusal.token == 2
-    assert "3 messages are already waiting" in refusal.reason
+    assert "3 messages are already waiting" in str(refusal.reason)
     machine.handle(NewRefused(1))
     assert machine.handle(Typed(C1, "e")) == [WriteNew(3, C1, "e")]
 

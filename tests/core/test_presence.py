@@ -137,3 +137,48 @@ def test_connected_is_qualified_while_anything_cannot_leave(
     session: SessionState, unsent: tuple[int, int], attention: str | None
 ) -> None:
     assert connected_attention(session, unsent) == attention
+
+
+def marked(context: str, source_text: str) -> str:
+    """A translate that shows what it translated: ``<presence|open>``."""
+    return f"<{context}|{source_text}>"
+
+
+def test_the_details_are_translated_whole_then_filled_in() -> None:
+    summary = summarize(
+        [
+            chat(S.OPEN, latency_s=0.0234, last_close=(1006, "connection lost"), attempts=2),
+            status(S.FAILED, failure_reason="gave up", last_close=(None, "")),
+        ],
+        translate=marked,
+    )
+    assert summary.details.splitlines() == [
+        "<presence|Chat: <presence|open>> · <presence|attempt 2>"
+        " · <presence|last close 1006 (connection lost)>"
+        " · <presence|latency <presence|23 ms>>",
+        "<presence|Status: <presence|failed>> · <presence|last close 1006> · gave up",
+    ]
+
+
+@pytest.mark.parametrize("state", list(ConnectionState))
+def test_every_state_has_a_translated_word(state: ConnectionState) -> None:
+    assert describe(chat(state), translate=marked) == (f"<presence|Chat: <presence|{state.value}>>")
+
+
+@pytest.mark.parametrize(
+    ("session", "unsent", "attention"),
+    [
+        (SessionState.SIGNED_IN, (0, 0), None),
+        (SessionState.SIGNED_IN, (2, 0), "<presence|sending 2 messages>"),
+        (SessionState.SIGNED_IN, (1, 0), "<presence|sending 1 message>"),
+        (SessionState.SIGNED_IN, (3, 1), "<presence|1 message not sent>"),
+        (SessionState.SIGNED_IN, (0, 2), "<presence|2 messages not sent>"),
+        (SessionState.UNKNOWN, (0, 0), "<presence|checking your sign-in>"),
+        (SessionState.EXPIRED, (0, 0), "<presence|not signed in>"),
+    ],
+)
+def test_the_qualifier_is_translated(
+    session: SessionState, unsent: tuple[int, int], attention: str | None
+) -> None:
+    # ``marked`` keeps the fields: the count is filled in after translating.
+    assert connected_attention(session, unsent, translate=marked) == attention

@@ -12,6 +12,7 @@ from desktop_app.core.session import (
     may_send_user_text,
     session_cookie_of,
     session_notice,
+    unattended_sign_in_problem,
 )
 
 S = SessionState
@@ -167,3 +168,68 @@ def test_an_unattended_kiosk_asks_nobody_to_sign_in(
     state: SessionState, waiting: int, text: str | None
 ) -> None:
     assert session_notice(state, waiting, unattended=True) == text
+
+
+def marked(context: str, source_text: str) -> str:
+    """A translate that shows what it translated: ``<session|...>``."""
+    return f"<{context}|{source_text}>"
+
+
+@pytest.mark.parametrize(
+    ("state", "waiting", "unattended", "shown"),
+    [
+        (S.SIGNED_IN, 1, False, None),
+        (
+            S.EXPIRED,
+            0,
+            False,
+            "<session|Your session has ended.> "
+            "<session|Sign in to see this conversation and send messages.>",
+        ),
+        (
+            S.SIGNED_OUT,
+            1,
+            False,
+            "<session|You are not signed in.> "
+            "<session|Sign in to send 1 waiting message: they are kept until then.>",
+        ),
+        (
+            S.SIGNED_OUT,
+            3,
+            False,
+            "<session|You are not signed in.> "
+            "<session|Sign in to send 3 waiting messages: they are kept until then.>",
+        ),
+        (
+            S.EXPIRED,
+            0,
+            True,
+            "<session|The kiosk's session has ended: it is signing in again by itself.>",
+        ),
+        (
+            S.SIGNED_OUT,
+            1,
+            True,
+            "<session|The kiosk is not signed in: it is signing in by itself.> "
+            "<session|1 waiting message will be sent then.>",
+        ),
+        (
+            S.EXPIRED,
+            4,
+            True,
+            "<session|The kiosk's session has ended: it is signing in again by itself.> "
+            "<session|4 waiting messages will be sent then.>",
+        ),
+    ],
+)
+def test_every_notice_is_translated_in_whole_sentences(
+    state: SessionState, waiting: int, unattended: bool, shown: str | None
+) -> None:
+    assert session_notice(state, waiting, unattended=unattended, translate=marked) == shown
+
+
+def test_the_sign_in_problem_is_translated_whole_then_filled_in() -> None:
+    assert unattended_sign_in_problem("the server is down.", 0.5, translate=marked) == (
+        "<session|Not signed in: the server is down. Trying again by itself in 1 s; "
+        "messages typed meanwhile are kept.>"
+    )

@@ -18,3 +18,28 @@ def test_a_failure_is_said_with_its_reason_and_what_to_do() -> None:
         "SDM Desktop could not start. Cannot use the demo data file /x (disk I/O error): "
         "move it away. Close this window, then start it again."
     )
+
+
+def marked(context: str, source_text: str) -> str:
+    """A translate that shows what it translated: ``<startup|…>``."""
+    return f"<{context}|{source_text}>"
+
+
+def test_each_text_is_translated_whole_then_filled_in() -> None:
+    label = "https://sdm.example.org"
+    assert (
+        step_text(StartupStep.STARTING_SERVER, label, translate=marked)
+        == "<startup|Starting the demo server…>"
+    )
+    assert (
+        step_text(StartupStep.SIGNING_IN, label, translate=marked)
+        == "<startup|Signing in to the demo server…>"
+    )
+    assert (
+        step_text(StartupStep.PREPARING, label, translate=marked)
+        == "<startup|Connecting to https://sdm.example.org…>"
+    )
+    assert failure_text("the disk is full.", translate=marked) == (
+        "<startup|SDM Desktop could not start. The disk is full. "
+        "Close this window, then start it again.>"
+    )

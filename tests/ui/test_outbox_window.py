@@ -332,3 +332,29 @@ def test_the_live_transcript_keeps_the_servers_order(
     driver.wait_until(lambda: len(server_order()) == 12)
     driver.wait_until(lambda: len(window.transcript.entries()) == 12)
     assert [(e.role.value, e.content) for e in window.transcript.entries()] == server_order()
+
+
+def test_the_servers_second_echo_of_a_delivered_message_is_not_shown_twice(
+    driver: LoopDriver, demo: DemoServer, make_window: WindowFactory
+) -> None:
+    # The chaos test's rare double (seed 571340): a message resent after a drop, settled
+    # by the history meanwhile; a server that stores it once echoes the resend to its
+    # sender again, and that echo is no new message.
+    window = make_window()
+    conversation = demo.create_conversation()
+    open_connected(driver, window, conversation)
+    send(driver, window, "asked once")
+    driver.wait_until(lambda: window.services.outbox.undelivered(conversation) == [])
+    driver.wait_until(lambda: [text for text, _ in states(window)] == ["asked once"])
+    first = next(e for e in window.transcript.entries() if e.content == "asked once")
+    assert first.client_message_id is not None
+
+    # The same frame again on the same socket, as a resend sends it.
+    assert window.services.chat.send_message(
+        "asked once", client_message_id=first.client_message_id
+    )
+    send_one_more(driver, window, demo)  # the second echo came before this one's
+    driver.wait_until(lambda: ONE_MORE in [text for text, _ in states(window)])
+
+    assert user_texts(demo, conversation) == ["asked once", ONE_MORE]  # stored once
+    assert [text for text, _ in states(window)] == ["asked once", ONE_MORE]

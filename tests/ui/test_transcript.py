@@ -26,6 +26,7 @@ from desktop_app.ui.transcript import (
     build_document,
     format_timestamp,
 )
+from desktop_app.ui.translation import message_time
 
 GUIDE = Citation(index=1, url="https://www.example.org/guide", title="Knee guideline")
 STAMP = "2024-01-01T10:00:00+00:00"
@@ -183,13 +184,18 @@ def test_entry_from_a_decoded_chat_frame() -> None:
 
 
 def test_timestamps_show_local_time_and_the_date_when_not_today() -> None:
+    # In the locale's short format (ui.translation.message_time, tested with the locales).
     now = datetime.now().astimezone()
+    today = now.date()
     moment = now.replace(hour=14, minute=2)
-    assert format_timestamp(moment.isoformat(), now=now) == "14:02"
+    shown_today = format_timestamp(moment.isoformat(), now=now)
+    assert shown_today == message_time(moment, today=today)
     earlier = moment - timedelta(days=3)
-    assert format_timestamp(earlier.isoformat(), now=now) == earlier.strftime("%Y-%m-%d 14:02")
+    shown = format_timestamp(earlier.isoformat(), now=now)
+    assert shown == message_time(earlier, today=today)
+    assert shown.endswith(" " + shown_today)  # the date, then the same time
     utc = datetime(2024, 5, 6, 7, 8, tzinfo=UTC)  # shown in local time, DST included
-    assert format_timestamp(utc.isoformat(), now=now) == f"{utc.astimezone():%Y-%m-%d %H:%M}"
+    assert format_timestamp(utc.isoformat(), now=now) == message_time(utc.astimezone(), today=today)
     assert format_timestamp("yesterday-ish", now=now) == "yesterday-ish"
 
 
