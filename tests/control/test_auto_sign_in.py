@@ -21,6 +21,7 @@ from desktop_app.core.backoff import BackoffPolicy
 from desktop_app.core.session import SessionState, unattended_sign_in_problem
 from desktop_app.net.http import HttpError, SignInFailed
 from desktop_app.store.credentials import Credentials
+from tests.marking import marked
 from tests.net.conftest import until
 
 PASSWORD = "kiosk-password"
@@ -170,10 +171,6 @@ def test_the_banner_text_rounds_the_wait_up_and_keeps_one_full_stop() -> None:
         "Not signed in: the server cannot be reached. Trying again by itself in 5 s; "
         "messages typed meanwhile are kept."
     )
-
-
-def marked(context: str, source_text: str) -> str:
-    return f"<{context}|{source_text}>"
 
 
 async def test_the_problem_is_worded_again_in_the_language_it_is_given() -> None:

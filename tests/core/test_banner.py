@@ -13,6 +13,7 @@ from desktop_app.core.presence import (
     banner_text,
     summarize,
 )
+from tests.marking import marked
 
 S = ConnectionState
 
@@ -92,11 +93,6 @@ def test_every_presence_that_is_shown_ends_with_keep_writing() -> None:
             headline, second = text.split("\n")
             assert headline
             assert second == KEEP_WRITING
-
-
-def marked(context: str, source_text: str) -> str:
-    """A translate that shows what it translated: ``<presence|…>``."""
-    return f"<{context}|{source_text}>"
 
 
 KEEP = (

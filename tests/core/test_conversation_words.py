@@ -13,13 +13,9 @@ from desktop_app.core.conversation import (
     new_conversation_title,
 )
 from desktop_app.core.session import SessionState
+from tests.marking import marked
 
 IN = SessionState.SIGNED_IN
-
-
-def marked(context: str, source_text: str) -> str:
-    """A translate that shows what it translated: ``<conversation|Sign in…>``."""
-    return f"<{context}|{source_text}>"
 
 
 def notice(phase: Phase, **kwargs: object) -> Notice:

@@ -13,10 +13,7 @@ from desktop_app.core.errors import (
     Words,
     why_not_written,
 )
-
-
-def marked(context: str, source_text: str) -> str:
-    return f"<{context}|{source_text}>"
+from tests.marking import marked
 
 
 def test_words_fill_in_after_translating_and_translate_nested_words() -> None:

@@ -14,6 +14,7 @@ from desktop_app.core.session import (
     session_notice,
     unattended_sign_in_problem,
 )
+from tests.marking import marked
 
 S = SessionState
 
@@ -168,11 +169,6 @@ def test_an_unattended_kiosk_asks_nobody_to_sign_in(
     state: SessionState, waiting: int, text: str | None
 ) -> None:
     assert session_notice(state, waiting, unattended=True) == text
-
-
-def marked(context: str, source_text: str) -> str:
-    """A translate that shows what it translated: ``<session|...>``."""
-    return f"<{context}|{source_text}>"
 
 
 @pytest.mark.parametrize(

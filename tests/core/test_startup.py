@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.core.startup import StartupStep, failure_text, step_text
+from tests.marking import marked
 
 
 def test_each_step_is_said_in_words() -> None:
@@ -18,11 +19,6 @@ def test_a_failure_is_said_with_its_reason_and_what_to_do() -> None:
         "SDM Desktop could not start. Cannot use the demo data file /x (disk I/O error): "
         "move it away. Close this window, then start it again."
     )
-
-
-def marked(context: str, source_text: str) -> str:
-    """A translate that shows what it translated: ``<startup|…>``."""
-    return f"<{context}|{source_text}>"
 
 
 def test_each_text_is_translated_whole_then_filled_in() -> None:

@@ -7,11 +7,7 @@ import pytest
 from desktop_app.core.machine import ConnectionState
 from desktop_app.core.presence import SocketSnapshot, summarize
 from desktop_app.core.translation import QT_TRANSLATE_NOOP, english
-
-
-def marked(context: str, source_text: str) -> str:
-    """A translate that shows what it translated: ``<presence|Connected>``."""
-    return f"<{context}|{source_text}>"
+from tests.marking import marked
 
 
 def test_english_and_the_marker_return_the_source_text() -> None:

@@ -17,10 +17,7 @@ from desktop_app.net.http import (
 )
 from desktop_app.store.credentials import CredentialStoreError, _no_store
 from desktop_app.store.session_cookies import REASON_FAILED, REASON_NO_STORE, reason_words
-
-
-def marked(context: str, source_text: str) -> str:
-    return f"<{context}|{source_text}>"
+from tests.marking import marked
 
 
 def test_status_errors_translate_the_template_and_what_failed() -> None:

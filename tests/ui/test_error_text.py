@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop_app.core.errors import SdmError, Words
 from desktop_app.ui.error_text import shown, shown_words
+from tests.marking import marked
 
 
 def test_without_a_catalog_the_english_text_shows(qapp: object) -> None:
@@ -17,8 +18,6 @@ def test_without_a_catalog_the_english_text_shows(qapp: object) -> None:
 
 
 def test_the_template_goes_through_qt_s_translate(monkeypatch: pytest.MonkeyPatch) -> None:
-    def marked(context: str, source_text: str) -> str:
-        return f"<{context}|{source_text}>"
 
     monkeypatch.setattr(QCoreApplication, "translate", marked)
     error = SdmError(words=Words("the server refused: {error}", error="No"))
