@@ -123,7 +123,17 @@ class Xdotool:
     def window(self, title: str) -> str:
         """The id of the one visible window whose title is ``title``, once it is shown."""
         pattern = f"^{title}$"
-        found = self._run("search", "--sync", "--onlyvisible", "--name", pattern).split()
+        deadline = time.monotonic() + XDOTOOL_TIMEOUT_S
+        while True:
+            try:
+                found = self._run("search", "--sync", "--onlyvisible", "--name", pattern).split()
+                break
+            except AssertionError as exc:
+                # xdotool lists the windows, then asks for each one's attributes: a window
+                # closed in between (a dialog going as the next one comes) aborts the whole
+                # search with BadWindow. That is X's race, not the app's: search again.
+                if "BadWindow" not in str(exc) or time.monotonic() > deadline:
+                    raise
         assert len(found) == 1, f"{len(found)} visible windows titled {title!r}: {found}"
         return found[0]
 
