@@ -16,6 +16,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -51,6 +53,29 @@ def app_environment(home: Path, base: Mapping[str, str] | None = None) -> dict[s
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
     }
+
+
+def run_app(
+    home: Path,
+    *arguments: str,
+    stdin: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = 60.0,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m desktop_app ARGUMENTS`` to its end, with a home of its own
+    (:func:`app_environment`), none of the person's ``SDM_*`` variables (they would be
+    settings of the run) and ``env`` on top; ``stdin`` piped in."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SDM_")}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**app_environment(home, inherited), **(env or {})},
+    )
 
 
 #: What asyncio says when a nested event loop (a dialog's ``exec()``) ran inside a task

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app import __version__
-from tests.conftest import app_environment
+from tests.conftest import app_environment, run_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CONVERSATION = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -23,22 +23,6 @@ REFUSED = (
 def default_file(home: Path) -> Path:
     """Where the app looks for its config file when XDG_CONFIG_HOME is ``home/config``."""
     return home / "config" / "SDM" / "SDM Desktop" / "config.toml"
-
-
-def run_app(
-    tmp_path: Path, *arguments: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    # The person's own SDM_* variables would be settings of this run too.
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SDM_")}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=ROOT,
-        env={**app_environment(tmp_path, inherited), **(env or {})},
-    )
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from desktop_app.cli import (
     parse_command_line,
 )
 from desktop_app.store.credentials import SERVICE_NAME, Credentials, CredentialStore
-from tests.conftest import app_environment
+from tests.conftest import run_app
 from tests.file_keyring import FILE_ENV
 from tests.memory_keyring import MemoryKeyring
 
@@ -126,22 +123,6 @@ def test_nothing_is_stored_when_something_is_missing(
     assert message in err
     assert PASSWORD not in out + err
     assert keyring.entries == {}
-
-
-def run_app(
-    home: Path, *arguments: str, stdin: str, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SDM_")}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *arguments],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=ROOT,
-        env={**app_environment(home, inherited), **env},
-    )
 
 
 def test_a_real_process_stores_the_piped_password_in_the_password_store(tmp_path: Path) -> None:

@@ -4,9 +4,6 @@ the PIN never said."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 from desktop_app.cli import hash_pin_command, parse_command_line
 from desktop_app.core.config import AppConfig, Layer, file_layer, resolve
 from desktop_app.core.pin import parse_pin_hash
-from tests.conftest import app_environment
+from tests.conftest import run_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN = "80451237"
@@ -101,20 +98,6 @@ def test_a_pin_that_cannot_be_used_makes_no_hash(
     for reply in replies:
         if isinstance(reply, str) and len(reply) > 3:
             assert reply not in err
-
-
-def run_app(home: Path, *arguments: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SDM_")}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *arguments],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=ROOT,
-        env=app_environment(home, inherited),
-    )
 
 
 def test_a_real_process_hashes_a_piped_pin(tmp_path: Path) -> None:

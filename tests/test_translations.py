@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ast
 import logging
-import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +30,7 @@ from desktop_app.ui.translation import (
     install_translations,
     message_time,
 )
-from tests.conftest import app_environment
+from tests.conftest import run_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "desktop_app"
@@ -299,25 +297,16 @@ def test_message_times_follow_the_locale(
 # --- the real app: --language and the setting -------------------------------------------
 
 
-def run_app(tmp_path: Path, *arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run_kiosk(tmp_path: Path, *arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The app up to its first refusal: a kiosk without an administrator PIN. That comes
     after the translations are installed and before any window."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SDM_")}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", "--kiosk", "--verbose", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=ROOT,
-        env={**app_environment(tmp_path, inherited), **env},
-    )
+    return run_app(tmp_path, "--kiosk", "--verbose", *arguments, env=env)
 
 
 def test_language_flag_and_setting_choose_the_catalog(tmp_path: Path) -> None:
-    flag = run_app(tmp_path, "--language", "de")
-    setting = run_app(tmp_path, SDM_LANGUAGE=PSEUDO_LOCALE)
-    unknown = run_app(tmp_path, "--set", "language=fr")
+    flag = run_kiosk(tmp_path, "--language", "de")
+    setting = run_kiosk(tmp_path, SDM_LANGUAGE=PSEUDO_LOCALE)
+    unknown = run_kiosk(tmp_path, "--set", "language=fr")
 
     assert flag.returncode == setting.returncode == unknown.returncode == 2
     assert "Language de: locale de_DE, catalog sdm_de.qm, Qt's qtbase_de.qm" in flag.stderr

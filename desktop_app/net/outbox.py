@@ -33,6 +33,7 @@ from desktop_app.core import outbox_machine as om
 from desktop_app.core.clock import Clock, Timer
 from desktop_app.core.errors import OutboxError, SdmError
 from desktop_app.core.frames import ChatMessage, Frame
+from desktop_app.core.lru import WeightedLru
 from desktop_app.core.outbox import OutboxEntry, OutboxLimits, OutboxState
 from desktop_app.core.outbox_machine import FAILED_EARLIER, GONE, NOT_ACCEPTED, UNCONFIRMED
 from desktop_app.net.chat import ChatWebSocketManager
@@ -117,7 +118,11 @@ class Outbox:
         # The client ids of the messages delivered lately: a server that stores a
         # message once echoes it again when it is sent again (a resend whose echo the
         # drop swallowed, settled by the history meanwhile). That echo is no news.
-        self._delivered_ids: dict[str, None] = {}
+        self._delivered_ids: WeightedLru[str, None] = WeightedLru(
+            max_weight=REMEMBERED_DELIVERIES,
+            max_items=REMEMBERED_DELIVERIES,
+            weigh=lambda _id, _none: 1,
+        )
 
     @property
     def limits(self) -> OutboxLimits:
@@ -131,13 +136,8 @@ class Outbox:
         confirmation = self.last_confirmation
         if confirmation is not None and confirmation.frame is frame:
             return False
-        return frame.client_message_id in self._delivered_ids
-
-    def _remember_delivery(self, client_id: str) -> None:
-        self._delivered_ids.pop(client_id, None)
-        self._delivered_ids[client_id] = None  # the newest last
-        if len(self._delivered_ids) > REMEMBERED_DELIVERIES:
-            del self._delivered_ids[next(iter(self._delivered_ids))]
+        client_id = frame.client_message_id
+        return client_id is not None and client_id in self._delivered_ids
 
     def undelivered(self, conversation_id: str | None = None) -> list[OutboxEntry]:
         return self.machine.undelivered(conversation_id)
@@ -245,12 +245,12 @@ class Outbox:
     def _carry_out(self, action: om.Action) -> None:
         if isinstance(action, om.Changed):
             if action.entry.state is OutboxState.DELIVERED:
-                self._remember_delivery(action.entry.client_id)
+                self._delivered_ids.put(action.entry.client_id, None)
             for listener in list(self._listeners):
                 listener(action.entry)
         elif isinstance(action, om.Confirmed):
             self.last_confirmation = Confirmation(action.client_id, action.frame)
-            self._remember_delivery(action.client_id)
+            self._delivered_ids.put(action.client_id, None)
         elif isinstance(action, om.WriteNew):
             self._write_new(action)
         elif isinstance(action, om.Refuse):

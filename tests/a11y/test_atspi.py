@@ -103,46 +103,34 @@ def accessible_journey(tmp_path: Path) -> Iterator[tuple[Journey, dict[str, str]
         env = {"DBUS_SESSION_BUS_ADDRESS": address, "DISPLAY": journey.display}
         # Qt waits for the accessibility bus to be there; it does not start it: asking
         # for the applications does (D-Bus activation), before the app starts.
-        result = subprocess.run(
-            [SYSTEM_PYTHON, str(PROBE), "apps"],
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            timeout=STEP_S,
-            check=False,
-        )
-        assert result.returncode == 0, f"probe apps: {result.stdout}{result.stderr}"
+        probe(env, "apps")
         yield journey, env
+
+
+def probe(env: dict[str, str], *arguments: str) -> str:
+    """What the probe prints for ``arguments`` (a failure fails the test)."""
+    result = subprocess.run(
+        [SYSTEM_PYTHON, str(PROBE), *arguments],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=STEP_S,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"probe: exit {result.returncode}\n{result.stdout}{result.stderr}"
+    )
+    return result.stdout
 
 
 def probe_tree(env: dict[str, str]) -> list[dict[str, Any]]:
     """Every accessible object of the app, as the probe prints it."""
-    result = subprocess.run(
-        [SYSTEM_PYTHON, str(PROBE), "tree", APP_NAME],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=STEP_S,
-        check=False,
-    )
-    assert result.returncode == 0, (
-        f"probe: exit {result.returncode}\n{result.stdout}{result.stderr}"
-    )
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    lines = probe(env, "tree", APP_NAME).splitlines()
+    return [json.loads(line) for line in lines if line.startswith("{")]
 
 
 def probe_press(env: dict[str, str], path: str) -> None:
-    result = subprocess.run(
-        [SYSTEM_PYTHON, str(PROBE), "press", APP_NAME, path],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=STEP_S,
-        check=False,
-    )
-    assert result.returncode == 0, (
-        f"probe: exit {result.returncode}\n{result.stdout}{result.stderr}"
-    )
+    probe(env, "press", APP_NAME, path)
 
 
 def wait_for_tree(env: dict[str, str], until: Any, what: str) -> list[dict[str, Any]]:

@@ -74,6 +74,25 @@ def kiosk_config(proxy: FaultProxy, conversation: str, *extra: str) -> AppConfig
     )
 
 
+def start_kiosk(
+    driver: LoopDriver,
+    qapp: QApplication,
+    tmp_path: Path,
+    server: DemoServer,
+    proxy: FaultProxy,
+    *extra: str,
+    settings_file: str = "settings.ini",
+) -> tuple[asyncio.Task[int], MainWindow]:
+    """The whole app as a kiosk on a new conversation behind ``proxy``, its session kept
+    beforehand, ``extra`` on its command line; once it is connected."""
+    settings = Settings(QSettings(str(tmp_path / settings_file), QSettings.Format.IniFormat))
+    config = kiosk_config(proxy, server.create_conversation(), *extra)
+    keyring = kept_session(driver, proxy)
+    task, window = start_app(driver, qapp, tmp_path, settings, config, keyring)
+    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    return task, window
+
+
 @pytest.fixture
 def kiosk(
     driver: LoopDriver,
@@ -82,11 +101,7 @@ def kiosk(
     server: DemoServer,
     proxy: FaultProxy,
 ) -> Iterator[tuple[asyncio.Task[int], MainWindow]]:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    config = kiosk_config(proxy, server.create_conversation())
-    keyring = kept_session(driver, proxy)
-    task, window = start_app(driver, qapp, tmp_path, settings, config, keyring)
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
+    task, window = start_kiosk(driver, qapp, tmp_path, server, proxy)
     yield task, window
     if not task.done():
         driver.call(window.quit_app)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QContextMenuEvent, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
@@ -18,15 +18,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import ManualClock
 from desktop_app.core.pin import LOCKOUT_S, MAX_WRONG_PINS, PinAttempts, parse_pin_hash
-from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DemoServer
 from desktop_app.ui.admin_pin import ASK, WRONG, AdminPinDialog, locked_text
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.settings import Settings
 from tests.faultproxy import FaultProxy
 from tests.kiosk_pin import TEST_PIN, TEST_PIN_HASH
-from tests.ui.conftest import LoopDriver, start_app
-from tests.ui.test_kiosk import EXIT_KEYS, kept_session, kiosk_config
+from tests.ui.conftest import LoopDriver
+from tests.ui.test_kiosk import EXIT_KEYS, start_kiosk
 
 # --- the PIN dialog, alone -----------------------------------------------------------
 
@@ -131,21 +129,6 @@ def test_a_dialog_left_alone_closes_by_itself(parent: QWidget, qtbot: QtBot) -> 
 
 
 # --- the whole kiosk window ----------------------------------------------------------
-
-
-def start_kiosk(
-    driver: LoopDriver,
-    qapp: QApplication,
-    tmp_path: Path,
-    server: DemoServer,
-    proxy: FaultProxy,
-    *extra: str,
-) -> tuple[asyncio.Task[int], MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    config = kiosk_config(proxy, server.create_conversation(), *extra)
-    task, window = start_app(driver, qapp, tmp_path, settings, config, kept_session(driver, proxy))
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
-    return task, window
 
 
 @pytest.fixture

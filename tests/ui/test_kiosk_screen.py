@@ -35,9 +35,8 @@ from desktop_app.ui.main_window import MainWindow, WindowChrome, WindowSetup
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.transcript import TranscriptModel, TranscriptView
 from tests.faultproxy import FaultProxy
-from tests.kiosk_pin import PIN_ARGS
-from tests.ui.conftest import LoopDriver, start_app
-from tests.ui.test_kiosk import kept_session, kiosk_config
+from tests.ui.conftest import LoopDriver
+from tests.ui.test_kiosk import start_kiosk as start_whole_kiosk
 
 SCREENS = [QRect(0, 0, 1024, 768), QRect(0, 0, 1366, 768)]
 MIN_EDGE_PX = 8  # between any text and the screen's edges
@@ -56,15 +55,17 @@ def start_kiosk(
     started: list[tuple[asyncio.Task[int], MainWindow]] = []
 
     def start(*settings: str) -> MainWindow:
-        qsettings = QSettings(
-            str(tmp_path / f"settings{len(started)}.ini"), QSettings.Format.IniFormat
+        extra = [arg for value in settings for arg in ("--set", value)]
+        task, window = start_whole_kiosk(
+            driver,
+            qapp,
+            tmp_path,
+            server,
+            proxy,
+            *extra,
+            settings_file=f"settings{len(started)}.ini",
         )
-        extra = [*PIN_ARGS, *(arg for value in settings for arg in ("--set", value))]
-        config = kiosk_config(proxy, server.create_conversation(), *extra)
-        keyring = kept_session(driver, proxy)
-        task, window = start_app(driver, qapp, tmp_path, Settings(qsettings), config, keyring)
         started.append((task, window))
-        driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
         driver.wait_until(lambda: window.controller.phase is Phase.READY)
         return window
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,11 +32,10 @@ from desktop_app.core.frames import Role
 from desktop_app.core.presence import Presence
 from desktop_app.demo.server import DemoServer
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.settings import Settings
 from desktop_app.ui.transcript import plain_text
 from tests.faultproxy import FaultProxy
-from tests.ui.conftest import LoopDriver, start_app
-from tests.ui.test_kiosk import kept_session, kiosk_config
+from tests.ui.conftest import LoopDriver
+from tests.ui.test_kiosk import start_kiosk as start_whole_kiosk
 
 IDLE_S = 1.5  # three minutes, scaled down
 SENT = "Visitor one asks about knee surgery 4711"
@@ -54,12 +53,9 @@ def start_kiosk(
     proxy: FaultProxy,
     idle_s: float,
 ) -> tuple[asyncio.Task[int], MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    config = kiosk_config(
-        proxy, server.create_conversation(), "--set", f"kiosk_idle_start_over_s={idle_s}"
+    task, window = start_whole_kiosk(
+        driver, qapp, tmp_path, server, proxy, "--set", f"kiosk_idle_start_over_s={idle_s}"
     )
-    task, window = start_app(driver, qapp, tmp_path, settings, config, kept_session(driver, proxy))
-    driver.wait_until(lambda: window.indicator.presence is Presence.CONNECTED)
     driver.wait_until(lambda: window.controller.phase is Phase.READY)
     return task, window
 
